@@ -1,0 +1,13 @@
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
+const t0=Date.now();
+const db = new PGlite({ extensions: { pg_trgm, unaccent }, parsers: { 1700: Number, 20: Number } });
+await db.waitReady; console.log('boot', Date.now()-t0);
+await db.exec('create table t(x int); create extension pg_trgm; create extension unaccent;');
+const p1 = db.transaction(async tx => { await tx.query('insert into t values (1)'); await new Promise(r=>setTimeout(r,200)); await tx.query('insert into t values (2)'); });
+const p2 = db.query('select count(*) from t');
+console.log((await p2).rows, await p1);
+console.log((await db.query('select 1.5::numeric n, 5::bigint b, now() d')).rows);
+const d = await db.dumpDataDir('gzip'); console.log('dump', d.size);
+const t1=Date.now(); const db2 = new PGlite({ loadDataDir: d, extensions: { pg_trgm, unaccent } }); await db2.waitReady; console.log('load', Date.now()-t1, (await db2.query('select count(*) from t')).rows);

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { type TestApp, agentFor, createTestApp } from './testing/app.ts';
+
+describe('app shell', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await createTestApp();
+  });
+  after(() => t.close());
+
+  test('redirects / to the preferred language', async () => {
+    const res = await t.app.inject({ url: '/', headers: { 'accept-language': 'en-GB,en;q=0.9' } });
+    assert.equal(res.statusCode, 302);
+    assert.equal(res.headers.location, '/en');
+    const it = await t.app.inject({ url: '/' });
+    assert.equal(it.headers.location, '/it');
+  });
+
+  test('sends security headers with a CSP that allows no inline script', async () => {
+    const res = await t.app.inject({ url: '/health' });
+    const csp = String(res.headers['content-security-policy']);
+    assert.match(csp, /script-src 'self'/);
+    assert.doesNotMatch(csp, /unsafe-inline/);
+    assert.equal(res.headers['x-content-type-options'], 'nosniff');
+    assert.equal(res.headers['x-frame-options'], 'DENY');
+  });
+
+  test('unknown API routes are 404 in JSON, unknown pages a localised page', async () => {
+    const api = await t.app.inject({ url: '/api/v1/nothing-here' });
+    assert.equal(api.statusCode, 404);
+    assert.equal(api.json().error, 'not_found');
+    const page = await t.app.inject({ url: '/en/nothing-here' });
+    assert.equal(page.statusCode, 404);
+    assert.match(page.body, /Page not found/);
+    assert.match(page.body, /<html lang="en"/);
+  });
+
+  test('malformed JSON is a 400 and an oversized body a 413', async () => {
+    const agent = await agentFor(t.app);
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/csrf',
+      headers: { 'content-type': 'application/json' },
+      payload: '{nope',
+    });
+    assert.ok(bad.statusCode === 400 || bad.statusCode === 404, `got ${bad.statusCode}`);
+    const big = await t.app.inject({
+      method: 'POST',
+      url: '/it/login',
+      headers: { ...agent.headers, 'content-type': 'application/json' },
+      payload: JSON.stringify({ x: 'a'.repeat(1024 * 1024 + 10) }),
+    });
+    assert.equal(big.statusCode, 413);
+  });
+
+  test('the OpenAPI document is served', async () => {
+    const res = await t.app.inject({ url: '/api/docs/json' });
+    assert.equal(res.statusCode, 200);
+    assert.equal(res.json().openapi, '3.0.3');
+  });
+});

@@ -1,0 +1,290 @@
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { h } from 'preact';
+import { z } from 'zod';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Config } from './config.ts';
+import type { Db } from './db/db.ts';
+import { accountsApiRoutes, accountsPageRoutes } from './features/accounts/accounts.routes.ts';
+import { auditApiRoutes, auditPageRoutes } from './features/audit/audit.routes.ts';
+import { clustersApiRoutes, clustersPageRoutes } from './features/clusters/clusters.routes.ts';
+import { membersApiRoutes, membersPageRoutes } from './features/members/members.routes.ts';
+import { organisationsApiRoutes, organisationsPageRoutes } from './features/organisations/organisations.routes.ts';
+import { requirementsApiRoutes, requirementsPageRoutes } from './features/requirements/requirements.routes.ts';
+import {
+  type Access,
+  type Actor,
+  SESSION_COOKIE,
+  actorFromApiToken,
+  actorFromSession,
+  allowedByAccess,
+} from './lib/auth.ts';
+import { AppError, fieldsFromZodIssues } from './lib/errors.ts';
+import { ErrorPage, pageContext, sendPage } from './lib/html.tsx';
+import { type Locale, type Translate, isLocale, translator } from './lib/i18n.ts';
+import type { Mailer } from './lib/mail.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    db: Db;
+    mailer: Mailer;
+    /** Every route with its declared access: the role × route matrix test walks this. */
+    routeTable: RouteEntry[];
+  }
+  interface FastifyRequest {
+    actor: Actor | null;
+    locale: Locale;
+    t: Translate;
+  }
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+}
+
+export type RouteEntry = { method: string; url: string; access: Access };
+
+export type AppOptions = { config: Config; db: Db; mailer: Mailer; logger?: boolean };
+
+const webDir = fileURLToPath(new URL('../web/', import.meta.url));
+const biDir = fileURLToPath(new URL('../../node_modules/bootstrap-italia/dist/', import.meta.url));
+
+const isPageUrl = (url: string) => /^\/(it|en)(\/|$|\?)/.test(url);
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger === false ? false : { level: opts.config.logLevel },
+    bodyLimit: 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    trustProxy: opts.config.env === 'production',
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('config', opts.config);
+  app.decorate('db', opts.db);
+  app.decorate('mailer', opts.mailer);
+  app.decorate('routeTable', [] as RouteEntry[]);
+  app.decorateRequest('actor', null);
+  app.decorateRequest('locale', 'it');
+  app.decorateRequest('t', null as unknown as Translate);
+
+  app.addHook('onRoute', (route) => {
+    const publicInfra = route.url.startsWith('/static') || route.url.startsWith('/api/docs') || route.url === '/health';
+    const access = route.config?.access ?? (publicInfra ? 'public' : undefined);
+    if (!access) throw new Error(`Route ${route.method} ${route.url} declares no access`);
+    route.config = { ...route.config, access };
+    if (!route.url.startsWith('/api/v1')) route.schema = { ...route.schema, hide: true };
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD' || publicInfra) continue;
+      app.routeTable.push({ method, url: route.url, access });
+    }
+  });
+
+  await app.register(cookie, { secret: opts.config.sessionSecret });
+  await app.register(formbody, { bodyLimit: 1024 * 1024 });
+  await app.register(csrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: 'filiera_csrf',
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: opts.config.secureCookies, signed: true },
+    getToken: (req) => {
+      const body = req.body as Record<string, unknown> | undefined;
+      const fromBody = body && typeof body === 'object' && typeof body._csrf === 'string' ? body._csrf : undefined;
+      return fromBody ?? (req.headers['x-csrf-token'] as string | undefined);
+    },
+  });
+  await app.register(helmet, {
+    // Only the headers the pages need: helmet's defaults halve the request rate (STACK-NOTES).
+    global: true,
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+    crossOriginOpenerPolicy: { policy: 'same-origin' },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+    originAgentCluster: false,
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    strictTransportSecurity: opts.config.secureCookies ? { maxAge: 31536000 } : false,
+    xContentTypeOptions: true,
+    xDnsPrefetchControl: false,
+    xDownloadOptions: false,
+    xFrameOptions: { action: 'deny' },
+    xPermittedCrossDomainPolicies: false,
+    xPoweredBy: true,
+    xXssProtection: false,
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Filiera API',
+        version: '1',
+        description:
+          'JSON API of Filiera. Read endpoints are public where the data is public. Authenticate with a personal API token (`Authorization: Bearer …`) or a session cookie plus the `x-csrf-token` header for writes.',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  await app.register(fastifyStatic, { root: webDir, prefix: '/static/', maxAge: '1h', index: false });
+  await app.register(fastifyStatic, {
+    root: biDir,
+    prefix: '/static/bi/',
+    decorateReply: false,
+    maxAge: '7d',
+    index: false,
+    allowedPath: (path) => /^\/(css|fonts|svg)\//.test(path),
+  });
+
+  app.addHook('onRequest', async (req) => {
+    const prefix = req.url.slice(1, 3);
+    const lang = (req.query as Record<string, unknown> | undefined)?.lang;
+    req.locale = isPageUrl(req.url) && isLocale(prefix) ? prefix : isLocale(lang) ? lang : preferredLocale(req);
+    req.t = translator(req.locale);
+    const auth = req.headers.authorization;
+    if (auth?.startsWith('Bearer ')) {
+      req.actor = await actorFromApiToken(app.db, auth.slice(7).trim());
+      if (!req.actor) throw new AppError(401, 'invalid_token', 'The API token is unknown, expired or revoked');
+    } else {
+      const raw = req.cookies[SESSION_COOKIE];
+      if (raw) req.actor = await actorFromSession(app.db, raw);
+    }
+  });
+
+  // Role check before the body is even validated: an unauthorised caller learns nothing about the schema.
+  app.addHook('onRequest', async (req, reply) => {
+    const access = req.routeOptions.config?.access;
+    if (!access || access === 'public') return;
+    if (!req.actor) {
+      if (isPageUrl(req.url) && req.method === 'GET') {
+        return reply.redirect(`/${req.locale}/login?next=${encodeURIComponent(req.url)}`);
+      }
+      throw new AppError(401, 'unauthorized', 'Sign in to continue');
+    }
+    if (!allowedByAccess(req.actor, access)) throw new AppError(403, 'forbidden', 'You are not allowed to do this');
+    if (req.actor.tokenScope === 'read' && !['GET', 'HEAD'].includes(req.method)) {
+      throw new AppError(403, 'token_scope', 'This API token is read-only');
+    }
+  });
+
+  // CSRF on every state-changing request that rides on a cookie or comes from a form.
+  app.addHook('preValidation', (req, reply, done) => {
+    if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || req.actor?.tokenScope) return done();
+    const type = req.headers['content-type'] ?? '';
+    const fromForm = /application\/x-www-form-urlencoded|multipart\/form-data/.test(type);
+    if (!fromForm && !req.cookies[SESSION_COOKIE]) return done();
+    app.csrfProtection(req, reply, done);
+  });
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const { status, body } = errorBody(err, req);
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    if (err instanceof AppError && err.code === 'too_many_requests' && 'retryAfterSeconds' in err) {
+      reply.header('retry-after', String((err as { retryAfterSeconds: number }).retryAfterSeconds));
+    }
+    if (isPageUrl(req.url) && !req.headers.accept?.includes('application/json')) {
+      const ctx = pageContext(req, reply);
+      const key = `common.error.${body.error}`;
+      const text = req.t(key, { requestId: String(req.id) });
+      return sendPage(reply, h(ErrorPage, { ctx, status, message: text === key ? body.message : text }), status);
+    }
+    return reply.code(status).send(body);
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    if (isPageUrl(req.url)) {
+      return sendPage(reply, h(ErrorPage, { ctx: pageContext(req, reply), status: 404, message: req.t('common.error.not_found') }), 404);
+    }
+    return reply.code(404).send({ error: 'not_found', message: `Route ${req.method} ${req.url.split('?')[0]} not found` });
+  });
+
+  app.get('/health', async () => ({ status: 'ok' }));
+  app.get(
+    '/api/v1/csrf',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['session'],
+        summary: 'A CSRF token for state-changing requests made with a session cookie (send it as x-csrf-token)',
+        response: { 200: z.object({ token: z.string() }) },
+      },
+    },
+    async (_req, reply) => ({ token: reply.generateCsrf() }),
+  );
+  app.get('/', { config: { access: 'public' } }, async (req, reply) => reply.redirect(`/${preferredLocale(req)}`));
+
+  for (const routes of [clustersApiRoutes, organisationsApiRoutes, membersApiRoutes, requirementsApiRoutes, accountsApiRoutes, auditApiRoutes]) {
+    await app.register(routes, { prefix: '/api/v1' });
+  }
+  for (const locale of ['it', 'en'] as const) {
+    for (const routes of [clustersPageRoutes, organisationsPageRoutes, membersPageRoutes, requirementsPageRoutes, accountsPageRoutes, auditPageRoutes]) {
+      await app.register(routes, { prefix: `/${locale}` });
+    }
+  }
+
+  return app;
+}
+
+function preferredLocale(req: FastifyRequest): Locale {
+  const header = req.headers['accept-language'] ?? '';
+  const first = header.split(',')[0]?.trim().slice(0, 2).toLowerCase();
+  return first === 'en' ? 'en' : 'it';
+}
+
+function errorBody(err: FastifyError, req: FastifyRequest): { status: number; body: { error: string; message: string; fields?: Record<string, string>; requestId?: string } } {
+  if (err instanceof AppError) {
+    return { status: err.status, body: { error: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) } };
+  }
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const context = (err as { validationContext?: string }).validationContext;
+    const prefix = context === 'querystring' ? 'query.' : context === 'params' ? 'params.' : context === 'headers' ? 'headers.' : '';
+    const fields = fieldsFromZodIssues(
+      err.validation.map((v) => ({
+        ...(v.params as object),
+        path: v.instancePath.split('/').filter(Boolean),
+        code: v.keyword,
+        message: v.message,
+      })) as never,
+    );
+    const prefixed = Object.fromEntries(Object.entries(fields).map(([k, v]) => [prefix + k, v]));
+    return { status: 400, body: { error: 'validation_failed', message: 'Some fields are not valid', fields: prefixed } };
+  }
+  if (err.code === 'FST_CSRF_INVALID_TOKEN' || err.code === 'FST_CSRF_MISSING_SECRET') {
+    return { status: 403, body: { error: 'csrf', message: 'Missing or invalid CSRF token' } };
+  }
+  if (err.statusCode === 413) return { status: 413, body: { error: 'payload_too_large', message: 'Request body too large' } };
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+    const code = (err.code ?? 'bad_request').replace(/^FST_ERR_/, '').toLowerCase();
+    return { status: err.statusCode, body: { error: code, message: err.message } };
+  }
+  return { status: 500, body: { error: 'internal', message: 'Internal error', requestId: String(req.id) } };
+}
+
+export type { FastifyReply, FastifyRequest };

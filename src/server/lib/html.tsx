@@ -1,0 +1,418 @@
+import type { ComponentChildren, VNode } from 'preact';
+import { render } from 'preact-render-to-string';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor } from './auth.ts';
+import type { FieldErrors } from './errors.ts';
+import { type Locale, type Translate, translateCode } from './i18n.ts';
+
+/** What every page component receives: locale, translator, who is reading, and the CSRF token for its forms. */
+export type PageContext = {
+  locale: Locale;
+  t: Translate;
+  actor: Actor | null;
+  /** Path without the locale prefix, e.g. "/clusters/cosmetica": used by the language switch. */
+  path: string;
+  query: string;
+  csrfToken: string;
+  demo: boolean;
+};
+
+export function pageContext(req: FastifyRequest, reply: FastifyReply): PageContext {
+  const url = new URL(req.url, 'http://x');
+  const path = url.pathname.replace(/^\/(it|en)(?=\/|$)/, '') || '/';
+  return {
+    locale: req.locale,
+    t: req.t,
+    actor: req.actor,
+    path,
+    query: url.search,
+    csrfToken: reply.generateCsrf(),
+    demo: req.server.config.demo,
+  };
+}
+
+/** Localised href: href(ctx, '/clusters') → '/it/clusters'. */
+export function href(ctx: Pick<PageContext, 'locale'>, path: string): string {
+  return `/${ctx.locale}${path === '/' ? '' : path}` || '/';
+}
+
+export function sendPage(reply: FastifyReply, node: VNode<any>, status = 200): FastifyReply {
+  return reply
+    .code(status)
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send('<!doctype html>' + render(node));
+}
+
+type LayoutProps = {
+  ctx: PageContext;
+  title: string;
+  children: ComponentChildren;
+  breadcrumb?: { label: string; href?: string }[];
+};
+
+export function Layout({ ctx, title, children, breadcrumb }: LayoutProps) {
+  const { t, locale, actor } = ctx;
+  const other: Locale = locale === 'it' ? 'en' : 'it';
+  const isStaff = actor?.roles.some((r) => r.role === 'staff' || r.role === 'region' || r.role === 'platform_admin');
+  return (
+    <html lang={locale}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} · ${t('common.site.name')}`}</title>
+        <link rel="stylesheet" href="/static/bi/css/bootstrap-italia.min.css" />
+        <link rel="stylesheet" href="/static/filiera.css" />
+        <link rel="alternate" hreflang={other} href={`/${other}${ctx.path === '/' ? '' : ctx.path}${ctx.query}`} />
+        <script src="/static/filiera.js" defer></script>
+      </head>
+      <body>
+        <a class="visually-hidden-focusable skiplink" href="#main">
+          {t('common.nav.skip')}
+        </a>
+        <header class="it-header-wrapper">
+          <div class="it-header-slim-wrapper">
+            <div class="container">
+              <div class="it-header-slim-wrapper-content d-flex justify-content-between align-items-center">
+                <span class="d-none d-lg-block navbar-brand">{t('common.site.region')}</span>
+                <div class="it-header-slim-right-zone d-flex align-items-center gap-3">
+                  <a
+                    class="text-white"
+                    href={`/${other}${ctx.path === '/' ? '' : ctx.path}${ctx.query}`}
+                    hreflang={other}
+                    lang={other}
+                    aria-label={t('common.nav.switchToLabel')}
+                    data-testid="lang-switch"
+                  >
+                    {t('common.nav.switchTo')}
+                  </a>
+                  {actor ? (
+                    <>
+                      <a class="text-white" href={href(ctx, '/account')}>
+                        {actor.name}
+                        {actor.isDemo ? ` (${t('common.common.demo')})` : ''}
+                      </a>
+                      <form method="post" action={href(ctx, '/logout')} class="d-inline">
+                        <input type="hidden" name="_csrf" value={ctx.csrfToken} />
+                        <button type="submit" class="btn btn-sm btn-outline-light">
+                          {t('common.nav.logout')}
+                        </button>
+                      </form>
+                    </>
+                  ) : (
+                    <a class="btn btn-sm btn-outline-light" href={href(ctx, '/login')}>
+                      {t('common.nav.login')}
+                    </a>
+                  )}
+                </div>
+              </div>
+            </div>
+          </div>
+          <div class="it-header-center-wrapper">
+            <div class="container">
+              <div class="it-header-center-content-wrapper">
+                <div class="it-brand-wrapper">
+                  <a href={href(ctx, '/')}>
+                    <div class="it-brand-text">
+                      <div class="it-brand-title">{t('common.site.name')}</div>
+                      <div class="it-brand-tagline d-none d-md-block">{t('common.site.tagline')}</div>
+                    </div>
+                  </a>
+                </div>
+              </div>
+            </div>
+          </div>
+          <div class="it-header-navbar-wrapper">
+            <div class="container">
+              <nav class="navbar navbar-expand-lg has-megamenu" aria-label={t('common.nav.main')}>
+                <ul class="navbar-nav flex-row flex-wrap">
+                  <li class="nav-item">
+                    <a class="nav-link" href={href(ctx, '/')}>
+                      <span>{t('common.nav.home')}</span>
+                    </a>
+                  </li>
+                  <li class="nav-item">
+                    <a class="nav-link" href={href(ctx, '/clusters')}>
+                      <span>{t('common.nav.clusters')}</span>
+                    </a>
+                  </li>
+                  <li class="nav-item">
+                    <a class="nav-link" href={href(ctx, '/organisations')}>
+                      <span>{t('common.nav.directory')}</span>
+                    </a>
+                  </li>
+                  {isStaff && (
+                    <>
+                      <li class="nav-item">
+                        <a class="nav-link" href={href(ctx, '/staff/applications')}>
+                          <span>{t('common.nav.staff')}</span>
+                        </a>
+                      </li>
+                      <li class="nav-item">
+                        <a class="nav-link" href={href(ctx, '/audit')}>
+                          <span>{t('common.nav.audit')}</span>
+                        </a>
+                      </li>
+                    </>
+                  )}
+                  <li class="nav-item">
+                    <a class="nav-link" href="/api/docs">
+                      <span>{t('common.nav.api')}</span>
+                    </a>
+                  </li>
+                </ul>
+              </nav>
+            </div>
+          </div>
+        </header>
+        <main id="main" class="container my-4">
+          {breadcrumb && breadcrumb.length > 0 && (
+            <nav class="breadcrumb-container" aria-label={t('common.nav.breadcrumb')}>
+              <ol class="breadcrumb">
+                {breadcrumb.map((b, i) => (
+                  <li class={`breadcrumb-item${i === breadcrumb.length - 1 ? ' active' : ''}`}>
+                    {b.href ? <a href={b.href}>{b.label}</a> : <span aria-current="page">{b.label}</span>}
+                    {i < breadcrumb.length - 1 && <span class="separator">/</span>}
+                  </li>
+                ))}
+              </ol>
+            </nav>
+          )}
+          {children}
+        </main>
+        <footer class="it-footer">
+          <div class="it-footer-main">
+            <div class="container py-4">
+              <p class="mb-2">{t('common.footer.about')}</p>
+              <p class="mb-2">
+                <a class="text-white" href="/api/docs">
+                  {t('common.footer.openData')}
+                </a>
+              </p>
+              {ctx.demo && <p class="mb-0 small">{t('common.footer.demo')}</p>}
+            </div>
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}
+
+export function CsrfField({ ctx }: { ctx: PageContext }) {
+  return <input type="hidden" name="_csrf" value={ctx.csrfToken} />;
+}
+
+export function fieldError(ctx: PageContext, errors: FieldErrors | undefined, name: string): string | undefined {
+  const code = errors?.[name];
+  return code ? translateCode(ctx.t, 'common.field', code, 'common.field.invalid') : undefined;
+}
+
+export function ErrorSummary({ ctx, errors }: { ctx: PageContext; errors?: FieldErrors }) {
+  const count = errors ? Object.keys(errors).length : 0;
+  if (!count) return null;
+  return (
+    <div class="alert alert-danger" role="alert" id="error-summary" tabIndex={-1}>
+      {ctx.t('common.form.errorSummary', { count })}
+    </div>
+  );
+}
+
+type InputProps = {
+  ctx: PageContext;
+  name: string;
+  label: string;
+  value?: string | number | null;
+  errors?: FieldErrors;
+  type?: string;
+  required?: boolean;
+  hint?: string;
+  autocomplete?: string;
+  maxLength?: number;
+  inputMode?: string;
+  list?: string;
+};
+
+const fieldId = (name: string) => `f-${name.replace(/[^a-zA-Z0-9_-]/g, '-')}`;
+
+export function Input(p: InputProps) {
+  const id = fieldId(p.name);
+  const error = fieldError(p.ctx, p.errors, p.name);
+  const describedBy = [p.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class="form-group mb-4">
+      <label for={id} class="active">
+        {p.label}
+        {p.required && <span class="text-danger"> *</span>}
+      </label>
+      <input
+        id={id}
+        name={p.name}
+        type={(p.type ?? 'text') as 'text'}
+        class={`form-control${error ? ' is-invalid' : ''}`}
+        value={p.value ?? ''}
+        required={p.required}
+        autocomplete={p.autocomplete}
+        maxLength={p.maxLength}
+        inputMode={p.inputMode as any}
+        list={p.list}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy}
+      />
+      {p.hint && (
+        <small id={`${id}-hint`} class="form-text">
+          {p.hint}
+        </small>
+      )}
+      {error && (
+        <div id={`${id}-error`} class="invalid-feedback d-block" data-field={p.name}>
+          {error}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function Textarea(p: InputProps & { rows?: number }) {
+  const id = fieldId(p.name);
+  const error = fieldError(p.ctx, p.errors, p.name);
+  return (
+    <div class="form-group mb-4">
+      <label for={id} class="active">
+        {p.label}
+        {p.required && <span class="text-danger"> *</span>}
+      </label>
+      <textarea
+        id={id}
+        name={p.name}
+        rows={p.rows ?? 4}
+        class={`form-control${error ? ' is-invalid' : ''}`}
+        required={p.required}
+        maxLength={p.maxLength}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={error ? `${id}-error` : p.hint ? `${id}-hint` : undefined}
+      >
+        {p.value ?? ''}
+      </textarea>
+      {p.hint && (
+        <small id={`${id}-hint`} class="form-text">
+          {p.hint}
+        </small>
+      )}
+      {error && (
+        <div id={`${id}-error`} class="invalid-feedback d-block" data-field={p.name}>
+          {error}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function Select(
+  p: Omit<InputProps, 'type'> & { options: { value: string; label: string }[]; emptyLabel?: string },
+) {
+  const id = fieldId(p.name);
+  const error = fieldError(p.ctx, p.errors, p.name);
+  return (
+    <div class="select-wrapper mb-4">
+      <label for={id}>
+        {p.label}
+        {p.required && <span class="text-danger"> *</span>}
+      </label>
+      <select
+        id={id}
+        name={p.name}
+        required={p.required}
+        class={error ? 'is-invalid' : undefined}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+      >
+        {p.emptyLabel !== undefined && <option value="">{p.emptyLabel}</option>}
+        {p.options.map((o) => (
+          <option value={o.value} selected={String(p.value ?? '') === o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      {error && (
+        <div id={`${id}-error`} class="invalid-feedback d-block" data-field={p.name}>
+          {error}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function Checkbox(p: Omit<InputProps, 'type' | 'value'> & { checked?: boolean; value?: string }) {
+  const id = fieldId(p.name);
+  const error = fieldError(p.ctx, p.errors, p.name);
+  return (
+    <div class="form-check mb-3">
+      <input
+        id={id}
+        name={p.name}
+        type="checkbox"
+        value={p.value ?? 'on'}
+        checked={p.checked}
+        required={p.required}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+      />
+      <label for={id}>
+        {p.label}
+        {p.required && <span class="text-danger"> *</span>}
+      </label>
+      {error && (
+        <div id={`${id}-error`} class="invalid-feedback d-block" data-field={p.name}>
+          {error}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function Pagination({ ctx, page, pages, baseHref }: { ctx: PageContext; page: number; pages: number; baseHref: (page: number) => string }) {
+  if (pages <= 1) return null;
+  return (
+    <nav class="pagination-wrapper" aria-label={ctx.t('common.pagination.label')}>
+      <ul class="pagination">
+        <li class={`page-item${page <= 1 ? ' disabled' : ''}`}>
+          {page > 1 ? (
+            <a class="page-link" href={baseHref(page - 1)} rel="prev">
+              {ctx.t('common.pagination.previous')}
+            </a>
+          ) : (
+            <span class="page-link">{ctx.t('common.pagination.previous')}</span>
+          )}
+        </li>
+        <li class="page-item active">
+          <span class="page-link" aria-current="page">
+            {ctx.t('common.pagination.page', { page, pages })}
+          </span>
+        </li>
+        <li class={`page-item${page >= pages ? ' disabled' : ''}`}>
+          {page < pages ? (
+            <a class="page-link" href={baseHref(page + 1)} rel="next">
+              {ctx.t('common.pagination.next')}
+            </a>
+          ) : (
+            <span class="page-link">{ctx.t('common.pagination.next')}</span>
+          )}
+        </li>
+      </ul>
+    </nav>
+  );
+}
+
+export function ErrorPage({ ctx, status, message }: { ctx: PageContext; status: number; message: string }) {
+  return (
+    <Layout ctx={ctx} title={ctx.t('common.error.title')}>
+      <h1>{ctx.t('common.error.title')}</h1>
+      <p class="lead" data-status={status}>
+        {message}
+      </p>
+      <p>
+        <a href={href(ctx, '/')}>{ctx.t('common.error.backHome')}</a>
+      </p>
+    </Layout>
+  );
+}
