@@ -42,7 +42,8 @@ CREATE TABLE organisation (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   legal_name text NOT NULL CHECK (length(btrim(legal_name)) > 0),
   short_name text,
-  category text NOT NULL CHECK (category IN (
+  -- NULL while nobody has stated it: the requirement engine then reports the evidence as missing.
+  category text CHECK (category IN (
     'university', 'research_institute', 'irccs',
     'company', 'consortium',
     'trade_association', 'chamber_of_commerce',
