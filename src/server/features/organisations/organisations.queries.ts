@@ -1,0 +1,201 @@
+import { type Db, pgErrorCode } from '../../db/db.ts';
+import { ConflictError } from '../../lib/errors.ts';
+import type { OrganisationData } from './organisations.schemas.ts';
+
+export type OrganisationRecord = {
+  id: string;
+  legal_name: string;
+  short_name: string | null;
+  category: string | null;
+  vat_country: string | null;
+  vat_number: string | null;
+  tax_code: string | null;
+  staff_headcount: number | null;
+  annual_turnover_eur: number | null;
+  balance_sheet_eur: number | null;
+  size_class: string | null;
+  website: string | null;
+  description_it: string | null;
+  description_en: string | null;
+  verified: boolean;
+  created_at: string;
+  updated_at: string;
+};
+
+const organisationColumns = `o.id, o.legal_name, o.short_name, o.category, o.vat_country, o.vat_number, o.tax_code,
+  o.staff_headcount, o.annual_turnover_eur, o.balance_sheet_eur, o.size_class, o.website, o.description_it,
+  o.description_en, o.verified, o.created_at, o.updated_at`;
+
+function conflictFrom(err: unknown): never {
+  if (pgErrorCode(err) === '23505') {
+    const constraint = String((err as { constraint?: string }).constraint ?? '');
+    const detail = String((err as { detail?: string }).detail ?? '');
+    const field = constraint.includes('tax_code') || detail.includes('tax_code') ? 'taxCode' : 'vatNumber';
+    throw new ConflictError('organisation_exists', 'An organisation with this tax identity is already registered', { [field]: 'taken' });
+  }
+  throw err;
+}
+
+type Columns = Omit<OrganisationData, 'atecoCodes' | 'seats'>;
+
+function columnValues(d: Columns) {
+  return [
+    d.legalName,
+    d.shortName ?? null,
+    d.category ?? null,
+    d.vatCountry ?? null,
+    d.vatNumber ?? null,
+    d.taxCode ?? null,
+    d.staffHeadcount ?? null,
+    d.annualTurnoverEur ?? null,
+    d.balanceSheetEur ?? null,
+    d.website ?? null,
+    d.descriptionIt ?? null,
+    d.descriptionEn ?? null,
+  ];
+}
+
+export async function insertOrganisation(tx: Db, d: Columns, opts: { isDemo?: boolean } = {}): Promise<{ id: string }> {
+  try {
+    const [row] = await tx.query<{ id: string }>(
+      `INSERT INTO organisation (legal_name, short_name, category, vat_country, vat_number, tax_code, staff_headcount,
+         annual_turnover_eur, balance_sheet_eur, website, description_it, description_en, is_demo)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+      [...columnValues(d), !!opts.isDemo],
+    );
+    return row;
+  } catch (err) {
+    conflictFrom(err);
+  }
+}
+
+export async function updateOrganisationRow(tx: Db, id: string, d: Columns): Promise<void> {
+  try {
+    await tx.query(
+      `UPDATE organisation SET legal_name = $2, short_name = $3, category = $4, vat_country = $5, vat_number = $6,
+         tax_code = $7, staff_headcount = $8, annual_turnover_eur = $9, balance_sheet_eur = $10, website = $11,
+         description_it = $12, description_en = $13, updated_at = now()
+       WHERE id = $1`,
+      [id, ...columnValues(d)],
+    );
+  } catch (err) {
+    conflictFrom(err);
+  }
+}
+
+export async function replaceSeats(tx: Db, organisationId: string, seats: OrganisationData['seats']): Promise<void> {
+  await tx.query('DELETE FROM seat WHERE organisation_id = $1', [organisationId]);
+  if (!seats.length) return;
+  await tx.query(
+    `INSERT INTO seat (organisation_id, kind, country, municipality_code, foreign_city, address)
+     SELECT $1, kind, country, municipality_code, foreign_city, address
+       FROM json_to_recordset($2::json) AS s(kind text, country text, municipality_code text, foreign_city text, address text)`,
+    [
+      organisationId,
+      JSON.stringify(
+        seats.map((s) => ({
+          kind: s.kind,
+          country: s.country,
+          municipality_code: s.municipalityCode ?? null,
+          foreign_city: s.foreignCity ?? null,
+          address: s.address ?? null,
+        })),
+      ),
+    ],
+  );
+}
+
+export async function replaceAtecoCodes(tx: Db, organisationId: string, codes: string[]): Promise<void> {
+  await tx.query('DELETE FROM organisation_ateco WHERE organisation_id = $1', [organisationId]);
+  if (!codes.length) return;
+  // The first code given is the primary activity.
+  await tx.query(
+    `INSERT INTO organisation_ateco (organisation_id, ateco_code, is_primary)
+     SELECT $1, code, ord = 1 FROM unnest($2::text[]) WITH ORDINALITY AS c(code, ord)`,
+    [organisationId, codes],
+  );
+}
+
+export type MunicipalityMatch = { istat_code: string; name: string; key: string };
+
+/** Municipalities matching ISTAT codes or exact names (case- and accent-insensitive): several rows for an ambiguous name. */
+export async function matchMunicipalities(db: Db, values: string[]): Promise<MunicipalityMatch[]> {
+  if (!values.length) return [];
+  return db.query<MunicipalityMatch>(
+    `SELECT m.istat_code, m.name, v.key
+       FROM unnest($1::text[]) AS v(key)
+       JOIN municipality m ON m.istat_code = v.key OR fold_text(m.name) = fold_text(v.key)`,
+    [values],
+  );
+}
+
+export async function existingAtecoCodes(db: Db, codes: string[]): Promise<string[]> {
+  if (!codes.length) return [];
+  const rows = await db.query<{ code: string }>('SELECT code FROM ateco WHERE code = ANY($1::text[])', [codes]);
+  return rows.map((r) => r.code);
+}
+
+export async function selectOrganisationByTaxIdentity(
+  db: Db,
+  q: { vatCountry?: string | null; vatNumber?: string | null; taxCode?: string | null },
+): Promise<{ id: string; legal_name: string } | null> {
+  const [row] = await db.query<{ id: string; legal_name: string }>(
+    `SELECT id, legal_name FROM organisation
+      WHERE ($1::text IS NOT NULL AND vat_country = $2 AND vat_number = $1)
+         OR ($3::text IS NOT NULL AND tax_code = $3)
+      ORDER BY (vat_number = $1) DESC NULLS LAST
+      LIMIT 1`,
+    [q.vatNumber ?? null, q.vatCountry ?? 'IT', q.taxCode ?? null],
+  );
+  return row ?? null;
+}
+
+export async function selectOrganisation(db: Db, id: string, opts: { forUpdate?: boolean } = {}): Promise<OrganisationRecord | null> {
+  const [row] = await db.query<OrganisationRecord>(
+    `SELECT ${organisationColumns} FROM organisation o WHERE o.id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`,
+    [id],
+  );
+  return row ?? null;
+}
+
+export type SeatRecord = {
+  id: string;
+  kind: 'legal' | 'operational';
+  country: string;
+  municipality_code: string | null;
+  municipality_name: string | null;
+  province_code: string | null;
+  province_acronym: string | null;
+  province_name: string | null;
+  region_code: string | null;
+  region_name: string | null;
+  foreign_city: string | null;
+  address: string | null;
+};
+
+export async function selectSeats(db: Db, organisationId: string): Promise<SeatRecord[]> {
+  return db.query<SeatRecord>(
+    `SELECT s.id, s.kind, s.country, s.municipality_code, m.name AS municipality_name, p.code AS province_code,
+            p.acronym AS province_acronym, p.name AS province_name, r.code AS region_code, r.name AS region_name,
+            s.foreign_city, s.address
+       FROM seat s
+       LEFT JOIN municipality m ON m.istat_code = s.municipality_code
+       LEFT JOIN province p ON p.code = m.province_code
+       LEFT JOIN region r ON r.code = p.region_code
+      WHERE s.organisation_id = $1
+      ORDER BY s.kind, m.name, s.foreign_city`,
+    [organisationId],
+  );
+}
+
+export type AtecoRecord = { code: string; title_it: string; title_en: string; section: string; is_primary: boolean };
+
+export async function selectAtecoCodes(db: Db, organisationId: string): Promise<AtecoRecord[]> {
+  return db.query<AtecoRecord>(
+    `SELECT a.code, a.title_it, a.title_en, a.section, oa.is_primary
+       FROM organisation_ateco oa JOIN ateco a ON a.code = oa.ateco_code
+      WHERE oa.organisation_id = $1
+      ORDER BY oa.is_primary DESC, a.code`,
+    [organisationId],
+  );
+}

@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { isValidItalianTaxCode, isValidItalianVat, normaliseTaxCode, normaliseVat } from './organisations.validation.ts';
+
+// The decree's categories: what the organisation is (research organisation, company, association, …).
+export const categories = [
+  'university',
+  'research_institute',
+  'irccs',
+  'company',
+  'consortium',
+  'trade_association',
+  'chamber_of_commerce',
+  'public_institution',
+  'private_institution',
+  'hospital',
+] as const;
+export type Category = (typeof categories)[number];
+export const sizeClasses = ['micro', 'small', 'medium', 'large', 'unknown'] as const;
+export type SizeClass = (typeof sizeClasses)[number];
+export const seatKinds = ['legal', 'operational'] as const;
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .transform((v) => (v === '' ? null : v))
+    .nullish();
+
+const amount = z.number().min(0).max(1e13).nullish();
+
+const website = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() !== '' && !/^https?:\/\//i.test(v.trim()) ? `https://${v.trim()}` : v === '' ? null : v),
+  z.url({ protocol: /^https?$/ }).max(300).nullish(),
+);
+
+export const SeatInputSchema = z.object({
+  kind: z.enum(seatKinds),
+  country: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{2}$/)
+    .default('IT'),
+  /** ISTAT code (6 digits) or the exact name of the municipality: the domain resolves names to codes. */
+  municipalityCode: optionalText(100),
+  foreignCity: optionalText(200),
+  address: optionalText(300),
+});
+export type SeatInput = z.input<typeof SeatInputSchema>;
+export type SeatData = {
+  kind: (typeof seatKinds)[number];
+  country: string;
+  municipalityCode: string | null;
+  foreignCity: string | null;
+  address: string | null;
+};
+
+/** Tax identity checks, shared by the schema and the domain (which reports them even when other fields have the wrong type). */
+export function taxIdentityIssues(v: { vatCountry?: unknown; vatNumber?: unknown; taxCode?: unknown }): Record<string, string> {
+  const fields: Record<string, string> = {};
+  if (typeof v.vatNumber === 'string' && v.vatNumber.trim() !== '') {
+    const country = typeof v.vatCountry === 'string' && v.vatCountry.trim() ? v.vatCountry.trim().toUpperCase() : 'IT';
+    const number = normaliseVat(v.vatNumber);
+    const ok = country === 'IT' ? isValidItalianVat(number) : /^[A-Z0-9]{2,14}$/.test(number);
+    if (!ok) fields.vatNumber = 'invalid_vat';
+  }
+  if (typeof v.taxCode === 'string' && v.taxCode.trim() !== '' && !isValidItalianTaxCode(normaliseTaxCode(v.taxCode))) {
+    fields.taxCode = 'invalid_tax_code';
+  }
+  return fields;
+}
+
+export const OrganisationInputSchema = z
+  .object({
+    legalName: z.string().trim().min(1).max(300),
+    shortName: optionalText(100),
+    category: z.enum(categories).nullish(),
+    vatCountry: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z]{2}$/)
+      .nullish(),
+    vatNumber: optionalText(20).transform((v) => (v ? normaliseVat(v) : v)),
+    taxCode: optionalText(16).transform((v) => (v ? normaliseTaxCode(v) : v)),
+    staffHeadcount: z.number().min(0).max(1e7).nullish(),
+    annualTurnoverEur: amount,
+    balanceSheetEur: amount,
+    website,
+    descriptionIt: optionalText(5000),
+    descriptionEn: optionalText(5000),
+    atecoCodes: z.array(z.string().trim().min(1).max(10)).max(20).default([]),
+    seats: z.array(SeatInputSchema).max(20).default([]),
+  })
+  .superRefine((v, ctx) => {
+    for (const [path, code] of Object.entries(taxIdentityIssues(v))) {
+      ctx.addIssue({ code: 'custom', path: [path], params: { code }, message: code });
+    }
+    v.seats.forEach((seat, i) => {
+      if (seat.country === 'IT' && !seat.municipalityCode) {
+        ctx.addIssue({ code: 'custom', path: ['seats', i, 'municipalityCode'], params: { code: 'required' }, message: 'required' });
+      }
+    });
+  })
+  .transform((v) => ({
+    ...v,
+    // The VAT country defaults to Italy when a number is given, and means nothing without one.
+    vatCountry: v.vatNumber ? (v.vatCountry ?? 'IT') : null,
+    seats: v.seats.map(
+      (s): SeatData => ({
+        kind: s.kind,
+        country: s.country,
+        municipalityCode: s.country === 'IT' ? (s.municipalityCode ?? null) : null,
+        foreignCity: s.country === 'IT' ? null : (s.foreignCity ?? null),
+        address: s.address ?? null,
+      }),
+    ),
+    atecoCodes: [...new Set(v.atecoCodes)],
+  }));
+
+export type OrganisationInput = z.input<typeof OrganisationInputSchema>;
+export type OrganisationData = z.output<typeof OrganisationInputSchema>;
