@@ -79,13 +79,18 @@ export async function runDueJobs(db: Db, handlers: JobHandlers, workerId = `${ho
 
 export function startJobWorker(db: Db, handlers: JobHandlers, opts: { intervalMs?: number; onError?: (err: unknown) => void } = {}): () => Promise<void> {
   let running: Promise<unknown> = Promise.resolve();
+  let busy = false;
   let stopped = false;
   const tick = () => {
-    running = runDueJobs(db, handlers).catch((err) => opts.onError?.(err));
+    if (busy || stopped) return;
+    busy = true;
+    running = runDueJobs(db, handlers)
+      .catch((err) => opts.onError?.(err))
+      .finally(() => {
+        busy = false;
+      });
   };
-  const timer = setInterval(() => {
-    if (!stopped) tick();
-  }, opts.intervalMs ?? 2000);
+  const timer = setInterval(tick, opts.intervalMs ?? 2000);
   timer.unref();
   tick();
   return async () => {
