@@ -25,6 +25,6 @@ fi
 node --import tsx scripts/prepare-test-db.ts
 
 files=$(find src -name '*.test.ts' -o -name '*.test.tsx' | sort)
-if [ "$e2e" = 1 ]; then files="$files $(find e2e -name '*.test.ts' | sort)"; fi
+if [ "$e2e" = 1 ] && [ -d e2e ]; then files="$files $(find e2e -name '*.test.ts' | sort)"; fi
 
 exec node --import tsx --test --test-concurrency=2 --test-timeout=180000 --test-reporter=spec $files "$@"
