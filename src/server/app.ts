@@ -32,7 +32,7 @@ import {
   actorFromSession,
   allowedByAccess,
 } from './lib/auth.ts';
-import { AppError, fieldsFromZodIssues } from './lib/errors.ts';
+import { AppError, ValidationError, fieldsFromZodIssues } from './lib/errors.ts';
 import { ErrorPage, pageContext, sendPage } from './lib/html.tsx';
 import { type Locale, type Translate, isLocale, translator } from './lib/i18n.ts';
 import type { Mailer } from './lib/mail.ts';
@@ -203,6 +203,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     app.csrfProtection(req, reply, done);
   });
 
+  // PostgreSQL text cannot hold U+0000: refuse it here with the fields named, not as a 500 from the database.
+  app.addHook('preValidation', async (req) => {
+    const fields: Record<string, string> = {};
+    findNul(req.params, 'params.', fields);
+    findNul(req.query, 'query.', fields);
+    findNul(req.body, '', fields);
+    if (Object.keys(fields).length) throw new ValidationError(fields);
+  });
+
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const { status, body } = errorBody(err, req);
     if (status >= 500) req.log.error({ err }, 'request failed');
@@ -250,6 +259,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   }
 
   return app;
+}
+
+function findNul(value: unknown, path: string, out: Record<string, string>, depth = 0): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) out[path.replace(/\.$/, '') || '_'] = 'invalid';
+  } else if (value && typeof value === 'object' && depth < 32) {
+    for (const [k, v] of Object.entries(value)) findNul(v, `${path}${k}.`, out, depth + 1);
+  }
 }
 
 function preferredLocale(req: FastifyRequest): Locale {
