@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.ts';
+import type { Db } from './db/db.ts';
+import { type Access, type Role, createSession } from './lib/auth.ts';
+import { createMemoryMailer } from './lib/mail.ts';
+import { testConfig } from './testing/app.ts';
+import { createTestDb } from './testing/db.ts';
+import { type ClusterRow, buildCluster, buildMembership, buildOrganisation, buildUser } from './testing/factories.ts';
+
+/**
+ * The role × route matrix (TARGETS Q6). Every route of the app must be listed here with the access it
+ * declares: a new route fails this test until someone decides, on purpose, who may call it.
+ * Keys are "METHOD url"; a url starting with /:lang stands for the same page route under /it and /en.
+ */
+const R = (...roles: Role[]): readonly Role[] => roles;
+const STAFF = R('staff', 'region', 'platform_admin');
+
+export const expectedAccess: Record<string, Access> = {
+  // app shell
+  'GET /': 'public',
+  'GET /api/v1/csrf': 'public',
+  'GET /:lang': 'public',
+  // requirements
+  'GET /api/v1/clusters/:slug/requirements': 'public',
+  'GET /:lang/clusters/:slug/requirements': 'public',
+};
+
+// Actors of the matrix. 'user' is signed in without any role: it separates 'authenticated' from role lists.
+const actors = ['visitor', 'user', 'member', 'org_admin', 'staff', 'region', 'platform_admin'] as const;
+type ActorName = (typeof actors)[number];
+
+export function expandExpected(table: Record<string, Access>): Map<string, Access> {
+  const out = new Map<string, Access>();
+  for (const [key, access] of Object.entries(table)) {
+    const [method, url] = key.split(' ');
+    if (url.startsWith('/:lang')) {
+      for (const lang of ['it', 'en']) out.set(`${method} /${lang}${url.slice('/:lang'.length)}`, access);
+    } else out.set(key, access);
+  }
+  return out;
+}
+
+function allowed(actor: ActorName, access: Access): boolean {
+  if (access === 'public') return true;
+  if (actor === 'visitor') return false;
+  if (access === 'authenticated') return true;
+  return access.includes(actor as Role);
+}
+
+const sameAccess = (a: Access, b: Access) =>
+  typeof a === 'string' || typeof b === 'string' ? a === b : [...a].sort().join(',') === [...b].sort().join(',');
+
+/** Fills path params: the real cluster slug for :slug, a random UUID for anything else. */
+export function fillParams(url: string, slug: string, other: () => string = randomUUID): string {
+  return url.replace(/:([A-Za-z_]+)/g, (_m, name: string) => (name === 'slug' ? slug : other()));
+}
+
+describe('role × route matrix', () => {
+  let db: Db;
+  let app: FastifyInstance;
+  let cluster: ClusterRow;
+  const users = new Map<ActorName, string>();
+  const csrf = new Map<ActorName, { cookie: string; token: string }>();
+
+  before(async () => {
+    db = await createTestDb();
+    app = await buildApp({ config: testConfig(), db, mailer: createMemoryMailer(), logger: false });
+    // Marks the requests that got past the role check and the CSRF check (both run before validation):
+    // a 403 from a domain scope check carries the mark, a 403 from the route's declared access never does.
+    app.addHook('preValidation', async (_req, reply) => {
+      reply.header('x-matrix-reached', '1');
+    });
+    await app.ready();
+    cluster = await buildCluster(db);
+    const org = await buildOrganisation(db);
+    await buildMembership(db, cluster.id, org.id);
+    const grants: Record<Exclude<ActorName, 'visitor'>, { role: Role; clusterId?: string; organisationId?: string }[]> = {
+      user: [],
+      member: [{ role: 'member', organisationId: org.id }],
+      org_admin: [{ role: 'org_admin', organisationId: org.id }],
+      staff: [{ role: 'staff', clusterId: cluster.id }],
+      region: [{ role: 'region' }],
+      platform_admin: [{ role: 'platform_admin' }],
+    };
+    for (const [name, roles] of Object.entries(grants)) {
+      users.set(name as ActorName, (await buildUser(db, { roles })).id);
+    }
+    for (const name of actors) {
+      const res = await app.inject({ method: 'GET', url: '/api/v1/csrf' });
+      csrf.set(name, { cookie: res.cookies.map((c) => `${c.name}=${c.value}`).join('; '), token: res.json().token });
+    }
+  });
+  after(async () => {
+    await app?.close();
+    await db?.close();
+  });
+
+  test('every route is in the expected table with the access it declares, and every entry has its route', () => {
+    const expected = expandExpected(expectedAccess);
+    const actual = new Map(app.routeTable.map((r) => [`${r.method} ${r.url}`, r.access]));
+    const missing = [...actual.keys()].filter((k) => !expected.has(k));
+    const stale = [...expected.keys()].filter((k) => !actual.has(k));
+    const differing = [...actual].filter(([k, a]) => expected.has(k) && !sameAccess(a, expected.get(k) as Access));
+    assert.deepEqual(missing, [], `routes without an entry in expectedAccess: add them on purpose`);
+    assert.deepEqual(stale, [], `entries of expectedAccess without a route`);
+    assert.deepEqual(
+      differing.map(([k, a]) => `${k}: declares ${JSON.stringify(a)}, table says ${JSON.stringify(expected.get(k))}`),
+      [],
+    );
+  });
+
+  test('every role on every route: denied roles get 401/403 before validation, allowed roles get through, never 5xx', async () => {
+    const failures: string[] = [];
+    let requests = 0;
+    for (const route of app.routeTable) {
+      const url = fillParams(route.url, cluster.slug);
+      const isPage = /^\/(it|en)(\/|$)/.test(route.url);
+      for (const actor of actors) {
+        const c = csrf.get(actor) as { cookie: string; token: string };
+        const userId = users.get(actor);
+        // A fresh session per request: a logout route must not sign out the rest of the matrix.
+        const cookie = userId ? `${c.cookie}; filiera_session=${await createSession(db, userId)}` : c.cookie;
+        const hasBody = !['GET', 'HEAD', 'DELETE'].includes(route.method);
+        const res = await app.inject({
+          method: route.method as 'GET',
+          url,
+          headers: {
+            cookie,
+            'x-csrf-token': c.token,
+            ...(hasBody ? { 'content-type': 'application/json' } : {}),
+          },
+          ...(hasBody ? { payload: '{}' } : {}),
+        });
+        requests++;
+        const status = res.statusCode;
+        const reached = res.headers['x-matrix-reached'] === '1';
+        const where = `${actor} ${route.method} ${url} (declared ${JSON.stringify(route.access)})`;
+        if (status >= 500) {
+          failures.push(`${where}: ${status} ${res.body.slice(0, 200)}`);
+          continue;
+        }
+        if (allowed(actor, route.access)) {
+          if (!reached || status === 401) failures.push(`${where}: allowed but got ${status} before validation`);
+        } else {
+          const visitorRedirect =
+            actor === 'visitor' && isPage && route.method === 'GET' && status === 302 && /\/(it|en)\/login\?next=/.test(String(res.headers.location));
+          const refused = visitorRedirect || (actor === 'visitor' ? status === 401 : status === 403);
+          if (!refused || reached) failures.push(`${where}: should be refused before validation, got ${status}${reached ? ' after validation' : ''}`);
+        }
+      }
+    }
+    assert.ok(requests >= app.routeTable.length * actors.length);
+    assert.deepEqual(failures, []);
+  });
+});
