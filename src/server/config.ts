@@ -19,7 +19,7 @@ const EnvSchema = z.object({
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
   MAIL_FROM: z.string().default('Filiera <no-reply@filiera.invalid>'),
-  FILIERA_MAIL_DIR: z.string().default('./.filiera/mail'),
+  FILIERA_MAIL_DIR: z.string().min(1).optional(),
   PUBLIC_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -67,7 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecretGenerated: !e.SESSION_SECRET,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
-    mailDir: e.FILIERA_MAIL_DIR,
+    mailDir: e.FILIERA_MAIL_DIR ?? `${e.FILIERA_DATA_DIR.replace(/\/$/, '')}/mail`,
     publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${port}`).replace(/\/$/, ''),
     logLevel: e.LOG_LEVEL,
     secureCookies: production,

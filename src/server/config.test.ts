@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from './config.ts';
+
+test('development defaults: PGlite folder, demo on, generated secret', () => {
+  const c = loadConfig({});
+  assert.equal(c.port, 3000);
+  assert.equal(c.host, '127.0.0.1');
+  assert.equal(c.dataDir, './.filiera');
+  assert.equal(c.mailDir, './.filiera/mail');
+  assert.equal(c.databaseUrl, undefined);
+  assert.equal(c.demo, true);
+  assert.equal(c.sessionSecretGenerated, true);
+  assert.ok(c.sessionSecret.length >= 32);
+});
+
+test('production needs a session secret, turns demo off and cookies secure', () => {
+  assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /SESSION_SECRET/);
+  const c = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), DATABASE_URL: 'postgres://db/filiera' });
+  assert.equal(c.demo, false);
+  assert.equal(c.secureCookies, true);
+  assert.equal(c.databaseUrl, 'postgres://db/filiera');
+});
+
+test('every invalid variable is listed at once', () => {
+  try {
+    loadConfig({ PORT: 'abc', DATABASE_URL: 'mysql://x', SMTP_URL: 'http://mail' });
+    assert.fail('should throw');
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    assert.match(err.message, /PORT/);
+    assert.match(err.message, /DATABASE_URL/);
+    assert.match(err.message, /SMTP_URL/);
+  }
+});
