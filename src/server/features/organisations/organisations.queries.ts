@@ -199,3 +199,178 @@ export async function selectAtecoCodes(db: Db, organisationId: string): Promise<
     [organisationId],
   );
 }
+
+export type DirectoryFilters = {
+  cluster?: string;
+  category?: string;
+  province?: string;
+  sizeClass?: string;
+  atecoSection?: string;
+  q?: string;
+};
+
+export type DirectoryRow = {
+  id: string;
+  legal_name: string;
+  short_name: string | null;
+  category: string | null;
+  size_class: string | null;
+  website: string | null;
+  provinces: string[] | null;
+  clusters: string[] | null;
+  total: number;
+};
+
+/** One statement for the page and its total: ids filtered and counted first, details only for the page's rows. */
+export async function selectDirectoryPage(db: Db, f: DirectoryFilters, page: number, pageSize: number): Promise<DirectoryRow[]> {
+  const params: unknown[] = [];
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const where: string[] = [];
+  where.push(
+    f.cluster
+      ? `EXISTS (SELECT 1 FROM membership m WHERE m.organisation_id = o.id AND m.status = 'active'
+           AND m.cluster_id = (SELECT id FROM cluster WHERE slug = ${p(f.cluster)}))`
+      : `EXISTS (SELECT 1 FROM membership m WHERE m.organisation_id = o.id AND m.status = 'active')`,
+  );
+  if (f.category) where.push(`o.category = ${p(f.category)}`);
+  if (f.sizeClass) where.push(`o.size_class = ${p(f.sizeClass)}`);
+  if (f.province) {
+    where.push(`EXISTS (SELECT 1 FROM seat s JOIN municipality mu ON mu.istat_code = s.municipality_code
+       WHERE s.organisation_id = o.id AND mu.province_code = (SELECT code FROM province WHERE acronym = ${p(f.province)}))`);
+  }
+  if (f.atecoSection) {
+    where.push(`EXISTS (SELECT 1 FROM organisation_ateco oa JOIN ateco a ON a.code = oa.ateco_code
+       WHERE oa.organisation_id = o.id AND a.section = ${p(f.atecoSection)})`);
+  }
+  if (f.q) where.push(`o.name_search LIKE ${p(`%${likeEscape(f.q)}%`)}`);
+  const limit = p(pageSize);
+  const offset = p((page - 1) * pageSize);
+  return db.query<DirectoryRow>(
+    `WITH page AS (
+       SELECT o.id, count(*) OVER () AS total
+         FROM organisation o
+        WHERE ${where.join(' AND ')}
+        ORDER BY lower(o.legal_name), o.id
+        LIMIT ${limit} OFFSET ${offset})
+     SELECT o.id, o.legal_name, o.short_name, o.category, o.size_class, o.website, page.total,
+            (SELECT array_agg(DISTINCT pr.acronym) FROM seat s JOIN municipality mu ON mu.istat_code = s.municipality_code
+               JOIN province pr ON pr.code = mu.province_code WHERE s.organisation_id = o.id) AS provinces,
+            (SELECT array_agg(c.slug ORDER BY c.slug) FROM membership m JOIN cluster c ON c.id = m.cluster_id
+              WHERE m.organisation_id = o.id AND m.status = 'active') AS clusters
+       FROM page JOIN organisation o ON o.id = page.id
+      ORDER BY lower(o.legal_name), o.id`,
+    params,
+  );
+}
+
+/** The same filters counted alone: only needed when a page past the end comes back empty. */
+export async function countDirectory(db: Db, f: DirectoryFilters): Promise<number> {
+  const rows = await selectDirectoryPage(db, f, 1, 1);
+  return rows[0] ? Number(rows[0].total) : 0;
+}
+
+function likeEscape(q: string): string {
+  return q.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export type MembershipRecord = {
+  id: string;
+  cluster_id: string;
+  cluster_slug: string;
+  cluster_name_it: string;
+  cluster_name_en: string;
+  role: string;
+  status: string;
+  is_leader_company: boolean;
+  joined_on: string;
+  left_on: string | null;
+};
+
+export async function selectMemberships(db: Db, organisationId: string): Promise<MembershipRecord[]> {
+  return db.query<MembershipRecord>(
+    `SELECT m.id, c.id AS cluster_id, c.slug AS cluster_slug, c.name_it AS cluster_name_it, c.name_en AS cluster_name_en,
+            m.role, m.status, m.is_leader_company, m.joined_on, m.left_on
+       FROM membership m JOIN cluster c ON c.id = m.cluster_id
+      WHERE m.organisation_id = $1
+      ORDER BY m.joined_on, c.slug`,
+    [organisationId],
+  );
+}
+
+export type MembershipEventRecord = {
+  id: string;
+  cluster_slug: string;
+  kind: string;
+  reason: string | null;
+  decided_on: string | null;
+  at: string;
+};
+
+export async function selectMembershipEvents(db: Db, organisationId: string): Promise<MembershipEventRecord[]> {
+  return db.query<MembershipEventRecord>(
+    `SELECT e.id, c.slug AS cluster_slug, e.kind, e.reason, e.decided_on, e.at
+       FROM membership_event e JOIN membership m ON m.id = e.membership_id JOIN cluster c ON c.id = m.cluster_id
+      WHERE m.organisation_id = $1
+      ORDER BY e.at DESC`,
+    [organisationId],
+  );
+}
+
+export async function selectStaffClustersOf(db: Db, organisationId: string): Promise<string[]> {
+  const rows = await db.query<{ cluster_id: string }>('SELECT cluster_id FROM membership WHERE organisation_id = $1', [organisationId]);
+  return rows.map((r) => r.cluster_id);
+}
+
+export type MunicipalityRecord = {
+  istat_code: string;
+  name: string;
+  province_acronym: string;
+  province_name: string;
+  region_code: string;
+  region_name: string;
+};
+
+export async function searchMunicipalities(db: Db, q: string, region: string | undefined, limit: number): Promise<MunicipalityRecord[]> {
+  const folded = likeEscape(q);
+  return db.query<MunicipalityRecord>(
+    `SELECT m.istat_code, m.name, p.acronym AS province_acronym, p.name AS province_name, r.code AS region_code, r.name AS region_name
+       FROM municipality m JOIN province p ON p.code = m.province_code JOIN region r ON r.code = p.region_code
+      WHERE ($1 = '' OR m.istat_code = $1 OR fold_text(m.name) LIKE '%' || fold_text($2) || '%')
+        AND ($3::text IS NULL OR r.code = $3 OR fold_text(r.name) = fold_text($3))
+      ORDER BY (fold_text(m.name) = fold_text($1)) DESC, (fold_text(m.name) LIKE fold_text($2) || '%') DESC, m.name, m.istat_code
+      LIMIT $4`,
+    [q, folded, region ?? null, limit],
+  );
+}
+
+export async function searchAteco(db: Db, q: string, limit: number): Promise<{ code: string; level: number; section: string; title_it: string; title_en: string }[]> {
+  const words = q
+    .split(/\s+/)
+    .map((w) => w.trim())
+    .filter(Boolean)
+    .slice(0, 5)
+    .map(likeEscape);
+  const isCode = /^[A-Za-z]$|^\d[\d.]*$/.test(q.trim());
+  return db.query(
+    `SELECT code, level, section, title_it, title_en FROM ateco
+      WHERE ($1 AND code LIKE $2 || '%')
+         OR (NOT $1 AND (SELECT bool_and(fold_text(title_it) LIKE '%' || fold_text(w) || '%' OR fold_text(title_en) LIKE '%' || fold_text(w) || '%')
+                           FROM unnest($3::text[]) AS w))
+      ORDER BY level, code
+      LIMIT $4`,
+    [isCode, isCode ? q.trim().toUpperCase() : '', words, limit],
+  );
+}
+
+export async function selectProvinces(db: Db): Promise<{ acronym: string; name: string; region_name: string }[]> {
+  return db.query(
+    `SELECT p.acronym, p.name, r.name AS region_name FROM province p JOIN region r ON r.code = p.region_code ORDER BY p.name`,
+  );
+}
+
+export async function selectAtecoSections(db: Db): Promise<{ code: string; title_it: string; title_en: string }[]> {
+  return db.query(`SELECT code, title_it, title_en FROM ateco WHERE level = 1 ORDER BY code`);
+}

@@ -121,3 +121,120 @@ export const OrganisationInputSchema = z
 
 export type OrganisationInput = z.input<typeof OrganisationInputSchema>;
 export type OrganisationData = z.output<typeof OrganisationInputSchema>;
+
+/** PATCH: any subset of the create fields; seats and ATECO codes, when given, replace the current ones. */
+export const OrganisationPatchSchema = z.object({
+  legalName: z.string().max(300).optional(),
+  shortName: z.string().max(100).nullish(),
+  category: z.enum(categories).nullish(),
+  vatCountry: z.string().max(2).nullish(),
+  vatNumber: z.string().max(20).nullish(),
+  taxCode: z.string().max(16).nullish(),
+  staffHeadcount: z.number().nullish(),
+  annualTurnoverEur: z.number().nullish(),
+  balanceSheetEur: z.number().nullish(),
+  website: z.string().max(300).nullish(),
+  descriptionIt: z.string().max(5000).nullish(),
+  descriptionEn: z.string().max(5000).nullish(),
+  atecoCodes: z.array(z.string().max(10)).max(20).optional(),
+  seats: z.array(SeatInputSchema).max(20).optional(),
+});
+export type OrganisationPatch = z.input<typeof OrganisationPatchSchema>;
+
+export const OrganisationIdParams = z.object({ id: z.string().max(100) });
+
+const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
+
+export const DirectoryQuerySchema = z.object({
+  cluster: z.preprocess(emptyToUndefined, z.string().max(100).optional()),
+  category: z.preprocess(emptyToUndefined, z.enum(categories).optional()),
+  province: z.preprocess(emptyToUndefined, z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/).optional()),
+  sizeClass: z.preprocess(emptyToUndefined, z.enum(sizeClasses).optional()),
+  atecoSection: z.preprocess(emptyToUndefined, z.string().trim().toUpperCase().regex(/^[A-Z]$/).optional()),
+  q: z.preprocess(emptyToUndefined, z.string().trim().max(100).optional()),
+  page: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(10000).default(1)),
+  pageSize: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100).default(20)),
+});
+export type DirectoryQuery = z.output<typeof DirectoryQuerySchema>;
+
+export const DirectoryItemSchema = z.object({
+  id: z.string(),
+  legalName: z.string(),
+  shortName: z.string().nullable(),
+  category: z.string().nullable(),
+  sizeClass: z.string().nullable(),
+  website: z.string().nullable(),
+  provinces: z.array(z.string()),
+  clusters: z.array(z.string()),
+});
+export type DirectoryItem = z.infer<typeof DirectoryItemSchema>;
+
+export const DirectoryResponseSchema = z.object({
+  items: z.array(DirectoryItemSchema),
+  page: z.number(),
+  pageSize: z.number(),
+  total: z.number(),
+});
+export type DirectoryPage = z.infer<typeof DirectoryResponseSchema>;
+
+export const OrganisationDetailSchema = z.object({
+  id: z.string(),
+  legalName: z.string(),
+  shortName: z.string().nullable(),
+  category: z.string().nullable(),
+  sizeClass: z.string().nullable(),
+  vatCountry: z.string().nullable(),
+  vatNumber: z.string().nullable(),
+  taxCode: z.string().nullable(),
+  staffHeadcount: z.number().nullable(),
+  annualTurnoverEur: z.number().nullable(),
+  balanceSheetEur: z.number().nullable(),
+  website: z.string().nullable(),
+  descriptionIt: z.string().nullable(),
+  descriptionEn: z.string().nullable(),
+  verified: z.boolean(),
+  seats: z.array(
+    z.object({
+      kind: z.enum(seatKinds),
+      country: z.string(),
+      municipalityCode: z.string().nullable(),
+      municipality: z.string().nullable(),
+      province: z.string().nullable(),
+      provinceName: z.string().nullable(),
+      region: z.string().nullable(),
+      foreignCity: z.string().nullable(),
+      address: z.string().nullable(),
+    }),
+  ),
+  ateco: z.array(z.object({ code: z.string(), section: z.string(), titleIt: z.string(), titleEn: z.string(), primary: z.boolean() })),
+  memberships: z.array(
+    z.object({
+      cluster: z.string(),
+      clusterNameIt: z.string(),
+      clusterNameEn: z.string(),
+      role: z.string(),
+      status: z.string(),
+      leaderCompany: z.boolean(),
+      joinedOn: z.string(),
+      leftOn: z.string().nullable(),
+    }),
+  ),
+  history: z.array(
+    z.object({ cluster: z.string(), kind: z.string(), reason: z.string().nullable(), decidedOn: z.string().nullable(), at: z.string() }),
+  ),
+});
+export type OrganisationDetail = z.infer<typeof OrganisationDetailSchema>;
+
+export const MunicipalityQuerySchema = z.object({
+  q: z.string().trim().max(100).default(''),
+  region: z.preprocess(emptyToUndefined, z.string().trim().max(60).optional()),
+});
+export const MunicipalityListSchema = z.object({
+  items: z.array(
+    z.object({ istatCode: z.string(), name: z.string(), province: z.string(), provinceName: z.string(), regionCode: z.string(), region: z.string() }),
+  ),
+});
+export const AtecoQuerySchema = z.object({ q: z.string().trim().min(1).max(100) });
+export const AtecoListSchema = z.object({
+  items: z.array(z.object({ code: z.string(), level: z.number(), section: z.string(), titleIt: z.string(), titleEn: z.string() })),
+});

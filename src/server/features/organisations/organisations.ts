@@ -1,10 +1,22 @@
 import type { Db } from '../../db/db.ts';
 import { recordAudit } from '../../lib/audit.ts';
-import type { Actor } from '../../lib/auth.ts';
-import { type FieldErrors, NotFoundError, ValidationError, fieldsFromZodIssues } from '../../lib/errors.ts';
+import { type Actor, hasRole, isOrgAdminOf, isStaffOf } from '../../lib/auth.ts';
+import { type FieldErrors, ForbiddenError, NotFoundError, ValidationError, fieldsFromZodIssues } from '../../lib/errors.ts';
 import {
   type OrganisationRecord,
+  countDirectory,
   existingAtecoCodes,
+  searchAteco,
+  searchMunicipalities,
+  selectAtecoCodes,
+  selectDirectoryPage,
+  selectMembershipEvents,
+  selectMemberships,
+  selectSeats,
+  selectStaffClustersOf,
+  selectProvinces,
+  selectAtecoSections,
+  updateOrganisationRow,
   insertOrganisation,
   matchMunicipalities,
   replaceAtecoCodes,
@@ -12,7 +24,16 @@ import {
   selectOrganisation,
   selectOrganisationByTaxIdentity,
 } from './organisations.queries.ts';
-import { type OrganisationData, type OrganisationInput, OrganisationInputSchema, taxIdentityIssues } from './organisations.schemas.ts';
+import {
+  type DirectoryPage,
+  type DirectoryQuery,
+  type OrganisationData,
+  type OrganisationDetail,
+  type OrganisationInput,
+  OrganisationInputSchema,
+  type OrganisationPatch,
+  taxIdentityIssues,
+} from './organisations.schemas.ts';
 import { normaliseTaxCode, normaliseVat } from './organisations.validation.ts';
 
 export const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -129,4 +150,171 @@ export async function getOrganisationSummary(db: Db, id: string): Promise<Organi
     website: row.website,
     verified: row.verified,
   };
+}
+
+export async function listDirectory(db: Db, q: DirectoryQuery): Promise<DirectoryPage> {
+  const filters = { cluster: q.cluster, category: q.category, province: q.province, sizeClass: q.sizeClass, atecoSection: q.atecoSection, q: q.q ? foldQuery(q.q) : undefined };
+  const rows = await selectDirectoryPage(db, filters, q.page, q.pageSize);
+  const total = rows[0] ? Number(rows[0].total) : q.page > 1 ? await countDirectory(db, filters) : 0;
+  return {
+    items: rows.map((r) => ({
+      id: r.id,
+      legalName: r.legal_name,
+      shortName: r.short_name,
+      category: r.category,
+      sizeClass: r.size_class,
+      website: r.website,
+      provinces: r.provinces ?? [],
+      clusters: r.clusters ?? [],
+    })),
+    page: q.page,
+    pageSize: q.pageSize,
+    total,
+  };
+}
+
+/** The same folding as the database's fold_text(), so the search column and the query meet. */
+function foldQuery(q: string): string {
+  return q
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/['’`]/g, ' ')
+    .toLowerCase();
+}
+
+export async function getOrganisation(db: Db, id: string): Promise<OrganisationDetail> {
+  const row = uuidPattern.test(id) ? await selectOrganisation(db, id) : null;
+  if (!row) throw new NotFoundError('organisation');
+  const [seats, ateco, memberships, history] = await Promise.all([
+    selectSeats(db, id),
+    selectAtecoCodes(db, id),
+    selectMemberships(db, id),
+    selectMembershipEvents(db, id),
+  ]);
+  return {
+    id: row.id,
+    legalName: row.legal_name,
+    shortName: row.short_name,
+    category: row.category,
+    sizeClass: row.size_class,
+    vatCountry: row.vat_country,
+    vatNumber: row.vat_number,
+    taxCode: row.tax_code,
+    staffHeadcount: row.staff_headcount,
+    annualTurnoverEur: row.annual_turnover_eur,
+    balanceSheetEur: row.balance_sheet_eur,
+    website: row.website,
+    descriptionIt: row.description_it,
+    descriptionEn: row.description_en,
+    verified: row.verified,
+    seats: seats.map((s) => ({
+      kind: s.kind,
+      country: s.country,
+      municipalityCode: s.municipality_code,
+      municipality: s.municipality_name,
+      province: s.province_acronym,
+      provinceName: s.province_name,
+      region: s.region_name,
+      foreignCity: s.foreign_city,
+      address: s.address,
+    })),
+    ateco: ateco.map((a) => ({ code: a.code, section: a.section, titleIt: a.title_it, titleEn: a.title_en, primary: a.is_primary })),
+    memberships: memberships.map((m) => ({
+      cluster: m.cluster_slug,
+      clusterNameIt: m.cluster_name_it,
+      clusterNameEn: m.cluster_name_en,
+      role: m.role,
+      status: m.status,
+      leaderCompany: m.is_leader_company,
+      joinedOn: m.joined_on,
+      leftOn: m.left_on,
+    })),
+    history: history.map((e) => ({
+      cluster: e.cluster_slug,
+      kind: e.kind,
+      reason: e.reason,
+      decidedOn: e.decided_on,
+      at: new Date(e.at).toISOString(),
+    })),
+  };
+}
+
+/** Staff of a cluster the organisation belongs to, its own org_admin, or a platform admin. */
+export async function canEditOrganisation(db: Db, actor: Actor | null, organisationId: string): Promise<boolean> {
+  if (!actor) return false;
+  if (hasRole(actor, 'platform_admin') || isOrgAdminOf(actor, organisationId)) return true;
+  const clusters = await selectStaffClustersOf(db, organisationId);
+  return clusters.some((c) => isStaffOf(actor, c));
+}
+
+/** The current data in the create shape: the starting point of an edit. */
+export function toInput(d: OrganisationDetail): OrganisationInput {
+  return {
+    legalName: d.legalName,
+    shortName: d.shortName,
+    category: d.category as OrganisationInput['category'],
+    vatCountry: d.vatCountry,
+    vatNumber: d.vatNumber,
+    taxCode: d.taxCode,
+    staffHeadcount: d.staffHeadcount,
+    annualTurnoverEur: d.annualTurnoverEur,
+    balanceSheetEur: d.balanceSheetEur,
+    website: d.website,
+    descriptionIt: d.descriptionIt,
+    descriptionEn: d.descriptionEn,
+    atecoCodes: d.ateco.map((a) => a.code),
+    seats: d.seats.map((s) => ({
+      kind: s.kind,
+      country: s.country,
+      municipalityCode: s.municipalityCode,
+      foreignCity: s.foreignCity,
+      address: s.address,
+    })),
+  };
+}
+
+export async function getOrganisationForEdit(db: Db, actor: Actor, id: string): Promise<OrganisationDetail> {
+  const current = await getOrganisation(db, id);
+  if (!(await canEditOrganisation(db, actor, id))) throw new ForbiddenError();
+  return current;
+}
+
+export async function updateOrganisation(db: Db, actor: Actor, id: string, patch: OrganisationPatch): Promise<OrganisationDetail> {
+  return db.transaction(async (tx) => {
+    if (!uuidPattern.test(id) || !(await selectOrganisation(tx, id, { forUpdate: true }))) throw new NotFoundError('organisation');
+    if (!(await canEditOrganisation(tx, actor, id))) throw new ForbiddenError();
+    const current = toInput(await getOrganisation(tx, id));
+    const merged = { ...current, ...Object.fromEntries(Object.entries(patch ?? {}).filter(([, v]) => v !== undefined)) };
+    const data = await validateOrganisationInput(tx, merged);
+    await updateOrganisationRow(tx, id, data);
+    await replaceSeats(tx, id, data.seats);
+    await replaceAtecoCodes(tx, id, data.atecoCodes);
+    await recordAudit(tx, actor, { action: 'organisation.updated', subjectType: 'organisation', subjectId: id, before: current, after: auditView(data) });
+    return getOrganisation(tx, id);
+  });
+}
+
+export async function lookupMunicipalities(db: Db, q: { q: string; region?: string }) {
+  const rows = await searchMunicipalities(db, q.q, q.region, 20);
+  return {
+    items: rows.map((r) => ({
+      istatCode: r.istat_code,
+      name: r.name,
+      province: r.province_acronym,
+      provinceName: r.province_name,
+      regionCode: r.region_code,
+      region: r.region_name,
+    })),
+  };
+}
+
+export async function lookupAteco(db: Db, q: { q: string }) {
+  const rows = await searchAteco(db, q.q, 20);
+  return { items: rows.map((r) => ({ code: r.code, level: Number(r.level), section: r.section, titleIt: r.title_it, titleEn: r.title_en })) };
+}
+
+/** What the directory's filter form offers. */
+export async function getDirectoryOptions(db: Db) {
+  const [provinces, sections] = await Promise.all([selectProvinces(db), selectAtecoSections(db)]);
+  return { provinces, sections };
 }

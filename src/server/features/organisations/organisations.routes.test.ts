@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { type TestApp, agentFor, createTestApp, form, formHeaders } from '../../testing/app.ts';
+import { buildCluster, buildMembership, buildOrganisation, buildUser } from '../../testing/factories.ts';
+
+describe('organisations HTTP', () => {
+  let t: TestApp;
+  let clusterA: { id: string; slug: string };
+  let clusterB: { id: string; slug: string };
+  let orgIds: Record<string, string> = {};
+  let staffId: string;
+  let adminA: string;
+  let adminOther: string;
+
+  before(async () => {
+    t = await createTestApp();
+    clusterA = await buildCluster(t.db, { slug: 'alpha' });
+    clusterB = await buildCluster(t.db, { slug: 'beta' });
+    const mk = async (key: string, o: Parameters<typeof buildOrganisation>[1], cluster: string | null, status = 'active') => {
+      const org = await buildOrganisation(t.db, o);
+      orgIds[key] = org.id;
+      if (cluster) await buildMembership(t.db, cluster, org.id, { status });
+      return org;
+    };
+    // Milano (MI) is the factory default seat; 019035 is Crema (CR).
+    await mk('bicocca', { legal_name: 'Università Bicocca Prova', category: 'university' }, clusterA.id);
+    await mk('cosm', { legal_name: 'Cosmesi Cremasca', category: 'company', seatMunicipality: '019035', staff_headcount: 5, annual_turnover_eur: 1e6, ateco: ['20.42.00'] }, clusterA.id);
+    await mk('pack', { legal_name: 'Packaging Élite', category: 'company', staff_headcount: 100, annual_turnover_eur: 3e7 }, clusterB.id);
+    await mk('gone', { legal_name: 'Ritirata SpA', category: 'company' }, clusterA.id, 'withdrawn');
+    await mk('none', { legal_name: 'Senza Cluster', category: 'company' }, null);
+    for (let i = 0; i < 23; i++) await mk(`bulk${i}`, { legal_name: `Zeta Bulk ${String(i).padStart(2, '0')}`, category: 'consortium' }, clusterB.id);
+    staffId = (await buildUser(t.db, { roles: [{ role: 'staff', clusterId: clusterA.id }] })).id;
+    adminA = (await buildUser(t.db, { roles: [{ role: 'org_admin', organisationId: orgIds.cosm }] })).id;
+    adminOther = (await buildUser(t.db, { roles: [{ role: 'org_admin', organisationId: orgIds.pack }] })).id;
+  });
+  after(() => t.close());
+
+  const list = async (qs: string) => {
+    const res = await t.app.inject({ url: `/api/v1/organisations?${qs}` });
+    assert.equal(res.statusCode, 200, res.body);
+    return res.json() as { items: { id: string; legalName: string; provinces: string[]; clusters: string[]; sizeClass: string | null }[]; total: number; page: number; pageSize: number };
+  };
+
+  test('the public directory lists only organisations with an active membership, paginated with a total', async () => {
+    const all = await list('pageSize=100');
+    const names = all.items.map((i) => i.legalName);
+    assert.equal(all.total, 26);
+    assert.ok(names.includes('Packaging Élite'));
+    assert.ok(!names.includes('Ritirata SpA'));
+    assert.ok(!names.includes('Senza Cluster'));
+    const p1 = await list('');
+    assert.equal(p1.pageSize, 20);
+    assert.equal(p1.items.length, 20);
+    const p2 = await list('page=2');
+    assert.equal(p2.items.length, 6);
+    assert.equal(p2.total, 26);
+    assert.equal(new Set([...p1.items, ...p2.items].map((i) => i.id)).size, 26);
+    const past = await list('page=9');
+    assert.deepEqual([past.items.length, past.total], [0, 26]);
+    const bad = await t.app.inject({ url: '/api/v1/organisations?pageSize=101' });
+    assert.equal(bad.statusCode, 400);
+  });
+
+  test('filters: cluster, category, province, size class, ATECO section, accent-insensitive name search', async () => {
+    assert.deepEqual((await list('cluster=alpha')).items.map((i) => i.legalName), ['Cosmesi Cremasca', 'Università Bicocca Prova']);
+    assert.equal((await list('category=consortium')).total, 23);
+    const cr = await list('province=cr');
+    assert.deepEqual(cr.items.map((i) => [i.legalName, i.provinces]), [['Cosmesi Cremasca', ['CR']]]);
+    assert.deepEqual((await list('sizeClass=medium')).items.map((i) => i.legalName), ['Packaging Élite']);
+    assert.deepEqual((await list('atecoSection=C')).items.map((i) => i.legalName), ['Cosmesi Cremasca']);
+    assert.deepEqual((await list('q=elite')).items.map((i) => i.legalName), ['Packaging Élite']);
+    assert.deepEqual((await list('q=UNIVERSITA')).items.map((i) => i.legalName), ['Università Bicocca Prova']);
+    assert.equal((await list('q=%25')).total, 0);
+    assert.equal((await list('cluster=beta&category=company')).total, 1);
+    assert.equal((await list('cluster=nope')).total, 0);
+  });
+
+  test('organisation detail; malformed or unknown ids are 404', async () => {
+    const res = await t.app.inject({ url: `/api/v1/organisations/${orgIds.cosm}` });
+    assert.equal(res.statusCode, 200);
+    const body = res.json();
+    assert.equal(body.sizeClass, 'micro');
+    assert.deepEqual(body.seats.map((s: { municipality: string; province: string; region: string }) => [s.municipality, s.province, s.region]), [
+      ['Crema', 'CR', 'Lombardia'],
+    ]);
+    assert.equal(body.ateco[0].titleEn, 'Manufacture of perfumes and toilet preparations');
+    assert.deepEqual(body.memberships.map((m: { cluster: string; status: string }) => [m.cluster, m.status]), [['alpha', 'active']]);
+    assert.equal((await t.app.inject({ url: '/api/v1/organisations/not-a-uuid' })).statusCode, 404);
+    assert.equal((await t.app.inject({ url: '/api/v1/organisations/00000000-0000-0000-0000-000000000000' })).statusCode, 404);
+  });
+
+  test('POST creates (staff only), names every invalid field, and answers 409 on a duplicate VAT number', async () => {
+    const staff = await agentFor(t.app, staffId);
+    const anon = await t.app.inject({ method: 'POST', url: '/api/v1/organisations', payload: { legalName: 'X' } });
+    assert.equal(anon.statusCode, 401);
+    const member = await agentFor(t.app, adminA);
+    const denied = await t.app.inject({ method: 'POST', url: '/api/v1/organisations', headers: member.headers, payload: { legalName: 'X' } });
+    assert.equal(denied.statusCode, 403);
+
+    const ok = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/organisations',
+      headers: staff.headers,
+      payload: { legalName: 'Nuova Srl', category: 'company', vatNumber: '00743110157', seats: [{ kind: 'operational', municipalityCode: 'Crema' }] },
+    });
+    assert.equal(ok.statusCode, 201, ok.body);
+    const dup = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/organisations',
+      headers: staff.headers,
+      payload: { legalName: 'Copia Srl', vatNumber: '00743110157' },
+    });
+    assert.equal(dup.statusCode, 409);
+    assert.deepEqual(dup.json().fields, { vatNumber: 'taken' });
+
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/organisations',
+      headers: staff.headers,
+      payload: { legalName: '', category: 'alien', vatNumber: '12345678901', taxCode: 'XYZ', atecoCodes: ['00.00'], seats: [{ kind: 'legal', municipalityCode: '000000' }] },
+    });
+    assert.equal(bad.statusCode, 400);
+    assert.deepEqual(bad.json().fields, {
+      legalName: 'required',
+      category: 'invalid_value',
+      vatNumber: 'invalid_vat',
+      taxCode: 'invalid_tax_code',
+      'atecoCodes.0': 'unknown_ateco',
+      'seats.0.municipalityCode': 'unknown_municipality',
+    });
+  });
+
+  test('PATCH: the organisation admin and cluster staff may edit, another organisation admin may not; audited', async () => {
+    const other = await agentFor(t.app, adminOther);
+    const denied = await t.app.inject({ method: 'PATCH', url: `/api/v1/organisations/${orgIds.cosm}`, headers: other.headers, payload: { shortName: 'X' } });
+    assert.equal(denied.statusCode, 403);
+
+    const admin = await agentFor(t.app, adminA);
+    const res = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/organisations/${orgIds.cosm}`,
+      headers: admin.headers,
+      payload: { shortName: 'CosCrem', staffHeadcount: 60, annualTurnoverEur: 20_000_000 },
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.json().shortName, 'CosCrem');
+    assert.equal(res.json().sizeClass, 'medium');
+    assert.equal(res.json().seats.length, 1, 'seats kept when not given');
+    const [audit] = await t.db.query<{ before: { shortName: string | null }; after: { shortName: string } }>(
+      `SELECT before, after FROM audit_event WHERE action = 'organisation.updated' AND subject_id = $1`,
+      [orgIds.cosm],
+    );
+    assert.deepEqual([audit.before.shortName, audit.after.shortName], [null, 'CosCrem']);
+
+    const staff = await agentFor(t.app, staffId);
+    const byStaff = await t.app.inject({ method: 'PATCH', url: `/api/v1/organisations/${orgIds.bicocca}`, headers: staff.headers, payload: { website: 'www.example.org' } });
+    assert.equal(byStaff.statusCode, 200, byStaff.body);
+    assert.equal(byStaff.json().website, 'https://www.example.org');
+    const notTheirs = await t.app.inject({ method: 'PATCH', url: `/api/v1/organisations/${orgIds.pack}`, headers: staff.headers, payload: { website: 'x.org' } });
+    assert.equal(notTheirs.statusCode, 403);
+    const invalid = await t.app.inject({ method: 'PATCH', url: `/api/v1/organisations/${orgIds.cosm}`, headers: admin.headers, payload: { vatNumber: '1', legalName: '' } });
+    assert.equal(invalid.statusCode, 400);
+    assert.deepEqual(invalid.json().fields, { legalName: 'required', vatNumber: 'invalid_vat' });
+    const missing = await t.app.inject({ method: 'PATCH', url: '/api/v1/organisations/nope', headers: admin.headers, payload: {} });
+    assert.equal(missing.statusCode, 404);
+  });
+
+  test('lookups: municipalities (accent-insensitive, by region) and ATECO (code prefix or words)', async () => {
+    const m = (await t.app.inject({ url: '/api/v1/municipalities?q=crema&region=Lombardia' })).json();
+    assert.equal(m.items[0].name, 'Crema');
+    assert.equal(m.items[0].istatCode, '019035');
+    assert.equal(m.items[0].province, 'CR');
+    assert.ok(m.items.every((i: { region: string }) => i.region === 'Lombardia'));
+    assert.ok(m.items.length <= 20);
+    const accents = (await t.app.inject({ url: '/api/v1/municipalities?q=agli' })).json();
+    assert.ok(accents.items.some((i: { name: string }) => i.name === 'Agliè'));
+    const withAccent = (await t.app.inject({ url: '/api/v1/municipalities?q=agliè' })).json();
+    assert.equal(withAccent.items[0].name, 'Agliè');
+    const code = (await t.app.inject({ url: '/api/v1/ateco?q=20.42' })).json();
+    assert.deepEqual(code.items.map((i: { code: string }) => i.code), ['20.42', '20.42.0', '20.42.00']);
+    const words = (await t.app.inject({ url: '/api/v1/ateco?q=profumi cosmetici' })).json();
+    assert.ok(words.items.some((i: { code: string }) => i.code === '20.42.00'));
+    const en = (await t.app.inject({ url: '/api/v1/ateco?q=perfumes' })).json();
+    assert.ok(en.items.some((i: { code: string }) => i.code === '20.42'));
+  });
+});
