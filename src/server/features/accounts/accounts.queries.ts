@@ -90,3 +90,171 @@ export async function getOrganisationName(db: Db, id: string): Promise<string | 
   );
   return row ? row.legal_name : undefined;
 }
+
+/** Hits in the current window of a rate-limit key, without counting one. */
+export async function rateLimitHits(db: Db, key: string, windowSeconds: number): Promise<number> {
+  const [row] = await db.query<{ hits: number }>(
+    `SELECT hits FROM rate_limit WHERE key = $1 AND window_start > now() - make_interval(secs => $2)`,
+    [key, windowSeconds],
+  );
+  return row?.hits ?? 0;
+}
+
+export async function setPassword(db: Db, userId: string, passwordHash: string): Promise<void> {
+  await db.query('UPDATE app_user SET password_hash = $2 WHERE id = $1', [userId, passwordHash]);
+}
+
+export async function markLogin(db: Db, userId: string): Promise<void> {
+  await db.query('UPDATE app_user SET last_login_at = now() WHERE id = $1', [userId]);
+}
+
+export async function deleteSessionsOfUser(db: Db, userId: string, exceptHash?: string): Promise<void> {
+  await db.query('DELETE FROM session WHERE user_id = $1 AND id_hash IS DISTINCT FROM $2', [userId, exceptHash ?? null]);
+}
+
+export async function invalidateOneTimeTokens(db: Db, userId: string, kind: 'password_reset' | 'invitation'): Promise<void> {
+  await db.query('UPDATE one_time_token SET used_at = now() WHERE user_id = $1 AND kind = $2 AND used_at IS NULL', [userId, kind]);
+}
+
+export async function updateProfile(db: Db, userId: string, p: { name: string; locale: 'it' | 'en' }): Promise<void> {
+  await db.query('UPDATE app_user SET name = $2, locale = $3 WHERE id = $1', [userId, p.name, p.locale]);
+}
+
+export type RoleRow = { id: string; role: Role; cluster_id: string | null; organisation_id: string | null };
+
+export async function rolesOfUser(db: Db, userId: string): Promise<RoleRow[]> {
+  return db.query<RoleRow>(
+    'SELECT id, role, cluster_id, organisation_id FROM user_role WHERE user_id = $1 ORDER BY granted_at, id',
+    [userId],
+  );
+}
+
+export async function clusterIdsOfOrganisation(db: Db, organisationId: string): Promise<string[]> {
+  const rows = await db.query<{ cluster_id: string }>(
+    `SELECT cluster_id FROM membership WHERE organisation_id = $1 AND status <> 'withdrawn'`,
+    [organisationId],
+  );
+  return rows.map((r) => r.cluster_id);
+}
+
+export type OrgUserRow = { id: string; email: string; name: string; roles: ('member' | 'org_admin')[]; activated: boolean };
+
+export async function listOrganisationUsers(db: Db, organisationId: string): Promise<OrgUserRow[]> {
+  return db.query<OrgUserRow>(
+    `SELECT u.id, u.email, u.name, array_agg(r.role ORDER BY r.role) AS roles, u.password_hash IS NOT NULL AS activated
+       FROM user_role r JOIN app_user u ON u.id = r.user_id
+      WHERE r.organisation_id = $1 AND r.role IN ('member', 'org_admin')
+      GROUP BY u.id, u.email, u.name, u.password_hash
+      ORDER BY lower(u.name), u.id`,
+    [organisationId],
+  );
+}
+
+export async function deleteOrganisationRoles(
+  db: Db,
+  organisationId: string,
+  userId: string,
+  role?: 'member' | 'org_admin',
+): Promise<string[]> {
+  const rows = await db.query<{ role: string }>(
+    `DELETE FROM user_role WHERE organisation_id = $1 AND user_id = $2 AND role IN ('member', 'org_admin')
+       AND ($3::text IS NULL OR role = $3) RETURNING role`,
+    [organisationId, userId, role ?? null],
+  );
+  return rows.map((r) => r.role);
+}
+
+export async function countOrgAdmins(db: Db, organisationId: string, exceptUserId?: string): Promise<number> {
+  const [row] = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM user_role WHERE organisation_id = $1 AND role = 'org_admin' AND user_id IS DISTINCT FROM $2`,
+    [organisationId, exceptUserId ?? null],
+  );
+  return row.n;
+}
+
+export type ApiTokenRow = {
+  id: string;
+  name: string;
+  scope: 'read' | 'read_write';
+  created_at: Date;
+  expires_at: Date;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+};
+const tokenColumns = 'id, name, scope, created_at, expires_at, last_used_at, revoked_at';
+
+export async function insertApiToken(
+  db: Db,
+  t: { userId: string; name: string; tokenHash: string; scope: 'read' | 'read_write'; days: number },
+): Promise<ApiTokenRow> {
+  const [row] = await db.query<ApiTokenRow>(
+    `INSERT INTO api_token (user_id, name, token_hash, scope, expires_at)
+     VALUES ($1, $2, $3, $4, now() + make_interval(days => $5)) RETURNING ${tokenColumns}`,
+    [t.userId, t.name, t.tokenHash, t.scope, t.days],
+  );
+  return row;
+}
+
+export async function listApiTokens(db: Db, userId: string): Promise<ApiTokenRow[]> {
+  return db.query<ApiTokenRow>(`SELECT ${tokenColumns} FROM api_token WHERE user_id = $1 ORDER BY created_at DESC, id`, [userId]);
+}
+
+export async function revokeApiToken(db: Db, userId: string, id: string): Promise<ApiTokenRow | undefined> {
+  const [row] = await db.query<ApiTokenRow>(
+    `UPDATE api_token SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 AND user_id = $2 RETURNING ${tokenColumns}`,
+    [id, userId],
+  );
+  return row;
+}
+
+export type AdminUserRow = {
+  id: string;
+  email: string;
+  name: string;
+  disabled_at: Date | null;
+  last_login_at: Date | null;
+  roles: { id: string; role: string; clusterId: string | null; organisationId: string | null }[] | null;
+};
+
+export async function searchUsers(db: Db, p: { q?: string; limit: number; offset: number }): Promise<AdminUserRow[]> {
+  return db.query<AdminUserRow>(
+    `SELECT u.id, u.email, u.name, u.disabled_at, u.last_login_at,
+            (SELECT json_agg(json_build_object('id', r.id, 'role', r.role, 'clusterId', r.cluster_id, 'organisationId', r.organisation_id) ORDER BY r.granted_at)
+               FROM user_role r WHERE r.user_id = u.id) AS roles
+       FROM app_user u
+      WHERE $1::text IS NULL OR strpos(lower(u.email), lower($1)) > 0 OR strpos(lower(u.name), lower($1)) > 0
+      ORDER BY lower(u.email), u.id
+      LIMIT $2 OFFSET $3`,
+    [p.q || null, p.limit, p.offset],
+  );
+}
+
+export async function countUsers(db: Db, q?: string): Promise<number> {
+  const [row] = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM app_user u
+      WHERE $1::text IS NULL OR strpos(lower(u.email), lower($1)) > 0 OR strpos(lower(u.name), lower($1)) > 0`,
+    [q || null],
+  );
+  return row.n;
+}
+
+export async function findRole(db: Db, userId: string, roleId: string): Promise<RoleRow | undefined> {
+  const [row] = await db.query<RoleRow>('SELECT id, role, cluster_id, organisation_id FROM user_role WHERE id = $1 AND user_id = $2', [
+    roleId,
+    userId,
+  ]);
+  return row;
+}
+
+export async function deleteRole(db: Db, roleId: string): Promise<void> {
+  await db.query('DELETE FROM user_role WHERE id = $1', [roleId]);
+}
+
+export async function clusterExists(db: Db, id: string): Promise<boolean> {
+  const rows = await db.query('SELECT 1 FROM cluster WHERE id = $1', [id]);
+  return rows.length > 0;
+}
+
+export async function listClusters(db: Db): Promise<{ id: string; name_it: string; name_en: string }[]> {
+  return db.query('SELECT id, name_it, name_en FROM cluster ORDER BY name_it, id');
+}
