@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { recordAudit } from '../../lib/audit.ts';
+import { type TestApp, agentFor, createTestApp } from '../../testing/app.ts';
+import { buildCluster, buildOrganisation, buildUser } from '../../testing/factories.ts';
+
+let t: TestApp;
+before(async () => {
+  t = await createTestApp();
+});
+after(() => t.close());
+
+test('GET /api/v1/audit and /audit: staff see their cluster, members and visitors are kept out', async () => {
+  const a = await buildCluster(t.db, { name_it: 'Cluster Alfa', name_en: 'Alpha cluster' });
+  const b = await buildCluster(t.db);
+  const writer = await buildUser(t.db, { name: 'Chi Decide' });
+  await recordAudit(t.db, { userId: writer.id } as never, { action: 'role.granted', subjectType: 'user', subjectId: 'u-a', clusterId: a.id, after: { role: 'staff' } });
+  await recordAudit(t.db, null, { action: 'something.unlabelled', subjectType: 'widget', subjectId: 'w-b', clusterId: b.id });
+  const staff = await buildUser(t.db, { roles: [{ role: 'staff', clusterId: a.id }] });
+  const member = await buildUser(t.db, { roles: [{ role: 'member', organisationId: (await buildOrganisation(t.db)).id }] });
+  const region = await buildUser(t.db, { roles: [{ role: 'region' }] });
+
+  const staffAgent = await agentFor(t.app, staff.id);
+  const api = await t.app.inject({ url: '/api/v1/audit', headers: staffAgent.headers });
+  assert.equal(api.statusCode, 200);
+  assert.deepEqual(api.json().items.map((i: { subjectId: string }) => i.subjectId), ['u-a']);
+  assert.equal(api.json().items[0].actor.name, 'Chi Decide');
+  assert.equal(api.json().pageSize, 50);
+  const other = await t.app.inject({ url: `/api/v1/audit?clusterId=${b.id}`, headers: staffAgent.headers });
+  assert.equal(other.statusCode, 403);
+
+  const page = await t.app.inject({ url: '/it/audit', headers: { cookie: staffAgent.cookie } });
+  assert.equal(page.statusCode, 200);
+  assert.match(page.body, /Ruolo assegnato/);
+  assert.match(page.body, /Cluster Alfa/);
+  assert.match(page.body, /role: staff/);
+  assert.doesNotMatch(page.body, /w-b/);
+
+  const regionPage = await t.app.inject({ url: '/en/audit?action=something.unlabelled', headers: { cookie: (await agentFor(t.app, region.id)).cookie } });
+  assert.equal(regionPage.statusCode, 200);
+  assert.match(regionPage.body, /something\.unlabelled/, 'raw code as fallback label');
+  assert.doesNotMatch(regionPage.body, /u-a/);
+  const badDate = await t.app.inject({ url: '/en/audit?from=yesterday', headers: { cookie: (await agentFor(t.app, region.id)).cookie } });
+  assert.equal(badDate.statusCode, 400);
+  assert.match(badDate.body, /data-field="from"/);
+
+  assert.equal((await t.app.inject({ url: '/api/v1/audit', headers: (await agentFor(t.app, member.id)).headers })).statusCode, 403);
+  assert.equal((await t.app.inject({ url: '/api/v1/audit' })).statusCode, 401);
+  const visitor = await t.app.inject({ url: '/it/audit' });
+  assert.equal(visitor.statusCode, 302);
+});

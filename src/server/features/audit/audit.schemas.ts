@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+export const AuditQuery = z.object({
+  clusterId: z.uuid().optional(),
+  action: z.string().trim().min(1).max(100).optional(),
+  subjectType: z.string().trim().min(1).max(100).optional(),
+  from: day.optional(),
+  to: day.optional(),
+  page: z.coerce.number().int().min(1).max(100000).default(1),
+});
+export type AuditQuery = z.infer<typeof AuditQuery>;
+
+const json = z.record(z.string(), z.unknown()).nullable();
+
+export const AuditEventOut = z.object({
+  id: z.number(),
+  at: z.string(),
+  action: z.string(),
+  subjectType: z.string(),
+  subjectId: z.string(),
+  clusterId: z.string().nullable(),
+  actor: z.object({ id: z.string(), name: z.string() }).nullable(),
+  before: json,
+  after: json,
+});
+export type AuditEventOut = z.infer<typeof AuditEventOut>;
+
+export const AuditList = z.object({
+  items: z.array(AuditEventOut),
+  page: z.number(),
+  pageSize: z.number(),
+  total: z.number(),
+});
