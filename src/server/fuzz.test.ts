@@ -148,11 +148,16 @@ describe('fuzz: no 5xx and named errors on every route', () => {
   let cluster: ClusterRow;
   let superUserId: string;
   let csrf: { cookie: string; token: string };
+  let lastError: Error | undefined;
   const shapes = new Map<string, Shape>();
 
   before(async () => {
     db = await createTestDb();
     app = await buildApp({ config: testConfig(), db, mailer: createMemoryMailer(), logger: false });
+    // Requests run one at a time: the last error is the current request's, shown beside a 5xx.
+    app.addHook('onError', async (_req, _reply, err) => {
+      lastError = err;
+    });
     await app.ready();
     cluster = await buildCluster(db);
     const org = await buildOrganisation(db);
@@ -219,6 +224,7 @@ describe('fuzz: no 5xx and named errors on every route', () => {
             if (payload !== undefined && body.contentType === 'application/x-www-form-urlencoded' && body.withCsrf) {
               payload = `_csrf=${encodeURIComponent(csrf.token)}${payload ? `&${payload}` : ''}`;
             }
+            lastError = undefined;
             const res = await app.inject({
               method: route.method as 'GET',
               url,
@@ -230,7 +236,10 @@ describe('fuzz: no 5xx and named errors on every route', () => {
               ...(payload !== undefined ? { payload } : {}),
             });
             const where = `${actor} ${route.method} ${url.slice(0, 300)}`;
-            assert.ok(res.statusCode < 500, `${where} → ${res.statusCode} ${res.body.slice(0, 300)}`);
+            if (res.statusCode >= 500) {
+              const sent = payload === undefined ? '' : ` ${body.contentType} ${payload.length > 300 ? `${payload.slice(0, 300)}… (${payload.length} chars)` : payload}`;
+              assert.fail(`${where}${sent} → ${res.statusCode}: ${lastError?.stack?.split('\n').slice(0, 4).join(' | ') ?? res.body.slice(0, 200)}`);
+            }
             if (res.statusCode === 400 && String(res.headers['content-type']).includes('application/json')) {
               const json = res.json();
               assert.equal(typeof json.error, 'string', `${where}: 400 without error code: ${res.body.slice(0, 300)}`);
