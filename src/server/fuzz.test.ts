@@ -238,7 +238,7 @@ describe('fuzz: no 5xx and named errors on every route', () => {
             const where = `${actor} ${route.method} ${url.slice(0, 300)}`;
             if (res.statusCode >= 500) {
               const sent = payload === undefined ? '' : ` ${body.contentType} ${payload.length > 300 ? `${payload.slice(0, 300)}… (${payload.length} chars)` : payload}`;
-              assert.fail(`${where}${sent} → ${res.statusCode}: ${lastError?.stack?.split('\n').slice(0, 4).join(' | ') ?? res.body.slice(0, 200)}`);
+              assert.fail(`${where}${sent} → ${res.statusCode}: ${(lastError as Error | undefined)?.stack?.split('\n').slice(0, 4).join(' | ') ?? res.body.slice(0, 200)}`);
             }
             if (res.statusCode === 400 && String(res.headers['content-type']).includes('application/json')) {
               const json = res.json();
