@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Db } from '../../db/db.ts';
-import { type Actor, hashToken } from '../../lib/auth.ts';
+import { type Actor, actorFromApiToken, actorFromSession, hashToken } from '../../lib/auth.ts';
+import { TooManyRequestsError } from '../../lib/errors.ts';
 import { emailHandlers, runDueJobs } from '../../lib/jobs.ts';
 import { createMemoryMailer } from '../../lib/mail.ts';
 import { createTestDb } from '../../testing/db.ts';
 import { buildOrganisation, buildUser } from '../../testing/factories.ts';
-import { inviteUser } from './accounts.ts';
+import { createApiToken, hashPassword, inviteUser, login, logout, revokeApiToken } from './accounts.ts';
 
 let db: Db;
 before(async () => {
@@ -101,5 +102,50 @@ describe('inviteUser', () => {
       ),
       /not found/,
     );
+  });
+});
+
+describe('passwords, sessions and tokens', () => {
+  test('passwords are argon2id; login creates a session stored by hash and logout destroys it', async () => {
+    const h = await hashPassword('una password lunga');
+    assert.match(h, /^\$argon2id\$/);
+    const user = await buildUser(db);
+    const { token, user: summary } = await login(db, { email: user.email, password: user.password, ip: '10.0.0.1' });
+    assert.equal(summary.id, user.id);
+    const rows = await db.query<{ id_hash: string }>('SELECT id_hash FROM session WHERE user_id = $1', [user.id]);
+    assert.deepEqual(rows.map((r) => r.id_hash), [hashToken(token)]);
+    assert.equal((await actorFromSession(db, token))?.userId, user.id);
+    await logout(db, token);
+    assert.equal(await actorFromSession(db, token), null);
+  });
+
+  test('five failures per e-mail lock the e-mail even with the right password; success resets the counter', async () => {
+    const user = await buildUser(db);
+    for (let i = 0; i < 4; i++) await assert.rejects(login(db, { email: user.email, password: 'wrong-one-123', ip: '10.0.0.2' }), /wrong/);
+    await login(db, { email: user.email, password: user.password, ip: '10.0.0.2' });
+    for (let i = 0; i < 5; i++) await assert.rejects(login(db, { email: user.email, password: 'wrong-one-123', ip: '10.0.0.2' }), /wrong/);
+    await assert.rejects(login(db, { email: user.email, password: user.password, ip: '10.0.0.2' }), TooManyRequestsError);
+    // An uninvited user without a password cannot sign in with any password.
+    const org = await buildOrganisation(db);
+    await db.transaction((tx) => inviteUser(tx, null, { email: 'pending@example.org', name: 'P', organisationId: org.id, role: 'member', locale: 'it', publicUrl: 'http://h' }));
+    await assert.rejects(login(db, { email: 'pending@example.org', password: '', ip: '10.0.0.3' }), /wrong/);
+  });
+
+  test('API tokens: only the hash is stored; revoked and expired tokens do not authenticate', async () => {
+    const user = await buildUser(db);
+    const actor = actorOf(user);
+    const read = await createApiToken(db, actor, { name: 'r', scope: 'read', expiresInDays: 90 });
+    const [row] = await db.query<{ token_hash: string }>('SELECT token_hash FROM api_token WHERE id = $1', [read.id]);
+    assert.equal(row.token_hash, hashToken(read.token));
+    const plain = await db.query('SELECT 1 FROM api_token WHERE token_hash = $1', [read.token]);
+    assert.equal(plain.length, 0);
+    assert.equal((await actorFromApiToken(db, read.token))?.tokenScope, 'read');
+    const rw = await createApiToken(db, actor, { name: 'rw', scope: 'read_write', expiresInDays: 1 });
+    assert.equal((await actorFromApiToken(db, rw.token))?.tokenScope, 'read_write');
+    await db.query(`UPDATE api_token SET expires_at = now() - interval '1 second' WHERE id = $1`, [rw.id]);
+    assert.equal(await actorFromApiToken(db, rw.token), null);
+    await revokeApiToken(db, actor, read.id);
+    assert.equal(await actorFromApiToken(db, read.token), null);
+    await assert.rejects(revokeApiToken(db, actorOf(await buildUser(db)), read.id), /not found/);
   });
 });
