@@ -169,11 +169,14 @@ function formValues(body: unknown): FormValues {
 }
 
 const filled = (v: string | undefined) => (v !== undefined && v.trim() !== '' ? v.trim() : undefined);
+/** "1.500.000", "1500000" and "12,5" are numbers as people write them in Italy; anything else stays text for the validator. */
 const numberOrText = (v: string | undefined) => {
   const s = filled(v);
   if (s === undefined) return undefined;
-  const n = Number(s.replace(/\s/g, '').replace(',', '.'));
-  return Number.isFinite(n) ? n : s;
+  const compact = s.replace(/[\s']/g, '');
+  const normal = /^\d{1,3}(\.\d{3})+(,\d+)?$/.test(compact) ? compact.replace(/\./g, '').replace(',', '.') : compact.replace(',', '.');
+  const n = Number(normal);
+  return normal !== '' && Number.isFinite(n) ? n : s;
 };
 
 export function applicationFromForm(f: FormValues) {
@@ -215,8 +218,9 @@ export function applicationFromForm(f: FormValues) {
   };
 }
 
-const PageIdParams = z.object({ id: z.string().max(100) });
-const MembershipPageParams = z.object({ slug: z.string().max(100), id: z.string().max(100) });
+// Page ids are checked by the domain: anything that is not a known id is a 404 page.
+const PageIdParams = z.object({ id: z.string() });
+const MembershipPageParams = z.object({ slug: z.string(), id: z.string() });
 
 export const membersPageRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/clusters/:slug/apply', { config: { access: 'public' }, schema: { params: SlugParams } }, async (req, reply) => {
