@@ -374,3 +374,10 @@ export async function selectProvinces(db: Db): Promise<{ acronym: string; name: 
 export async function selectAtecoSections(db: Db): Promise<{ code: string; title_it: string; title_en: string }[]> {
   return db.query(`SELECT code, title_it, title_en FROM ateco WHERE level = 1 ORDER BY code`);
 }
+
+export async function selectRegionMunicipalities(db: Db, regionCode: string): Promise<{ istat_code: string; name: string }[]> {
+  return db.query(
+    `SELECT m.istat_code, m.name FROM municipality m JOIN province p ON p.code = m.province_code WHERE p.region_code = $1 ORDER BY m.name`,
+    [regionCode],
+  );
+}

@@ -183,4 +183,72 @@ describe('organisations HTTP', () => {
     const en = (await t.app.inject({ url: '/api/v1/ateco?q=perfumes' })).json();
     assert.ok(en.items.some((i: { code: string }) => i.code === '20.42'));
   });
+
+  test('directory pages: filters in a GET form, count, pagination keeping the filters, empty state', async () => {
+    const page = await t.app.inject({ url: '/it/organisations?category=consortium' });
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /<form method="get" action="\/it\/organisations"/);
+    assert.match(page.body, /data-total="23"/);
+    assert.match(page.body, /href="\/it\/organisations\?category=consortium&amp;page=2"/);
+    assert.match(page.body, /<option value="consortium" selected>/);
+    const empty = await t.app.inject({ url: '/en/organisations?q=nothing-like-this' });
+    assert.match(empty.body, /No member matches the filters chosen/);
+    const cluster = await t.app.inject({ url: '/en/clusters/alpha/members' });
+    assert.equal(cluster.statusCode, 200);
+    assert.match(cluster.body, /data-total="2"/);
+    assert.match(cluster.body, /Cosmesi Cremasca/);
+    assert.doesNotMatch(cluster.body, /Packaging/);
+    assert.equal((await t.app.inject({ url: '/en/clusters/nope/members' })).statusCode, 404);
+    assert.equal((await t.app.inject({ url: '/it/organisations?sizeClass=huge' })).statusCode, 400);
+  });
+
+  test('organisation page: facts, seats with province and region, ATECO title in the page language, description fallback', async () => {
+    await t.db.query(`UPDATE organisation SET description_it = 'Solo in italiano' WHERE id = $1`, [orgIds.cosm]);
+    const en = await t.app.inject({ url: `/en/organisations/${orgIds.cosm}` });
+    assert.equal(en.statusCode, 200);
+    assert.match(en.body, /<p lang="it">Solo in italiano<\/p>/);
+    assert.match(en.body, /Cremona \(CR\)/);
+    assert.match(en.body, /Lombardia/);
+    assert.match(en.body, /Manufacture of perfumes and toilet preparations/);
+    const it = await t.app.inject({ url: `/it/organisations/${orgIds.bicocca}` });
+    assert.match(it.body, /Università/);
+    assert.doesNotMatch(it.body, /data-size=/, 'no size class for a university');
+    assert.equal((await t.app.inject({ url: '/it/organisations/zzz' })).statusCode, 404);
+  });
+
+  test('edit page: errors beside the fields with the input kept, a municipality name resolved, other admins refused', async () => {
+    const admin = await agentFor(t.app, adminA);
+    const page = await t.app.inject({ url: `/it/organisations/${orgIds.cosm}/edit`, headers: { cookie: admin.cookie } });
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /name="seats.0.municipalityCode" [^>]*value="019035"/);
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: `/it/organisations/${orgIds.cosm}/edit`,
+      headers: formHeaders(admin),
+      payload: form({ _csrf: admin.csrf, legalName: 'Cosmesi Cremasca', vatNumber: '12345', 'seats.0.kind': 'legal', 'seats.0.municipalityCode': 'Atlantide', atecoCodes: '20.42.00, 99.99' }),
+    });
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /data-field="vatNumber"/);
+    assert.match(bad.body, /data-field="seats.0.municipalityCode"/);
+    assert.match(bad.body, /data-field="atecoCodes"/);
+    assert.match(bad.body, /value="Atlantide"/);
+    const good = await t.app.inject({
+      method: 'POST',
+      url: `/it/organisations/${orgIds.cosm}/edit`,
+      headers: formHeaders(admin),
+      payload: form({ _csrf: admin.csrf, legalName: 'Cosmesi Cremasca', staffHeadcount: '5', annualTurnoverEur: '1000000,50', 'seats.1.kind': 'operational', 'seats.1.municipalityCode': 'crema', atecoCodes: '20.42.00' }),
+    });
+    assert.equal(good.statusCode, 303, good.body);
+    const seats = await t.db.query<{ municipality_code: string }>('SELECT municipality_code FROM seat WHERE organisation_id = $1', [orgIds.cosm]);
+    assert.deepEqual(seats, [{ municipality_code: '019035' }]);
+    const other = await agentFor(t.app, adminOther);
+    assert.equal((await t.app.inject({ url: `/it/organisations/${orgIds.cosm}/edit`, headers: { cookie: other.cookie } })).statusCode, 403);
+    const denied = await t.app.inject({
+      method: 'POST',
+      url: `/it/organisations/${orgIds.cosm}/edit`,
+      headers: formHeaders(other),
+      payload: form({ _csrf: other.csrf, legalName: 'Presa' }),
+    });
+    assert.equal(denied.statusCode, 403);
+  });
 });

@@ -1,5 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { h } from 'preact';
 import { z } from 'zod';
+import { AppError } from '../../lib/errors.ts';
+import { pageContext, sendPage } from '../../lib/html.tsx';
+import { getCluster } from '../clusters/clusters.ts';
+import { DirectoryPage, OrganisationEditPage, OrganisationPage, orgFormValues } from './organisations.pages.tsx';
 import {
   AtecoListSchema,
   AtecoQuerySchema,
@@ -10,11 +16,17 @@ import {
   OrganisationDetailSchema,
   OrganisationIdParams,
   OrganisationInputSchema,
+  type DirectoryQuery,
+  type OrganisationPatch,
   OrganisationPatchSchema,
 } from './organisations.schemas.ts';
 import {
+  canEditOrganisation,
   createOrganisation,
+  getDirectoryOptions,
   getOrganisation,
+  getOrganisationForEdit,
+  municipalitySuggestions,
   listDirectory,
   lookupAteco,
   lookupMunicipalities,
@@ -117,4 +129,105 @@ export const organisationsApiRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 };
 
-export const organisationsPageRoutes: FastifyPluginAsyncZod = async () => {};
+
+const numberField = (v: string | undefined) => {
+  const s = (v ?? '').trim().replace(/\s/g, '');
+  if (!s) return null;
+  const n = Number(s.replace(',', '.'));
+  return Number.isFinite(n) ? n : (s as unknown as number);
+};
+
+/** Form fields → the API's PATCH shape; blank seat rows are dropped, `rows` maps back to the form's row numbers. */
+export function organisationFromForm(body: Record<string, string | undefined>): { patch: OrganisationPatch; rows: number[] } {
+  const rows: number[] = [];
+  const seats: NonNullable<OrganisationPatch['seats']> = [];
+  for (let i = 0; i < 20; i++) {
+    const get = (k: string) => (body[`seats.${i}.${k}`] ?? '').trim();
+    if (!get('kind') && !get('municipalityCode') && !get('foreignCity') && !get('address')) continue;
+    rows.push(i);
+    seats.push({
+      kind: get('kind') as 'legal',
+      country: get('country') || 'IT',
+      municipalityCode: get('municipalityCode'),
+      foreignCity: get('foreignCity'),
+      address: get('address'),
+    });
+  }
+  const text = (k: string) => body[k] ?? '';
+  return {
+    rows,
+    patch: {
+      legalName: text('legalName'),
+      shortName: text('shortName'),
+      category: (text('category') || null) as OrganisationPatch['category'],
+      vatCountry: text('vatCountry').trim() || null,
+      vatNumber: text('vatNumber'),
+      taxCode: text('taxCode'),
+      staffHeadcount: numberField(body.staffHeadcount),
+      annualTurnoverEur: numberField(body.annualTurnoverEur),
+      balanceSheetEur: numberField(body.balanceSheetEur),
+      website: text('website'),
+      descriptionIt: text('descriptionIt'),
+      descriptionEn: text('descriptionEn'),
+      atecoCodes: text('atecoCodes')
+        .split(/[\s,;]+/)
+        .filter(Boolean),
+      seats,
+    },
+  };
+}
+
+/** Error keys of the API shape → the form's field names. */
+function formErrors(fields: Record<string, string> | undefined, rows: number[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(fields ?? {})) {
+    const seat = /^seats\.(\d+)\.(\w+)$/.exec(k);
+    const key = seat ? `seats.${rows[Number(seat[1])] ?? seat[1]}.${seat[2]}` : k.startsWith('atecoCodes') ? 'atecoCodes' : k;
+    out[key] ??= v;
+  }
+  return out;
+}
+
+export const organisationsPageRoutes: FastifyPluginAsyncZod = async (app) => {
+  const directory = async (req: FastifyRequest, reply: FastifyReply, query: DirectoryQuery, clusterSlug?: string) => {
+    const cluster = clusterSlug ? await getCluster(app.db, clusterSlug) : undefined;
+    const [result, options] = await Promise.all([listDirectory(app.db, { ...query, cluster: clusterSlug }), getDirectoryOptions(app.db)]);
+    return sendPage(reply, h(DirectoryPage, { ctx: pageContext(req, reply), query, result, options, cluster }));
+  };
+  app.get('/organisations', { config: { access: 'public' }, schema: { querystring: DirectoryQuerySchema } }, async (req, reply) =>
+    directory(req, reply, req.query),
+  );
+  app.get(
+    '/clusters/:slug/members',
+    { config: { access: 'public' }, schema: { params: z.object({ slug: z.string().max(100) }), querystring: DirectoryQuerySchema } },
+    async (req, reply) => directory(req, reply, req.query, req.params.slug),
+  );
+  app.get('/organisations/:id', { config: { access: 'public' }, schema: { params: OrganisationIdParams } }, async (req, reply) => {
+    const org = await getOrganisation(app.db, req.params.id);
+    const canEdit = await canEditOrganisation(app.db, req.actor, org.id);
+    return sendPage(reply, h(OrganisationPage, { ctx: pageContext(req, reply), org, canEdit }));
+  });
+  app.get('/organisations/:id/edit', { config: { access: 'authenticated' }, schema: { params: OrganisationIdParams } }, async (req, reply) => {
+    const org = await getOrganisationForEdit(app.db, req.actor!, req.params.id);
+    const municipalities = await municipalitySuggestions(app.db);
+    return sendPage(reply, h(OrganisationEditPage, { ctx: pageContext(req, reply), org, values: orgFormValues(org), municipalities }));
+  });
+  app.post(
+    '/organisations/:id/edit',
+    { config: { access: 'authenticated' }, schema: { params: OrganisationIdParams, body: z.record(z.string(), z.string()) } },
+    async (req, reply) => {
+      const body = req.body as Record<string, string>;
+      const { patch, rows } = organisationFromForm(body);
+      try {
+        await updateOrganisation(app.db, req.actor!, req.params.id, patch);
+      } catch (err) {
+        if (!(err instanceof AppError) || (err.status !== 400 && err.status !== 409)) throw err;
+        const org = await getOrganisationForEdit(app.db, req.actor!, req.params.id);
+        const municipalities = await municipalitySuggestions(app.db);
+        const errors = formErrors(err.fields, rows);
+        return sendPage(reply, h(OrganisationEditPage, { ctx: pageContext(req, reply), org, values: body, errors, municipalities }), err.status);
+      }
+      return reply.redirect(`/${req.locale}/organisations/${req.params.id}`, 303);
+    },
+  );
+};

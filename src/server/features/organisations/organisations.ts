@@ -14,6 +14,7 @@ import {
   selectMemberships,
   selectSeats,
   selectStaffClustersOf,
+  selectRegionMunicipalities,
   selectProvinces,
   selectAtecoSections,
   updateOrganisationRow,
@@ -317,4 +318,9 @@ export async function lookupAteco(db: Db, q: { q: string }) {
 export async function getDirectoryOptions(db: Db) {
   const [provinces, sections] = await Promise.all([selectProvinces(db), selectAtecoSections(db)]);
   return { provinces, sections };
+}
+
+/** Lombardy's municipalities for the edit form's suggestions: the seat that makes a member eligible is there. */
+export async function municipalitySuggestions(db: Db) {
+  return selectRegionMunicipalities(db, '03');
 }
