@@ -159,12 +159,14 @@ export const membersApiRoutes: FastifyPluginAsyncZod = async (app) => {
 // ---------------------------------------------------------------------------------------------
 // Pages: forms post flat dotted names; these adapters turn them into the API's shape.
 
-type FormBody = Record<string, string | string[] | undefined>;
-const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[v.length - 1] : v);
-
+/** A page body as strings only: a form sends strings, anything else (a JSON body to a page) is ignored. */
 function formValues(body: unknown): FormValues {
   const out: FormValues = {};
-  for (const [k, v] of Object.entries((body ?? {}) as FormBody)) if (k !== '_csrf') out[k] = one(v);
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return out;
+  for (const [k, raw] of Object.entries(body as Record<string, unknown>)) {
+    const v = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+    if (k !== '_csrf' && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')) out[k] = String(v);
+  }
   return out;
 }
 
