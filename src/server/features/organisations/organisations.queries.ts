@@ -221,47 +221,55 @@ export type DirectoryRow = {
   total: number;
 };
 
-/** One statement for the page and its total: ids filtered and counted first, details only for the page's rows. */
+/**
+ * One statement for the page and its total: the page walks the name index and stops after pageSize matches,
+ * the total is an uncorrelated sub-select (computed once); details are read only for the page's rows.
+ */
 export async function selectDirectoryPage(db: Db, f: DirectoryFilters, page: number, pageSize: number): Promise<DirectoryRow[]> {
   const params: unknown[] = [];
   const p = (v: unknown) => {
     params.push(v);
     return `$${params.length}`;
   };
-  const where: string[] = [];
-  where.push(
-    f.cluster
-      ? `EXISTS (SELECT 1 FROM membership m WHERE m.organisation_id = o.id AND m.status = 'active'
-           AND m.cluster_id = (SELECT id FROM cluster WHERE slug = ${p(f.cluster)}))`
-      : `EXISTS (SELECT 1 FROM membership m WHERE m.organisation_id = o.id AND m.status = 'active')`,
-  );
-  if (f.category) where.push(`o.category = ${p(f.category)}`);
-  if (f.sizeClass) where.push(`o.size_class = ${p(f.sizeClass)}`);
-  if (f.province) {
-    where.push(`EXISTS (SELECT 1 FROM seat s JOIN municipality mu ON mu.istat_code = s.municipality_code
-       WHERE s.organisation_id = o.id AND mu.province_code = (SELECT code FROM province WHERE acronym = ${p(f.province)}))`);
-  }
-  if (f.atecoSection) {
-    where.push(`EXISTS (SELECT 1 FROM organisation_ateco oa JOIN ateco a ON a.code = oa.ateco_code
-       WHERE oa.organisation_id = o.id AND a.section = ${p(f.atecoSection)})`);
-  }
-  if (f.q) where.push(`o.name_search LIKE ${p(`%${likeEscape(f.q)}%`)}`);
+  const cluster = f.cluster ? p(f.cluster) : null;
+  const category = f.category ? p(f.category) : null;
+  const size = f.sizeClass ? p(f.sizeClass) : null;
+  const province = f.province ? p(f.province) : null;
+  const section = f.atecoSection ? p(f.atecoSection) : null;
+  const q = f.q ? p(`%${likeEscape(f.q)}%`) : null;
+  const where = (o: string) => {
+    const w: string[] = [
+      cluster
+        ? `EXISTS (SELECT 1 FROM membership m WHERE m.organisation_id = ${o}.id AND m.status = 'active'
+             AND m.cluster_id = (SELECT id FROM cluster WHERE slug = ${cluster}))`
+        : `EXISTS (SELECT 1 FROM membership m WHERE m.organisation_id = ${o}.id AND m.status = 'active')`,
+    ];
+    if (category) w.push(`${o}.category = ${category}`);
+    if (size) w.push(`${o}.size_class = ${size}`);
+    if (province) {
+      w.push(`EXISTS (SELECT 1 FROM seat s JOIN municipality mu ON mu.istat_code = s.municipality_code
+         WHERE s.organisation_id = ${o}.id AND mu.province_code = (SELECT code FROM province WHERE acronym = ${province}))`);
+    }
+    if (section) {
+      w.push(`EXISTS (SELECT 1 FROM organisation_ateco oa JOIN ateco a ON a.code = oa.ateco_code
+         WHERE oa.organisation_id = ${o}.id AND a.section = ${section})`);
+    }
+    if (q) w.push(`${o}.name_search LIKE ${q}`);
+    return w.join(' AND ');
+  };
   const limit = p(pageSize);
   const offset = p((page - 1) * pageSize);
   return db.query<DirectoryRow>(
-    `WITH page AS (
-       SELECT o.id, count(*) OVER () AS total
-         FROM organisation o
-        WHERE ${where.join(' AND ')}
-        ORDER BY lower(o.legal_name), o.id
-        LIMIT ${limit} OFFSET ${offset})
-     SELECT o.id, o.legal_name, o.short_name, o.category, o.size_class, o.website, page.total,
+    `SELECT o.id, o.legal_name, o.short_name, o.category, o.size_class, o.website,
+            (SELECT count(*) FROM organisation c WHERE ${where('c')}) AS total,
             (SELECT array_agg(DISTINCT pr.acronym) FROM seat s JOIN municipality mu ON mu.istat_code = s.municipality_code
                JOIN province pr ON pr.code = mu.province_code WHERE s.organisation_id = o.id) AS provinces,
-            (SELECT array_agg(c.slug ORDER BY c.slug) FROM membership m JOIN cluster c ON c.id = m.cluster_id
+            (SELECT array_agg(cl.slug ORDER BY cl.slug) FROM membership m JOIN cluster cl ON cl.id = m.cluster_id
               WHERE m.organisation_id = o.id AND m.status = 'active') AS clusters
-       FROM page JOIN organisation o ON o.id = page.id
-      ORDER BY lower(o.legal_name), o.id`,
+       FROM organisation o
+      WHERE ${where('o')}
+      ORDER BY lower(o.legal_name), o.id
+      LIMIT ${limit} OFFSET ${offset}`,
     params,
   );
 }
