@@ -99,3 +99,44 @@ export async function createTestDb(): Promise<Db> {
   await pglite.waitReady;
   return pgliteDb(pglite);
 }
+
+/**
+ * An empty database for a test that runs Filiera as a separate process: a PGlite folder, or on
+ * PostgreSQL a fresh database on the server of DATABASE_URL. The process migrates it itself.
+ */
+export async function createEmptyDatabase(): Promise<{ env: Record<string, string>; open(): Promise<Db>; drop(): Promise<void> }> {
+  if (testEngine === 'postgres') {
+    const url = new URL(process.env.DATABASE_URL as string);
+    const name = `${url.pathname.slice(1)}_p${process.pid}_${randomBytes(3).toString('hex')}`;
+    const adminUrl = new URL(url);
+    adminUrl.pathname = '/postgres';
+    const admin = new pg.Client({ connectionString: adminUrl.toString() });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${name}"`);
+    await admin.end();
+    const dbUrl = new URL(url);
+    dbUrl.pathname = `/${name}`;
+    return {
+      env: { DATABASE_URL: dbUrl.toString() },
+      open: async () => postgresDb(new pg.Pool({ connectionString: dbUrl.toString(), max: 2 })),
+      async drop() {
+        const a = new pg.Client({ connectionString: adminUrl.toString() });
+        await a.connect();
+        await a.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        await a.end();
+      },
+    };
+  }
+  const { mkdtemp, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const dir = await mkdtemp(`${tmpdir()}/filiera-test-`);
+  return {
+    env: { FILIERA_DATA_DIR: dir, DATABASE_URL: '' },
+    async open() {
+      const pglite = new PGlite(dir, { extensions: pgliteExtensions, parsers: pgliteParsers });
+      await pglite.waitReady;
+      return pgliteDb(pglite);
+    },
+    drop: () => rm(dir, { recursive: true, force: true }),
+  };
+}
