@@ -216,68 +216,73 @@ export type DirectoryRow = {
   category: string | null;
   size_class: string | null;
   website: string | null;
-  provinces: string[] | null;
+  provinces: string[];
   clusters: string[] | null;
-  total: number;
 };
 
-/**
- * One statement for the page and its total: the page walks the name index and stops after pageSize matches,
- * the total is an uncorrelated sub-select (computed once); details are read only for the page's rows.
- */
-export async function selectDirectoryPage(db: Db, f: DirectoryFilters, page: number, pageSize: number): Promise<DirectoryRow[]> {
-  const params: unknown[] = [];
-  const p = (v: unknown) => {
-    params.push(v);
-    return `$${params.length}`;
-  };
-  const cluster = f.cluster ? p(f.cluster) : null;
-  const category = f.category ? p(f.category) : null;
-  const size = f.sizeClass ? p(f.sizeClass) : null;
-  const province = f.province ? p(f.province) : null;
-  const section = f.atecoSection ? p(f.atecoSection) : null;
-  const q = f.q ? p(`%${likeEscape(f.q)}%`) : null;
-  const where = (o: string) => {
-    const w: string[] = [
-      cluster
-        ? `EXISTS (SELECT 1 FROM membership m WHERE m.organisation_id = ${o}.id AND m.status = 'active'
-             AND m.cluster_id = (SELECT id FROM cluster WHERE slug = ${cluster}))`
-        : `EXISTS (SELECT 1 FROM membership m WHERE m.organisation_id = ${o}.id AND m.status = 'active')`,
-    ];
-    if (category) w.push(`${o}.category = ${category}`);
-    if (size) w.push(`${o}.size_class = ${size}`);
-    if (province) {
-      w.push(`EXISTS (SELECT 1 FROM seat s JOIN municipality mu ON mu.istat_code = s.municipality_code
-         WHERE s.organisation_id = ${o}.id AND mu.province_code = (SELECT code FROM province WHERE acronym = ${province}))`);
-    }
-    if (section) {
-      w.push(`EXISTS (SELECT 1 FROM organisation_ateco oa JOIN ateco a ON a.code = oa.ateco_code
-         WHERE oa.organisation_id = ${o}.id AND a.section = ${section})`);
-    }
-    if (q) w.push(`${o}.name_search LIKE ${q}`);
-    return w.join(' AND ');
-  };
-  const limit = p(pageSize);
-  const offset = p((page - 1) * pageSize);
-  return db.query<DirectoryRow>(
-    `SELECT o.id, o.legal_name, o.short_name, o.category, o.size_class, o.website,
-            (SELECT count(*) FROM organisation c WHERE ${where('c')}) AS total,
-            (SELECT array_agg(DISTINCT pr.acronym) FROM seat s JOIN municipality mu ON mu.istat_code = s.municipality_code
-               JOIN province pr ON pr.code = mu.province_code WHERE s.organisation_id = o.id) AS provinces,
-            (SELECT array_agg(cl.slug ORDER BY cl.slug) FROM membership m JOIN cluster cl ON cl.id = m.cluster_id
-              WHERE m.organisation_id = o.id AND m.status = 'active') AS clusters
-       FROM organisation o
-      WHERE ${where('o')}
-      ORDER BY lower(o.legal_name), o.id
-      LIMIT ${limit} OFFSET ${offset}`,
-    params,
-  );
+/** The directory's filters over the derived columns that migration 0004 keeps up to date. */
+function directoryWhere(f: DirectoryFilters, p: (v: unknown) => string): string {
+  const w = [
+    f.cluster
+      ? `o.active_cluster_ids @> ARRAY[(SELECT id FROM cluster WHERE slug = ${p(f.cluster)})]`
+      : `o.active_cluster_ids <> '{}'`,
+  ];
+  if (f.category) w.push(`o.category = ${p(f.category)}`);
+  if (f.sizeClass) w.push(`o.size_class = ${p(f.sizeClass)}`);
+  if (f.province) w.push(`o.province_acronyms @> ARRAY[${p(f.province)}::text]`);
+  if (f.atecoSection) w.push(`o.ateco_sections @> ARRAY[${p(f.atecoSection)}::text]`);
+  if (f.q) w.push(`o.name_search LIKE ${p(`%${likeEscape(f.q)}%`)}`);
+  return w.join(' AND ');
 }
 
-/** The same filters counted alone: only needed when a page past the end comes back empty. */
-export async function countDirectory(db: Db, f: DirectoryFilters): Promise<number> {
-  const rows = await selectDirectoryPage(db, f, 1, 1);
-  return rows[0] ? Number(rows[0].total) : 0;
+function params() {
+  const list: unknown[] = [];
+  return {
+    list,
+    p: (v: unknown) => {
+      list.push(v);
+      return `$${list.length}`;
+    },
+  };
+}
+
+/**
+ * One page of the public directory (organisations with an active membership), in name order: the
+ * query walks the name index and stops at the page's last row. The data version comes back in the same
+ * snapshot, so the caller can reuse a total counted at that version.
+ */
+export async function selectDirectoryPage(
+  db: Db,
+  f: DirectoryFilters,
+  page: number,
+  pageSize: number,
+): Promise<{ rows: DirectoryRow[]; version: number }> {
+  const { list, p } = params();
+  const where = directoryWhere(f, p);
+  const rows = await db.query<DirectoryRow & { version: number }>(
+    `SELECT v.version, d.*
+       FROM directory_version v
+       LEFT JOIN LATERAL (
+         SELECT o.id, o.legal_name, o.short_name, o.category, o.size_class, o.website, o.province_acronyms AS provinces,
+                (SELECT array_agg(cl.slug ORDER BY cl.slug) FROM cluster cl WHERE cl.id = ANY (o.active_cluster_ids)) AS clusters
+           FROM organisation o
+          WHERE ${where}
+          ORDER BY lower(o.legal_name), o.id
+          LIMIT ${p(pageSize)} OFFSET ${p((page - 1) * pageSize)}) d ON true`,
+    list,
+  );
+  return { rows: rows.filter((r) => r.id !== null), version: Number(rows[0].version) };
+}
+
+/** The exact number of matches, with the data version it was counted at. */
+export async function countDirectory(db: Db, f: DirectoryFilters): Promise<{ total: number; version: number }> {
+  const { list, p } = params();
+  const [row] = await db.query<{ total: number; version: number }>(
+    `SELECT (SELECT count(*) FROM organisation o WHERE ${directoryWhere(f, p)})::int AS total,
+            (SELECT version FROM directory_version) AS version`,
+    list,
+  );
+  return { total: row.total, version: Number(row.version) };
 }
 
 function likeEscape(q: string): string {

@@ -5,6 +5,7 @@ import { type FieldErrors, ForbiddenError, NotFoundError, ValidationError, field
 import {
   type OrganisationRecord,
   countDirectory,
+  type DirectoryFilters,
   existingAtecoCodes,
   searchAteco,
   searchMunicipalities,
@@ -153,10 +154,27 @@ export async function getOrganisationSummary(db: Db, id: string): Promise<Organi
   };
 }
 
+// Counting every match on every request costs more than the page itself; an exact total is reused
+// until the data version changes (any instance's write bumps it in the database).
+const totalsByDb = new WeakMap<Db, Map<string, { version: number; total: number }>>();
+const TOTALS_KEPT = 1000;
+
+async function directoryTotal(db: Db, filters: DirectoryFilters, version: number): Promise<number> {
+  let totals = totalsByDb.get(db);
+  if (!totals) totalsByDb.set(db, (totals = new Map()));
+  const key = JSON.stringify(filters);
+  const cached = totals.get(key);
+  if (cached && cached.version === version) return cached.total;
+  const counted = await countDirectory(db, filters);
+  if (totals.size >= TOTALS_KEPT) totals.delete(totals.keys().next().value as string);
+  totals.set(key, counted);
+  return counted.total;
+}
+
 export async function listDirectory(db: Db, q: DirectoryQuery): Promise<DirectoryPage> {
   const filters = { cluster: q.cluster, category: q.category, province: q.province, sizeClass: q.sizeClass, atecoSection: q.atecoSection, q: q.q ? foldQuery(q.q) : undefined };
-  const rows = await selectDirectoryPage(db, filters, q.page, q.pageSize);
-  const total = rows[0] ? Number(rows[0].total) : q.page > 1 ? await countDirectory(db, filters) : 0;
+  const { rows, version } = await selectDirectoryPage(db, filters, q.page, q.pageSize);
+  const total = await directoryTotal(db, filters, version);
   return {
     items: rows.map((r) => ({
       id: r.id,
