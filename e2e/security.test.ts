@@ -59,5 +59,6 @@ describe('journey: CSRF and login limits in the browser', () => {
       assert.match(await mainText(page), /too many attempts/i);
       assert.equal(await page.getAttribute('html', 'lang'), 'en');
     });
+    assert.deepEqual(j.unexpectedConsoleErrors(), [], 'no console errors, CSP violations or missing assets');
   });
 });
