@@ -195,8 +195,8 @@ describe('fuzz: no 5xx and named errors on every route', () => {
 
   test('every route, signed in with every role and as a visitor', async () => {
     const routes = app.routeTable;
-    // About 2,400 requests in all by default, at least 8 per route and actor: the file stays well under a minute.
-    const runs = RUNS || Math.max(8, Math.floor(2_400 / Math.max(1, routes.length * 2)));
+    // About 6,000 requests in all by default, at least 8 per route and actor: the file stays well under a minute.
+    const runs = RUNS || Math.max(8, Math.floor(6_000 / Math.max(1, routes.length * 2)));
     const checked: string[] = [];
     const failures: string[] = [];
     for (const route of routes) {
