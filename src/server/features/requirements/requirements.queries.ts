@@ -48,63 +48,54 @@ export type MemberCounts = {
   leaders: number;
   companies: number;
   unstated: number;
-  research_sample: OrgRef[] | null;
-  leader_sample: OrgRef[] | null;
-  unstated_sample: OrgRef[] | null;
-  company_sample: OrgRef[] | null;
-};
-
-const sample = (filter: string) =>
-  `(array_agg(json_build_object('id', o.id, 'name', o.legal_name) ORDER BY o.legal_name) FILTER (WHERE ${filter}))[1:${SAMPLE}]`;
-
-/** One query serves three requirements: member count, research organisation, leader company. */
-export async function countActiveMembers(db: Db, clusterId: string, exclude: string[]): Promise<MemberCounts> {
-  const research = `o.category = ANY($3::text[])`;
-  const companies = `o.category = ANY($4::text[])`;
-  const [row] = await db.query<MemberCounts>(
-    `SELECT count(*)::int AS active,
-            count(o.category)::int AS stated,
-            count(*) FILTER (WHERE ${research})::int AS research,
-            count(*) FILTER (WHERE m.is_leader_company)::int AS leaders,
-            count(*) FILTER (WHERE ${companies})::int AS companies,
-            count(*) FILTER (WHERE o.category IS NULL)::int AS unstated,
-            ${sample(research)} AS research_sample,
-            ${sample('m.is_leader_company')} AS leader_sample,
-            ${sample('o.category IS NULL')} AS unstated_sample,
-            ${sample(`${companies} AND NOT m.is_leader_company`)} AS company_sample
-       FROM membership m JOIN organisation o ON o.id = m.organisation_id
-      WHERE m.cluster_id = $1 AND m.status = 'active' AND NOT (m.organisation_id = ANY($2::uuid[]))`,
-    [clusterId, exclude, RESEARCH_CATEGORIES, COMPANY_CATEGORIES],
-  );
-  return row;
-}
-
-export type SeatCounts = {
   in_lombardy: number;
   outside: number;
   missing: number;
-  outside_sample: OrgRef[] | null;
-  missing_sample: OrgRef[] | null;
+  research_sample: OrgRef[];
+  leader_sample: OrgRef[];
+  unstated_sample: OrgRef[];
+  company_sample: OrgRef[];
+  outside_sample: OrgRef[];
+  missing_sample: OrgRef[];
 };
 
-/** One query: each active member classified by its operational seats. */
-export async function countMemberSeats(db: Db, clusterId: string, exclude: string[]): Promise<SeatCounts> {
-  const [row] = await db.query<SeatCounts>(
-    `SELECT count(*) FILTER (WHERE s.lombardy)::int AS in_lombardy,
-            count(*) FILTER (WHERE s.seats > 0 AND NOT s.lombardy)::int AS outside,
-            count(*) FILTER (WHERE s.seats = 0)::int AS missing,
-            ${sample('s.seats > 0 AND NOT s.lombardy')} AS outside_sample,
-            ${sample('s.seats = 0')} AS missing_sample
-       FROM membership m
-       JOIN organisation o ON o.id = m.organisation_id
-       CROSS JOIN LATERAL (
-         SELECT count(*) AS seats, coalesce(bool_or(p.region_code = $3), false) AS lombardy
-           FROM seat st
-           LEFT JOIN municipality mu ON mu.istat_code = st.municipality_code
-           LEFT JOIN province p ON p.code = mu.province_code
-          WHERE st.organisation_id = m.organisation_id AND st.kind = 'operational') s
-      WHERE m.cluster_id = $1 AND m.status = 'active' AND NOT (m.organisation_id = ANY($2::uuid[]))`,
-    [clusterId, exclude, LOMBARDY_REGION_CODE],
+/**
+ * One single-table query serves the four counted requirements (members, research organisation, leader
+ * company, seats in Lombardy): it reads the columns of organisation that migration 0004's triggers keep
+ * (active and leader clusters, regions of the operational seats). The evidence samples are the first
+ * names in alphabetical order.
+ */
+export async function countMembers(db: Db, clusterId: string, exclude: string[]): Promise<MemberCounts> {
+  const member = `o.active_cluster_ids @> ARRAY[$1::uuid] AND NOT (o.id = ANY($2::uuid[]))`;
+  const research = `o.category = ANY($3::text[])`;
+  const companies = `o.category = ANY($4::text[])`;
+  const leader = `o.leader_cluster_ids @> ARRAY[$1::uuid]`;
+  const lombardy = `$5 = ANY(o.operational_regions)`;
+  const outside = `o.operational_regions <> '{}' AND NOT ${lombardy}`;
+  const missing = `o.operational_regions = '{}'`;
+  const sample = (filter: string) =>
+    `(SELECT coalesce(json_agg(json_build_object('id', s.id, 'name', s.legal_name) ORDER BY s.k, s.id), '[]')
+        FROM (SELECT o.id, o.legal_name, lower(o.legal_name) AS k FROM organisation o
+               WHERE ${member} AND ${filter} ORDER BY lower(o.legal_name), o.id LIMIT ${SAMPLE}) s)`;
+  const [row] = await db.query<MemberCounts>(
+    `SELECT c.*,
+            CASE WHEN c.research > 0 THEN ${sample(research)} ELSE '[]' END AS research_sample,
+            CASE WHEN c.leaders > 0 THEN ${sample(leader)} ELSE '[]' END AS leader_sample,
+            CASE WHEN c.unstated > 0 THEN ${sample('o.category IS NULL')} ELSE '[]' END AS unstated_sample,
+            CASE WHEN c.leaders = 0 AND c.companies > 0 THEN ${sample(companies)} ELSE '[]' END AS company_sample,
+            CASE WHEN c.outside > 0 THEN ${sample(outside)} ELSE '[]' END AS outside_sample,
+            CASE WHEN c.missing > 0 THEN ${sample(missing)} ELSE '[]' END AS missing_sample
+       FROM (SELECT count(*)::int AS active,
+                    count(o.category)::int AS stated,
+                    count(*) FILTER (WHERE ${research})::int AS research,
+                    count(*) FILTER (WHERE ${leader})::int AS leaders,
+                    count(*) FILTER (WHERE ${companies})::int AS companies,
+                    count(*) FILTER (WHERE o.category IS NULL)::int AS unstated,
+                    count(*) FILTER (WHERE ${lombardy})::int AS in_lombardy,
+                    count(*) FILTER (WHERE ${outside})::int AS outside,
+                    count(*) FILTER (WHERE ${missing})::int AS missing
+               FROM organisation o WHERE ${member}) c`,
+    [clusterId, exclude, RESEARCH_CATEGORIES, COMPANY_CATEGORIES, LOMBARDY_REGION_CODE],
   );
   return row;
 }

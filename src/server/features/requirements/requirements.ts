@@ -1,12 +1,6 @@
 import type { Db } from '../../db/db.ts';
 import { NotFoundError } from '../../lib/errors.ts';
-import {
-  type ClusterFacts,
-  type OrgRef,
-  countActiveMembers,
-  countMemberSeats,
-  findClusterFacts,
-} from './requirements.queries.ts';
+import { type ClusterFacts, type MemberCounts, type OrgRef, countMembers, findClusterFacts } from './requirements.queries.ts';
 
 /** The requirements of the recognition decree (Regione Lombardia, d.d.u.o. n. 2002 of 17/02/2026, and the call it applies). */
 export const requirementIds = [
@@ -46,7 +40,7 @@ const issue = (reason: string, count: number, organisations: OrgRef[] | null): R
   count > 0 ? [{ reason, count, organisations: refs(organisations) }] : [];
 
 /**
- * Evaluates every requirement live from the registry, in three queries whatever the cluster's size.
+ * Evaluates every requirement live from the registry, in two queries whatever the cluster's size.
  * `excludeOrganisationIds` answers "what if these members left?" before staff confirm a decision.
  */
 export async function evaluateRequirements(
@@ -55,21 +49,12 @@ export async function evaluateRequirements(
   opts: { excludeOrganisationIds?: string[] } = {},
 ): Promise<RequirementResult[]> {
   const exclude = opts.excludeOrganisationIds ?? [];
-  const [cluster, members, seats] = await Promise.all([
-    findClusterFacts(db, { id: clusterId }),
-    countActiveMembers(db, clusterId, exclude),
-    countMemberSeats(db, clusterId, exclude),
-  ]);
+  const [cluster, members] = await Promise.all([findClusterFacts(db, { id: clusterId }), countMembers(db, clusterId, exclude)]);
   if (!cluster) throw new NotFoundError('cluster');
-  return buildResults(cluster, members, seats, exclude);
+  return buildResults(cluster, members, exclude);
 }
 
-function buildResults(
-  cluster: ClusterFacts,
-  m: Awaited<ReturnType<typeof countActiveMembers>>,
-  s: Awaited<ReturnType<typeof countMemberSeats>>,
-  exclude: string[],
-): RequirementResult[] {
+function buildResults(cluster: ClusterFacts, m: MemberCounts, exclude: string[]): RequirementResult[] {
   const none = { count: 0, organisations: [] as OrgRef[] };
   const results: RequirementResult[] = [];
 
@@ -115,13 +100,13 @@ function buildResults(
   results.push({
     id: 'lombardy_seats',
     status:
-      s.outside > 0 ? 'not_met' : s.missing > 0 ? 'evidence_missing' : s.in_lombardy > 0 ? 'met' : 'not_met',
-    value: s.in_lombardy,
-    threshold: s.in_lombardy + s.outside + s.missing,
-    satisfiedBy: { count: s.in_lombardy, organisations: [] },
+      m.outside > 0 ? 'not_met' : m.missing > 0 ? 'evidence_missing' : m.in_lombardy > 0 ? 'met' : 'not_met',
+    value: m.in_lombardy,
+    threshold: m.in_lombardy + m.outside + m.missing,
+    satisfiedBy: { count: m.in_lombardy, organisations: [] },
     issues: [
-      ...issue('seat_outside_lombardy', s.outside, s.outside_sample),
-      ...issue('no_operational_seat', s.missing, s.missing_sample),
+      ...issue('seat_outside_lombardy', m.outside, m.outside_sample),
+      ...issue('no_operational_seat', m.missing, m.missing_sample),
     ],
     facts: {},
   });
