@@ -60,3 +60,35 @@ describe('app shell', () => {
     assert.equal(res.json().openapi, '3.0.3');
   });
 });
+
+describe('request logging and client address', () => {
+  test('one-time tokens in reset and invitation links never reach the log', async () => {
+    const { redactTokens } = await import('./app.ts');
+    assert.equal(redactTokens('/it/password-reset/abcDEF123?x=1'), '/it/password-reset/[redacted]?x=1');
+    assert.equal(redactTokens('/api/v1/password-resets/tok'), '/api/v1/password-resets/[redacted]');
+    assert.equal(redactTokens('/en/invitations/secret-token'), '/en/invitations/[redacted]');
+    assert.equal(redactTokens('/it/organisations/123'), '/it/organisations/123');
+  });
+
+  test('X-Forwarded-For is ignored unless a proxy is configured', async () => {
+    const { buildApp } = await import('./app.ts');
+    const { createMemoryMailer } = await import('./lib/mail.ts');
+    const { loadConfig } = await import('./config.ts');
+    const { createTestDb } = await import('./testing/db.ts');
+    const db = await createTestDb();
+    const ipOf = async (env: Record<string, string>) => {
+      const app = await buildApp({ config: loadConfig({ ...env, LOG_LEVEL: 'silent' }), db, mailer: createMemoryMailer(), logger: false });
+      app.get('/ip-probe', { config: { access: 'public' } }, async (req) => ({ ip: req.ip }));
+      const res = await app.inject({ url: '/ip-probe', headers: { 'x-forwarded-for': '203.0.113.9' }, remoteAddress: '127.0.0.1' });
+      await app.close();
+      return res.json().ip;
+    };
+    try {
+      assert.equal(await ipOf({}), '127.0.0.1');
+      assert.equal(await ipOf({ TRUST_PROXY: '1' }), '203.0.113.9');
+      assert.equal(await ipOf({ TRUST_PROXY: '10.0.0.0/8' }), '127.0.0.1');
+    } finally {
+      await db.close();
+    }
+  });
+});

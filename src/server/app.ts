@@ -66,10 +66,22 @@ const isPageUrl = (url: string) => /^\/(it|en)(\/|$|\?)/.test(url);
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger === false ? false : { level: opts.config.logLevel },
+    logger:
+      opts.logger === false
+        ? false
+        : {
+            level: opts.config.logLevel,
+            // One-time tokens travel in the path of reset and invitation links: never write them to the log.
+            serializers: {
+              req: (req: FastifyRequest) => ({ method: req.method, url: redactTokens(req.url), hostname: req.hostname, remoteAddress: req.ip }),
+            },
+          },
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
-    trustProxy: opts.config.env === 'production',
+    trustProxy:
+      typeof opts.config.trustProxy === 'number'
+        ? ((hops: number) => (_address: string, hop: number) => hop < hops)(opts.config.trustProxy)
+        : opts.config.trustProxy,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -267,6 +279,10 @@ function findNul(value: unknown, path: string, out: Record<string, string>, dept
   } else if (value && typeof value === 'object' && depth < 32) {
     for (const [k, v] of Object.entries(value)) findNul(v, `${path}${k}.`, out, depth + 1);
   }
+}
+
+export function redactTokens(url: string): string {
+  return url.replace(/(\/(?:password-reset|password-resets|invitations)\/)[^/?#]+/g, '$1[redacted]');
 }
 
 function preferredLocale(req: FastifyRequest): Locale {

@@ -16,7 +16,12 @@ test('development defaults: PGlite folder, demo on, generated secret', () => {
 
 test('production needs a session secret, turns demo off and cookies secure', () => {
   assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /SESSION_SECRET/);
-  const c = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), DATABASE_URL: 'postgres://db/filiera' });
+  const c = loadConfig({
+    NODE_ENV: 'production',
+    SESSION_SECRET: 'x'.repeat(40),
+    DATABASE_URL: 'postgres://db/filiera',
+    PUBLIC_URL: 'https://filiera.example.org',
+  });
   assert.equal(c.demo, false);
   assert.equal(c.secureCookies, true);
   assert.equal(c.databaseUrl, 'postgres://db/filiera');
@@ -32,4 +37,17 @@ test('every invalid variable is listed at once', () => {
     assert.match(err.message, /DATABASE_URL/);
     assert.match(err.message, /SMTP_URL/);
   }
+});
+
+test('production also needs PUBLIC_URL, for the links in e-mails; an empty SMTP_URL means none', () => {
+  assert.throws(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) }), /PUBLIC_URL/);
+  const c = loadConfig({ SMTP_URL: '' });
+  assert.equal(c.smtpUrl, undefined);
+});
+
+test('proxies are not trusted unless configured: hop count or addresses', () => {
+  assert.equal(loadConfig({}).trustProxy, false);
+  assert.equal(loadConfig({ TRUST_PROXY: '1' }).trustProxy, 1);
+  assert.equal(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy, '10.0.0.0/8, 127.0.0.1');
+  assert.throws(() => loadConfig({ TRUST_PROXY: 'everyone; drop' }), /TRUST_PROXY/);
 });

@@ -17,7 +17,15 @@ const EnvSchema = z.object({
     .or(z.literal('').transform(() => undefined)),
   FILIERA_DEMO: bool.optional(),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(false|true|\d+|[0-9a-fA-F:.\/]+(,\s*[0-9a-fA-F:.\/]+)*)$/, 'must be false, a hop count, or addresses/CIDRs separated by commas')
+    .optional(),
   MAIL_FROM: z.string().default('Filiera <no-reply@filiera.invalid>'),
   FILIERA_MAIL_DIR: z.string().min(1).optional(),
   PUBLIC_URL: z.string().url().optional(),
@@ -39,6 +47,8 @@ export type Config = {
   publicUrl: string;
   logLevel: string;
   secureCookies: boolean;
+  /** Which proxies' X-Forwarded-For to believe: the per-IP rate limits depend on it. */
+  trustProxy: boolean | number | string;
 };
 
 export class ConfigError extends Error {}
@@ -52,9 +62,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
-  if (production && !e.SESSION_SECRET) {
-    throw new ConfigError('Invalid configuration:\n  SESSION_SECRET: required when NODE_ENV=production');
-  }
+  const missing = production
+    ? [
+        !e.SESSION_SECRET && '  SESSION_SECRET: required when NODE_ENV=production',
+        !e.PUBLIC_URL && '  PUBLIC_URL: required when NODE_ENV=production (links in e-mails use it)',
+      ].filter(Boolean)
+    : [];
+  if (missing.length) throw new ConfigError(`Invalid configuration:\n${missing.join('\n')}`);
   const port = e.PORT;
   return {
     env: e.NODE_ENV,
@@ -71,5 +85,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${port}`).replace(/\/$/, ''),
     logLevel: e.LOG_LEVEL,
     secureCookies: production,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
   };
+}
+
+function parseTrustProxy(v: string | undefined): boolean | number | string {
+  if (!v || v === 'false') return false;
+  if (v === 'true') return true;
+  return /^\d+$/.test(v) ? Number(v) : v;
 }
