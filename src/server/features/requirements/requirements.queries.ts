@@ -24,6 +24,7 @@ export type ClusterFacts = {
   capofila_active: boolean | null;
 };
 
+/** The capofila is the membership with role 'capofila' (one per cluster, unique index); withdrawn ones do not count. */
 export async function findClusterFacts(db: Db, by: { id?: string; slug?: string }): Promise<ClusterFacts | undefined> {
   const [row] = await db.query<ClusterFacts>(
     `SELECT c.id, c.slug, c.name_it, c.name_en, c.association_name, c.legal_form, c.legal_personality,
@@ -32,8 +33,8 @@ export async function findClusterFacts(db: Db, by: { id?: string; slug?: string 
        FROM cluster c
        LEFT JOIN LATERAL (
          SELECT m.organisation_id, m.status FROM membership m
-          WHERE m.cluster_id = c.id AND (m.role = 'capofila' OR m.organisation_id = c.capofila_organisation_id)
-          ORDER BY (m.status = 'active') DESC, (m.role = 'capofila') DESC LIMIT 1) cap ON true
+          WHERE m.cluster_id = c.id AND m.role = 'capofila' AND m.status <> 'withdrawn'
+          ORDER BY (m.status = 'active') DESC LIMIT 1) cap ON true
        LEFT JOIN organisation o ON o.id = cap.organisation_id
       WHERE ${by.id ? 'c.id = $1' : 'c.slug = $1'}`,
     [by.id ?? by.slug],
@@ -69,7 +70,8 @@ export async function countMembers(db: Db, clusterId: string, exclude: string[])
   const member = `o.active_cluster_ids @> ARRAY[$1::uuid] AND NOT (o.id = ANY($2::uuid[]))`;
   const research = `o.category = ANY($3::text[])`;
   const companies = `o.category = ANY($4::text[])`;
-  const leader = `o.leader_cluster_ids @> ARRAY[$1::uuid]`;
+  // A leader flag counts only on a company or consortium: the category may have changed since staff set it.
+  const leader = `o.leader_cluster_ids @> ARRAY[$1::uuid] AND ${companies}`;
   const lombardy = `$5 = ANY(o.operational_regions)`;
   const outside = `o.operational_regions <> '{}' AND NOT ${lombardy}`;
   const missing = `o.operational_regions = '{}'`;

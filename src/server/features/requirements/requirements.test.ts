@@ -118,3 +118,27 @@ describe('recognition requirements', () => {
     assert.deepEqual(await requirementsAffectedBy(db, cluster.id, [members[5]]), []);
   });
 });
+
+describe('requirements read only trustworthy facts', () => {
+  let db: Db;
+  before(async () => {
+    db = await createTestDb();
+  });
+  after(() => db.close());
+
+  test('a leader flag on an organisation that is no longer a company does not count', async () => {
+    const { cluster, leader } = await compliantCluster(db);
+    await db.query(`UPDATE organisation SET category = 'university' WHERE id = $1`, [leader.id]);
+    const r = byId(await evaluateRequirements(db, cluster.id));
+    assert.equal(r.leader_company.status, 'evidence_missing');
+    assert.equal(r.leader_company.value, 0);
+  });
+
+  test('the capofila is the membership with that role; a withdrawn one leaves the requirement unmet', async () => {
+    const { cluster, capofila } = await compliantCluster(db);
+    await db.query(`UPDATE membership SET status = 'withdrawn' WHERE organisation_id = $1`, [capofila.id]);
+    const r = byId(await evaluateRequirements(db, cluster.id));
+    assert.equal(r.capofila.status, 'not_met');
+    assert.equal(r.capofila.issues[0].reason, 'capofila_not_designated');
+  });
+});
