@@ -332,8 +332,12 @@ export async function selectMembershipEvents(db: Db, organisationId: string): Pr
   );
 }
 
+/** Clusters whose staff look after the organisation: a cluster it has withdrawn from no longer does. */
 export async function selectStaffClustersOf(db: Db, organisationId: string): Promise<string[]> {
-  const rows = await db.query<{ cluster_id: string }>('SELECT cluster_id FROM membership WHERE organisation_id = $1', [organisationId]);
+  const rows = await db.query<{ cluster_id: string }>(
+    `SELECT cluster_id FROM membership WHERE organisation_id = $1 AND status <> 'withdrawn'`,
+    [organisationId],
+  );
   return rows.map((r) => r.cluster_id);
 }
 

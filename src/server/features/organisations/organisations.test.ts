@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Db } from '../../db/db.ts';
+import type { Actor } from '../../lib/auth.ts';
 import { AppError } from '../../lib/errors.ts';
 import { createTestDb } from '../../testing/db.ts';
-import { createOrganisation, findOrganisationByTaxIdentity, getOrganisationSummary } from './organisations.ts';
+import { buildCluster, buildMembership, buildOrganisation } from '../../testing/factories.ts';
+import { canEditOrganisation, createOrganisation, findOrganisationByTaxIdentity, getOrganisationSummary } from './organisations.ts';
 
 const fields = async (p: Promise<unknown>) => {
   try {
@@ -143,5 +145,32 @@ describe('createOrganisation', () => {
   test('getOrganisationSummary is a NotFound for unknown or malformed ids', async () => {
     assert.equal((await fields(getOrganisationSummary(db, 'not-a-uuid'))).status, 404);
     assert.equal((await fields(getOrganisationSummary(db, '00000000-0000-0000-0000-000000000000'))).status, 404);
+  });
+});
+
+describe('canEditOrganisation', () => {
+  let db: Db;
+  before(async () => {
+    db = await createTestDb();
+  });
+  after(() => db.close());
+
+  test('staff of a cluster the organisation belongs to (active or suspended) may edit; staff of a cluster it withdrew from may not', async () => {
+    const [active, suspended, withdrawn] = [await buildCluster(db), await buildCluster(db), await buildCluster(db)];
+    const org = await buildOrganisation(db);
+    await buildMembership(db, active.id, org.id);
+    await buildMembership(db, suspended.id, org.id, { status: 'suspended' });
+    await buildMembership(db, withdrawn.id, org.id, { status: 'withdrawn' });
+    const staffOf = (clusterId: string): Actor => ({
+      userId: '00000000-0000-0000-0000-000000000001',
+      email: 's@example.org',
+      name: 'S',
+      locale: 'it',
+      isDemo: false,
+      roles: [{ role: 'staff', clusterId, organisationId: null }],
+    });
+    assert.equal(await canEditOrganisation(db, staffOf(active.id), org.id), true);
+    assert.equal(await canEditOrganisation(db, staffOf(suspended.id), org.id), true);
+    assert.equal(await canEditOrganisation(db, staffOf(withdrawn.id), org.id), false);
   });
 });
