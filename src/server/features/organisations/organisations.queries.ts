@@ -135,6 +135,11 @@ export async function existingAtecoCodes(db: Db, codes: string[]): Promise<strin
   return rows.map((r) => r.code);
 }
 
+/**
+ * The organisation with this tax identity. An Italian entity's codice fiscale is often its VAT number (11 digits),
+ * and one organisation may have stated it as one and another as the other: an Italian VAT number also matches an
+ * 11-digit codice fiscale, and vice versa. Exact matches (VAT with VAT, tax code with tax code) come first.
+ */
 export async function selectOrganisationByTaxIdentity(
   db: Db,
   q: { vatCountry?: string | null; vatNumber?: string | null; taxCode?: string | null },
@@ -143,7 +148,9 @@ export async function selectOrganisationByTaxIdentity(
     `SELECT id, legal_name FROM organisation
       WHERE ($1::text IS NOT NULL AND vat_country = $2 AND vat_number = $1)
          OR ($3::text IS NOT NULL AND tax_code = $3)
-      ORDER BY (vat_number = $1) DESC NULLS LAST
+         OR ($1::text IS NOT NULL AND $2 = 'IT' AND tax_code = $1)
+         OR ($3::text IS NOT NULL AND $3 ~ '^[0-9]{11}$' AND vat_country = 'IT' AND vat_number = $3)
+      ORDER BY (vat_country = $2 AND vat_number = $1) DESC NULLS LAST, (tax_code = $3) DESC NULLS LAST, created_at, id
       LIMIT 1`,
     [q.vatNumber ?? null, q.vatCountry ?? 'IT', q.taxCode ?? null],
   );

@@ -121,6 +121,20 @@ describe('createOrganisation', () => {
     assert.equal(await findOrganisationByTaxIdentity(db, { vatNumber: '01234567897' }), null);
   });
 
+  test('findOrganisationByTaxIdentity cross-matches an Italian VAT number with an 11-digit codice fiscale, both ways', async () => {
+    // 01234567897 and 00488410010 are valid Italian VAT numbers (check digit); stated once as a codice fiscale, once as a VAT number.
+    const asTaxCode = await createOrganisation(db, null, { legalName: 'Ente con CF numerico', taxCode: '01234567897' });
+    const asVat = await createOrganisation(db, null, { legalName: 'Impresa con P.IVA', vatNumber: '00488410010' });
+    assert.equal((await findOrganisationByTaxIdentity(db, { vatNumber: 'IT 01234567897' }))?.id, asTaxCode.id);
+    assert.equal((await findOrganisationByTaxIdentity(db, { taxCode: '00488410010' }))?.id, asVat.id);
+    // Only an Italian VAT number means a codice fiscale; a personal codice fiscale never matches a VAT number.
+    assert.equal(await findOrganisationByTaxIdentity(db, { vatCountry: 'FR', vatNumber: '01234567897' }), null);
+    // An exact match wins over a cross-match.
+    const exact = await createOrganisation(db, null, { legalName: 'Stessa P.IVA', vatNumber: '01234567897' });
+    assert.equal((await findOrganisationByTaxIdentity(db, { vatNumber: '01234567897' }))?.id, exact.id);
+    assert.equal((await findOrganisationByTaxIdentity(db, { taxCode: '01234567897' }))?.id, asTaxCode.id);
+  });
+
   test('size class follows Recommendation 2003/361/EC, unknown without figures, null for non-companies', async () => {
     const cases: [Record<string, unknown>, string | null][] = [
       [{ category: 'company', staffHeadcount: 9, annualTurnoverEur: 2_000_000 }, 'micro'],
