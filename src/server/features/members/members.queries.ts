@@ -56,6 +56,15 @@ export async function findMembershipByTaxIdentity(
   return row;
 }
 
+/** Whether someone already administers this organisation (its users are theirs to manage). */
+export async function organisationHasAdmin(db: Db, organisationId: string): Promise<boolean> {
+  const [row] = await db.query<{ yes: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM user_role WHERE role = 'org_admin' AND organisation_id = $1) AS yes`,
+    [organisationId],
+  );
+  return !!row?.yes;
+}
+
 /** A pending application of the same tax identity in this cluster (one at a time). */
 export async function findPendingApplication(db: Db, clusterId: string, id: TaxIdentity): Promise<string | undefined> {
   const [row] = await db.query<{ id: string }>(

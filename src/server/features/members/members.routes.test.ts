@@ -188,7 +188,7 @@ describe('applications API', () => {
     const one = await t.app.inject({ url: `/api/v1/applications/${id}`, headers: staff.headers });
     assert.equal(one.statusCode, 200);
     assert.equal(one.json().data.organisation.legalName, 'Da Decidere Srl');
-    assert.equal(one.json().checks.length, 4);
+    assert.equal(one.json().checks.length, 5);
 
     const unknown = await t.app.inject({ url: '/api/v1/applications/6f1c2d3e-4b5a-4c6d-8e7f-001122334455', headers: staff.headers });
     assert.equal(unknown.statusCode, 404, unknown.body);
@@ -253,6 +253,7 @@ describe('staff pages', () => {
     const row = queue.body.slice(queue.body.indexOf(`data-application="${id}"`));
     assert.match(row, /data-check="seat_in_lombardy" data-ok="false"/);
     assert.match(row, /data-check="tax_identity_valid" data-ok="true"/);
+    assert.match(row, /data-check="organisation_registered" data-ok="true"/);
 
     const page = await t.app.inject({ url: `/en/staff/applications/${id}`, headers: { cookie: staff.cookie } });
     assert.equal(page.statusCode, 200);

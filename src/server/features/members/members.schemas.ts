@@ -105,7 +105,7 @@ export const ApplicationInputSchema = z
 export type ApplicationInput = z.infer<typeof ApplicationInputSchema>;
 
 export const CheckSchema = z.object({
-  id: z.enum(['seat_in_lombardy', 'tax_identity_valid', 'not_already_member', 'category_allowed']),
+  id: z.enum(['seat_in_lombardy', 'tax_identity_valid', 'organisation_registered', 'not_already_member', 'category_allowed']),
   ok: z.boolean(),
   detail: z.string(),
 });

@@ -69,6 +69,8 @@ describe('submitting an application', () => {
     for (const c of [m, t]) {
       assert.equal(c.tax_identity_valid.ok, true);
       assert.equal(c.not_already_member.ok, true);
+      assert.equal(c.organisation_registered.ok, true);
+      assert.equal(c.organisation_registered.detail, 'not_registered');
       assert.equal(c.category_allowed.ok, true);
     }
   });
@@ -284,6 +286,38 @@ describe('deciding an application', () => {
     const [ms] = await db.query<{ status: string; joined_on: string; left_on: string | null }>('SELECT status, joined_on, left_on FROM membership WHERE id = $1', [old.id]);
     assert.deepEqual(ms, { status: 'active', joined_on: '2026-03-01', left_on: null });
     assert.equal((await db.query('SELECT 1 FROM organisation WHERE vat_number = $1', [vat])).length, 1);
+  });
+
+  test('approving an application of a registered organisation that has an admin grants the referent no role', async () => {
+    const cluster = await buildCluster(db);
+    const staff = await actorWith([{ role: 'staff', clusterId: cluster.id }]);
+    const vat = makeVat();
+    const org = await buildOrganisation(db, { vat_number: vat, legal_name: 'Amministrata Spa' });
+    const admin = await buildUser(db, { roles: [{ role: 'org_admin', organisationId: org.id }] });
+    const email = `intruder-${vat}@example.org`;
+    const { id } = await submit(cluster, applicationBody({ vat, email }));
+    const checks = await checksOf(id, staff);
+    assert.equal(checks.organisation_registered.ok, false);
+    assert.match(checks.organisation_registered.detail, /^registered Amministrata Spa$/);
+    const res = await decideApplication(db, staff, { applicationId: id, input: { decision: 'approve', boardMeetingOn: '2026-03-01' }, publicUrl: 'x' });
+    assert.equal(res.application.organisationId, org.id);
+    const admins = await db.query<{ user_id: string }>(`SELECT user_id FROM user_role WHERE role = 'org_admin' AND organisation_id = $1`, [org.id]);
+    assert.deepEqual(admins, [{ user_id: admin.id }]);
+    assert.equal((await db.query('SELECT 1 FROM app_user WHERE email = $1', [email])).length, 0);
+    const [audit] = await db.query<{ after: { referentInvited: boolean } }>(`SELECT after FROM audit_event WHERE subject_id = $1`, [id]);
+    assert.equal(audit.after.referentInvited, false);
+
+    // A registered organisation nobody administers yet: its referent is invited as its admin.
+    const orphanVat = makeVat();
+    const orphan = await buildOrganisation(db, { vat_number: orphanVat });
+    const second = await submit(cluster, applicationBody({ vat: orphanVat, email: `ref-${orphanVat}@example.org` }));
+    assert.equal((await checksOf(second.id, staff)).organisation_registered.ok, false);
+    await decideApplication(db, staff, { applicationId: second.id, input: { decision: 'approve', boardMeetingOn: '2026-03-01' }, publicUrl: 'x' });
+    const [role] = await db.query<{ email: string }>(
+      `SELECT u.email FROM user_role r JOIN app_user u ON u.id = r.user_id WHERE r.role = 'org_admin' AND r.organisation_id = $1`,
+      [orphan.id],
+    );
+    assert.equal(role.email, `ref-${orphanVat}@example.org`);
   });
 
   test('staff of another cluster may neither read nor decide; the queue shows only managed clusters', async () => {

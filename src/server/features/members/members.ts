@@ -146,6 +146,14 @@ export async function computeApplicationChecks(db: Db, clusterId: string, v: Val
   if (o.taxCode && !isValidItalianTaxCode(o.taxCode)) problems.push('invalid_tax_code');
   checks.push({ id: 'tax_identity_valid', ok: problems.length === 0, detail: problems.join(' ') || 'valid' });
 
+  // An organisation already in the registry keeps its admins: approval adds the membership, not a new admin.
+  const registered = await findOrganisationByTaxIdentity(db, taxIdentityOf(o));
+  checks.push({
+    id: 'organisation_registered',
+    ok: !registered,
+    detail: registered ? `registered ${registered.legal_name}` : 'not_registered',
+  });
+
   const existing = await q.findMembershipByTaxIdentity(db, clusterId, taxIdentityOf(o));
   checks.push({
     id: 'not_already_member',
@@ -442,15 +450,20 @@ export async function decideApplication(
       organisationId,
       membershipId,
     });
-    await inviteUser(tx, actor, {
-      email: String(data.referent?.email ?? app.applicant_email),
-      name: String(data.referent?.name ?? ''),
-      organisationId,
-      role: 'org_admin',
-      locale: app.locale,
-      publicUrl: args.publicUrl,
-      clusterName: cluster,
-    });
+    // The referent administers a new organisation; one already administered stays with its admins,
+    // or anyone who files an application with a registered VAT number would take it over.
+    const referentInvited = !found || !(await q.organisationHasAdmin(tx, organisationId));
+    if (referentInvited) {
+      await inviteUser(tx, actor, {
+        email: String(data.referent?.email ?? app.applicant_email),
+        name: String(data.referent?.name ?? ''),
+        organisationId,
+        role: 'org_admin',
+        locale: app.locale,
+        publicUrl: args.publicUrl,
+        clusterName: cluster,
+      });
+    }
     await enqueueEmail(tx, {
       to: app.applicant_email,
       locale: app.locale,
@@ -463,7 +476,7 @@ export async function decideApplication(
       subjectId: app.id,
       clusterId: app.cluster_id,
       before: { status: 'submitted' },
-      after: { status: 'approved', organisationId, membershipId, boardMeetingOn: input.boardMeetingOn, reason, matchedExisting: !!found },
+      after: { status: 'approved', organisationId, membershipId, boardMeetingOn: input.boardMeetingOn, reason, matchedExisting: !!found, referentInvited },
     });
     return app.id;
   });
