@@ -116,16 +116,23 @@ export async function replaceAtecoCodes(tx: Db, organisationId: string, codes: s
   );
 }
 
-export type MunicipalityMatch = { istat_code: string; name: string; key: string };
+export type MunicipalityRow = { istat_code: string; name: string; province_acronym: string; region_code: string };
 
-/** Municipalities matching ISTAT codes or exact names (case- and accent-insensitive): several rows for an ambiguous name. */
-export async function matchMunicipalities(db: Db, values: string[]): Promise<MunicipalityMatch[]> {
-  if (!values.length) return [];
-  return db.query<MunicipalityMatch>(
-    `SELECT m.istat_code, m.name, v.key
-       FROM unnest($1::text[]) AS v(key)
-       JOIN municipality m ON m.istat_code = v.key OR fold_text(m.name) = fold_text(v.key)`,
-    [values],
+/**
+ * Municipalities with this ISTAT code, or with this name (case- and accent-insensitive), optionally only in the
+ * province with this acronym: several rows for a name found in more than one province.
+ */
+export async function selectMunicipalitiesMatching(
+  db: Db,
+  q: { code?: string; name?: string; provinceAcronym?: string },
+): Promise<MunicipalityRow[]> {
+  return db.query<MunicipalityRow>(
+    `SELECT m.istat_code, m.name, p.acronym AS province_acronym, p.region_code
+       FROM municipality m JOIN province p ON p.code = m.province_code
+      WHERE ($1::text IS NOT NULL AND m.istat_code = $1)
+         OR ($2::text IS NOT NULL AND fold_text(m.name) = fold_text($2) AND ($3::text IS NULL OR p.acronym = upper($3)))
+      ORDER BY m.istat_code`,
+    [q.code ?? null, q.name ?? null, q.provinceAcronym ?? null],
   );
 }
 

@@ -5,7 +5,7 @@ import type { Actor } from '../../lib/auth.ts';
 import { AppError } from '../../lib/errors.ts';
 import { createTestDb } from '../../testing/db.ts';
 import { buildCluster, buildMembership, buildOrganisation } from '../../testing/factories.ts';
-import { canEditOrganisation, createOrganisation, findOrganisationByTaxIdentity, getOrganisationSummary } from './organisations.ts';
+import { canEditOrganisation, createOrganisation, findOrganisationByTaxIdentity, getOrganisationSummary, resolveMunicipality } from './organisations.ts';
 
 const fields = async (p: Promise<unknown>) => {
   try {
@@ -186,5 +186,47 @@ describe('canEditOrganisation', () => {
     assert.equal(await canEditOrganisation(db, staffOf(active.id), org.id), true);
     assert.equal(await canEditOrganisation(db, staffOf(suspended.id), org.id), true);
     assert.equal(await canEditOrganisation(db, staffOf(withdrawn.id), org.id), false);
+  });
+});
+
+describe('resolveMunicipality', () => {
+  let db: Db;
+  before(async () => {
+    db = await createTestDb();
+  });
+  after(() => db.close());
+
+  const code = async (v: string) => {
+    const r = await resolveMunicipality(db, v);
+    return typeof r === 'string' ? r : `${r.istat_code} ${r.name} (${r.province_acronym})`;
+  };
+
+  test('an ISTAT code, a name in any case with or without accents, or "Name (XX)" with the province acronym', async () => {
+    assert.equal(await code('015146'), '015146 Milano (MI)');
+    assert.equal(await code('  milano '), '015146 Milano (MI)');
+    assert.equal(await code('Aglie'), '001001 Agliè (TO)');
+    assert.equal(await code('AGLIÈ'), '001001 Agliè (TO)');
+    // Castro is a municipality in Bergamo and in Lecce: the name alone is ambiguous.
+    assert.equal(await code('Castro'), 'ambiguous_municipality');
+    assert.match(await code('Castro (BG)'), /^016\d{3} Castro \(BG\)$/);
+    assert.match(await code('castro(le)'), /^075\d{3} Castro \(LE\)$/);
+    assert.equal(await code('Castro (MI)'), 'unknown_municipality');
+    assert.equal(await code('Atlantide'), 'unknown_municipality');
+    assert.equal(await code('999999'), 'unknown_municipality');
+  });
+
+  test('organisation seats accept the same forms', async () => {
+    const { id } = await createOrganisation(db, null, {
+      legalName: 'Sedi Risolte',
+      seats: [
+        { kind: 'legal', municipalityCode: 'Castro (BG)' },
+        { kind: 'operational', municipalityCode: 'aglie' },
+      ],
+    });
+    const seats = await db.query<{ name: string }>(
+      'SELECT m.name || \' \' || p.acronym AS name FROM seat s JOIN municipality m ON m.istat_code = s.municipality_code JOIN province p ON p.code = m.province_code WHERE s.organisation_id = $1 ORDER BY s.kind',
+      [id],
+    );
+    assert.deepEqual(seats.map((s) => s.name), ['Castro BG', 'Agliè TO']);
   });
 });

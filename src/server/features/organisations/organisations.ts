@@ -20,7 +20,8 @@ import {
   selectAtecoSections,
   updateOrganisationRow,
   insertOrganisation,
-  matchMunicipalities,
+  type MunicipalityRow,
+  selectMunicipalitiesMatching,
   replaceAtecoCodes,
   replaceSeats,
   selectOrganisation,
@@ -51,31 +52,49 @@ export async function validateOrganisationInput(db: Db, raw: unknown): Promise<O
   for (const [k, v] of Object.entries(taxIdentityIssues(input))) fields[k] ??= v;
 
   const seats = Array.isArray(input.seats) ? (input.seats as Record<string, unknown>[]) : [];
-  const wanted = seats.map((s) =>
-    s && typeof s === 'object' && typeof s.municipalityCode === 'string' && (s.country ?? 'IT') === 'IT' ? s.municipalityCode.trim() : '',
-  );
-  const matches = await matchMunicipalities(db, [...new Set(wanted.filter(Boolean))]);
-  const resolved: (string | null)[] = wanted.map((value, i) => {
-    if (!value) return null;
-    const key = `seats.${i}.municipalityCode`;
-    const byCode = matches.find((m) => m.key === value && m.istat_code === value);
-    if (byCode) return byCode.istat_code;
-    const byName = [...new Set(matches.filter((m) => m.key === value).map((m) => m.istat_code))];
-    if (byName.length === 1) return byName[0];
-    fields[key] ??= byName.length > 1 ? 'ambiguous_municipality' : 'unknown_municipality';
-    return null;
-  });
+  const resolved: (string | null)[] = [];
+  const known: Map<string, Awaited<ReturnType<typeof resolveMunicipality>>> = new Map();
+  // The schema refuses more than 20 seats; looking up more would only cost time.
+  for (const [i, s] of seats.slice(0, 20).entries()) {
+    const value = s && typeof s === 'object' && typeof s.municipalityCode === 'string' && (s.country ?? 'IT') === 'IT' ? s.municipalityCode.trim() : '';
+    if (value && !known.has(value)) known.set(value, await resolveMunicipality(db, value));
+    const found = value ? known.get(value) : null;
+    if (typeof found === 'string') fields[`seats.${i}.municipalityCode`] ??= found;
+    resolved.push(found && typeof found === 'object' ? found.istat_code : null);
+  }
 
   const codes = Array.isArray(input.atecoCodes) ? input.atecoCodes.filter((c): c is string => typeof c === 'string').map((c) => c.trim()) : [];
-  const known = new Set(await existingAtecoCodes(db, codes));
+  const knownCodes = new Set(await existingAtecoCodes(db, codes));
   codes.forEach((code, i) => {
-    if (code && !known.has(code)) fields[`atecoCodes.${i}`] ??= 'unknown_ateco';
+    if (code && !knownCodes.has(code)) fields[`atecoCodes.${i}`] ??= 'unknown_ateco';
   });
 
   if (Object.keys(fields).length || !parsed.success) throw new ValidationError(fields);
   const data = parsed.data;
   data.seats = data.seats.map((s, i) => (s.country === 'IT' ? { ...s, municipalityCode: resolved[i] } : s));
   return data;
+}
+
+/**
+ * An Italian municipality from what people type: its ISTAT code ("015146"), its name in any case and with or
+ * without accents ("Agliè", "aglie"), or, when a name exists in two provinces, the name with the province acronym
+ * ("Castro (BG)"). Shared by every form that asks for a seat.
+ */
+export async function resolveMunicipality(
+  db: Db,
+  value: string,
+): Promise<MunicipalityRow | 'unknown_municipality' | 'ambiguous_municipality'> {
+  const v = value.trim().replace(/\s+/g, ' ');
+  if (!v) return 'unknown_municipality';
+  const withProvince = /^(.+?)\s*\(\s*([A-Za-z]{2})\s*\)$/.exec(v);
+  const rows = /^\d{6}$/.test(v)
+    ? await selectMunicipalitiesMatching(db, { code: v })
+    : withProvince
+      ? await selectMunicipalitiesMatching(db, { name: withProvince[1], provinceAcronym: withProvince[2] })
+      : await selectMunicipalitiesMatching(db, { name: v });
+  if (rows.length === 0) return 'unknown_municipality';
+  if (rows.length > 1) return 'ambiguous_municipality';
+  return rows[0];
 }
 
 /** Registers an organisation with its seats and ATECO codes, in the caller's transaction when there is one. */
