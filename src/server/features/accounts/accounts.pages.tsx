@@ -175,8 +175,16 @@ export function OrgUsersPage({
                 <tr data-user={u.id}>
                   <th scope="row">{u.name}</th>
                   <td>{u.email}</td>
-                  <td>{u.roles.map((r) => t(`accounts.role.${r}`)).join(', ')}</td>
-                  <td>{t(u.activated ? 'accounts.orgUsers.active' : 'accounts.orgUsers.pending')}</td>
+                  <td>
+                    {u.roles.map((r) => t(`accounts.role.${r}`)).join(', ')}
+                    {u.invited_role ? (
+                      <>
+                        {u.roles.length > 0 ? <br /> : null}
+                        {t('accounts.orgUsers.invitedAs', { role: t(`accounts.role.${u.invited_role}`) })}
+                      </>
+                    ) : null}
+                  </td>
+                  <td>{t(u.invited_role || !u.activated ? 'accounts.orgUsers.pending' : 'accounts.orgUsers.active')}</td>
                   <td>
                     <form method="post" action={href(ctx, `${base}/${u.id}/remove`)}>
                       <CsrfField ctx={ctx} />

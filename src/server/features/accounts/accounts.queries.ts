@@ -52,12 +52,19 @@ export async function insertRole(
 
 export async function insertOneTimeToken(
   db: Db,
-  t: { tokenHash: string; kind: 'password_reset' | 'invitation'; userId: string; validSeconds: number },
+  t: {
+    tokenHash: string;
+    kind: 'password_reset' | 'invitation';
+    userId: string;
+    validSeconds: number;
+    /** Invitations only: the organisation role granted when the invitation is accepted. */
+    grant?: { organisationId: string; role: 'member' | 'org_admin'; invitedBy: string | null };
+  },
 ): Promise<void> {
   await db.query(
-    `INSERT INTO one_time_token (token_hash, kind, user_id, expires_at)
-     VALUES ($1, $2, $3, now() + make_interval(secs => $4))`,
-    [t.tokenHash, t.kind, t.userId, t.validSeconds],
+    `INSERT INTO one_time_token (token_hash, kind, user_id, expires_at, organisation_id, role, invited_by)
+     VALUES ($1, $2, $3, now() + make_interval(secs => $4), $5, $6, $7)`,
+    [t.tokenHash, t.kind, t.userId, t.validSeconds, t.grant?.organisationId ?? null, t.grant?.role ?? null, t.grant?.invitedBy ?? null],
   );
 }
 
@@ -72,15 +79,37 @@ export async function findOneTimeToken(db: Db, tokenHash: string, kind: 'passwor
   return row;
 }
 
+export type ConsumedTokenRow = {
+  user_id: string;
+  organisation_id: string | null;
+  role: 'member' | 'org_admin' | null;
+  invited_by: string | null;
+};
+
 /** Marks the token used only if it is still valid: the caller learns whether it won the race. */
-export async function consumeOneTimeToken(db: Db, tokenHash: string, kind: 'password_reset' | 'invitation'): Promise<string | null> {
-  const [row] = await db.query<{ user_id: string }>(
+export async function consumeOneTimeToken(
+  db: Db,
+  tokenHash: string,
+  kind: 'password_reset' | 'invitation',
+): Promise<ConsumedTokenRow | null> {
+  const [row] = await db.query<ConsumedTokenRow>(
     `UPDATE one_time_token SET used_at = now()
       WHERE token_hash = $1 AND kind = $2 AND used_at IS NULL AND expires_at > now()
-      RETURNING user_id`,
+      RETURNING user_id, organisation_id, role, invited_by`,
     [tokenHash, kind],
   );
-  return row?.user_id ?? null;
+  return row ?? null;
+}
+
+/** Spends the still-open invitations of a user to an organisation; returns how many there were. */
+export async function cancelInvitations(db: Db, organisationId: string, userId: string): Promise<number> {
+  const rows = await db.query(
+    `UPDATE one_time_token SET used_at = now()
+      WHERE organisation_id = $1 AND user_id = $2 AND kind = 'invitation' AND used_at IS NULL AND expires_at > now()
+      RETURNING token_hash`,
+    [organisationId, userId],
+  );
+  return rows.length;
 }
 
 export async function getOrganisationName(db: Db, id: string): Promise<string | undefined> {
@@ -137,14 +166,34 @@ export async function clusterIdsOfOrganisation(db: Db, organisationId: string): 
   return rows.map((r) => r.cluster_id);
 }
 
-export type OrgUserRow = { id: string; email: string; name: string; roles: ('member' | 'org_admin')[]; activated: boolean };
+export type OrgUserRow = {
+  id: string;
+  email: string;
+  name: string;
+  roles: ('member' | 'org_admin')[];
+  activated: boolean;
+  /** Role offered by the latest invitation not yet accepted (granted on acceptance), if any. */
+  invited_role: 'member' | 'org_admin' | null;
+};
 
+/** People with an organisation role and people with an open invitation to it. */
 export async function listOrganisationUsers(db: Db, organisationId: string): Promise<OrgUserRow[]> {
   return db.query<OrgUserRow>(
-    `SELECT u.id, u.email, u.name, array_agg(r.role ORDER BY r.role) AS roles, u.password_hash IS NOT NULL AS activated
-       FROM user_role r JOIN app_user u ON u.id = r.user_id
-      WHERE r.organisation_id = $1 AND r.role IN ('member', 'org_admin')
-      GROUP BY u.id, u.email, u.name, u.password_hash
+    `WITH granted AS (
+       SELECT user_id, array_agg(role ORDER BY role) AS roles
+         FROM user_role WHERE organisation_id = $1 AND role IN ('member', 'org_admin') GROUP BY user_id
+     ), invited AS (
+       SELECT DISTINCT ON (user_id) user_id, role
+         FROM one_time_token
+        WHERE organisation_id = $1 AND kind = 'invitation' AND used_at IS NULL AND expires_at > now()
+        ORDER BY user_id, created_at DESC
+     )
+     SELECT u.id, u.email, u.name, coalesce(g.roles, ARRAY[]::text[]) AS roles,
+            u.password_hash IS NOT NULL AS activated, i.role AS invited_role
+       FROM (SELECT user_id FROM granted UNION SELECT user_id FROM invited) ids
+       JOIN app_user u ON u.id = ids.user_id
+       LEFT JOIN granted g ON g.user_id = u.id
+       LEFT JOIN invited i ON i.user_id = u.id
       ORDER BY lower(u.name), u.id`,
     [organisationId],
   );

@@ -261,10 +261,29 @@ describe('invitations and organisation users', () => {
     assert.equal(await get(staff.id), 200);
   });
 
-  test('API: invite, remove a colleague (audited), but not one’s own last admin role', async () => {
+  test('API: invite (the role comes on acceptance), remove a colleague (audited), but not one’s own last admin role; no self-invite', async () => {
     const org = await buildOrganisation(t.db);
     const admin = await buildUser(t.db, { roles: [{ role: 'org_admin', organisationId: org.id }] });
     const agent = await agentFor(t.app, admin.id);
+    const selfInvite = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/organisations/${org.id}/users`,
+      headers: agent.headers,
+      payload: { email: admin.email.toUpperCase(), name: 'Me', role: 'member' },
+    });
+    assert.equal(selfInvite.statusCode, 409);
+    assert.equal(selfInvite.json().error, 'self_invite');
+    assert.deepEqual(selfInvite.json().fields, { email: 'self_invite' });
+    const selfPage = await t.app.inject({
+      method: 'POST',
+      url: `/en/organisations/${org.id}/users`,
+      headers: formHeaders(agent),
+      payload: form({ _csrf: agent.csrf, email: admin.email, name: 'Me', role: 'member' }),
+    });
+    assert.equal(selfPage.statusCode, 400);
+    assert.match(selfPage.body, /You cannot invite yourself/);
+
+    t.mailer.sent.length = 0;
     const created = await t.app.inject({
       method: 'POST',
       url: `/api/v1/organisations/${org.id}/users`,
@@ -273,8 +292,27 @@ describe('invitations and organisation users', () => {
     });
     assert.equal(created.statusCode, 201);
     const colleague = created.json();
-    assert.deepEqual(colleague.roles, ['org_admin']);
+    assert.deepEqual(colleague.roles, [], 'no role before acceptance');
+    assert.equal(colleague.invitedRole, 'org_admin');
     assert.equal(colleague.activated, false);
+    const early = await t.app.inject({ method: 'DELETE', url: `/api/v1/organisations/${org.id}/users/${admin.id}`, headers: agent.headers });
+    assert.equal(early.statusCode, 409, 'an invited admin who has not accepted does not count');
+    assert.equal(early.json().error, 'last_admin');
+
+    await t.runJobs();
+    const token = t.mailer.sent.find((m) => m.to === 'colleague@example.org')!.text.match(/\/it\/invitations\/([A-Za-z0-9_-]+)/)![1];
+    const visitor = await agentFor(t.app);
+    const accept = await t.app.inject({
+      method: 'POST',
+      url: `/it/invitations/${token}`,
+      headers: formHeaders(visitor),
+      payload: form({ _csrf: visitor.csrf, name: 'Collega', password: 'una-password-lunga', passwordConfirmation: 'una-password-lunga' }),
+    });
+    assert.equal(accept.statusCode, 303);
+    const list = await t.app.inject({ url: `/api/v1/organisations/${org.id}/users`, headers: agent.headers });
+    const accepted = list.json().items.find((u: { id: string }) => u.id === colleague.id);
+    assert.deepEqual({ roles: accepted.roles, invitedRole: accepted.invitedRole, activated: accepted.activated }, { roles: ['org_admin'], invitedRole: null, activated: true });
+
     const self = await t.app.inject({ method: 'DELETE', url: `/api/v1/organisations/${org.id}/users/${admin.id}`, headers: agent.headers });
     assert.equal(self.statusCode, 204, 'another admin exists now');
     // Put the admin back and remove the colleague: then the admin is the last one.
@@ -285,7 +323,20 @@ describe('invitations and organisation users', () => {
     assert.equal(last.statusCode, 409);
     assert.equal(last.json().error, 'last_admin');
     const audit = await t.db.query<{ action: string }>(`SELECT action FROM audit_event WHERE subject_id = $1 ORDER BY id`, [colleague.id]);
-    assert.deepEqual(audit.map((a) => a.action), ['role.granted', 'role.revoked']);
+    assert.deepEqual(audit.map((a) => a.action), ['invitation.sent', 'user.invitation_accepted', 'role.granted', 'role.revoked']);
+  });
+
+  test('staff of the cluster invite the first admin of an organisation, but not once it has one', async () => {
+    const org = await buildOrganisation(t.db);
+    const cluster = await buildCluster(t.db);
+    await buildMembership(t.db, cluster.id, org.id);
+    const staff = await agentFor(t.app, (await buildUser(t.db, { roles: [{ role: 'staff', clusterId: cluster.id }] })).id);
+    const invite = (email: string) =>
+      t.app.inject({ method: 'POST', url: `/api/v1/organisations/${org.id}/users`, headers: staff.headers, payload: { email, name: 'Prima', role: 'org_admin' } });
+    assert.equal((await invite('first.admin@example.org')).statusCode, 201);
+    await buildUser(t.db, { roles: [{ role: 'org_admin', organisationId: org.id }] });
+    assert.equal((await invite('another.admin@example.org')).statusCode, 403);
+    assert.equal((await t.app.inject({ url: `/api/v1/organisations/${org.id}/users`, headers: staff.headers })).statusCode, 200);
   });
 });
 

@@ -61,16 +61,25 @@ async function orFieldErrors<T>(fn: () => Promise<T>): Promise<{ ok: true; value
     return { ok: true, value: await fn() };
   } catch (err) {
     if (err instanceof ValidationError && err.fields) return { ok: false, errors: err.fields };
+    if (err instanceof ConflictError && err.code === 'self_invite' && err.fields) return { ok: false, errors: err.fields };
     throw err;
   }
 }
 
-const orgUserOut = (u: { id: string; email: string; name: string; roles: ('member' | 'org_admin')[]; activated: boolean }) => ({
+const orgUserOut = (u: {
+  id: string;
+  email: string;
+  name: string;
+  roles: ('member' | 'org_admin')[];
+  activated: boolean;
+  invited_role: 'member' | 'org_admin' | null;
+}) => ({
   id: u.id,
   email: u.email,
   name: u.name,
   roles: u.roles,
   activated: u.activated,
+  invitedRole: u.invited_role,
 });
 
 export const accountsApiRoutes: FastifyPluginAsyncZod = async (app) => {

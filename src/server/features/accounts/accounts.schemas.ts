@@ -82,6 +82,8 @@ export const OrgUserOut = z.object({
   name: z.string(),
   roles: z.array(z.enum(['member', 'org_admin'])),
   activated: z.boolean(),
+  /** Role of an invitation not yet accepted: it is granted when the person accepts. */
+  invitedRole: z.enum(['member', 'org_admin']).nullable(),
 });
 export const OrgUserList = z.object({ items: z.array(OrgUserOut) });
 export const ApiTokenOut = z.object({

@@ -6,8 +6,19 @@ import { TooManyRequestsError } from '../../lib/errors.ts';
 import { emailHandlers, runDueJobs } from '../../lib/jobs.ts';
 import { createMemoryMailer } from '../../lib/mail.ts';
 import { createTestDb } from '../../testing/db.ts';
-import { buildOrganisation, buildUser } from '../../testing/factories.ts';
-import { createApiToken, hashPassword, inviteUser, login, logout, revokeApiToken } from './accounts.ts';
+import { buildCluster, buildMembership, buildOrganisation, buildUser } from '../../testing/factories.ts';
+import {
+  acceptInvitation,
+  createApiToken,
+  hashPassword,
+  inviteOrganisationUser,
+  inviteUser,
+  listOrganisationUsers,
+  login,
+  logout,
+  revokeApiToken,
+  revokeOrganisationUser,
+} from './accounts.ts';
 
 let db: Db;
 before(async () => {
@@ -15,17 +26,20 @@ before(async () => {
 });
 after(() => db.close());
 
-const actorOf = (u: { id: string; email: string; name: string }): Actor => ({
+const actorOf = (u: { id: string; email: string; name: string }, roles: Actor['roles'] = []): Actor => ({
   userId: u.id,
   email: u.email,
   name: u.name,
   locale: 'it',
   isDemo: false,
-  roles: [],
+  roles,
 });
 
+const orgRoles = (userId: string, organisationId: string) =>
+  db.query<{ role: string }>('SELECT role FROM user_role WHERE user_id = $1 AND organisation_id = $2 ORDER BY role', [userId, organisationId]);
+
 describe('inviteUser', () => {
-  test('creates a user without password, the role, a hashed 14-day token, an e-mail and an audit row in the caller transaction', async () => {
+  test('creates a user without password, a hashed 14-day token carrying the role, an e-mail and an audit row; the role comes only on acceptance', async () => {
     const org = await buildOrganisation(db, { legal_name: 'Laboratori Prova Srl' });
     const admin = await buildUser(db, { name: 'Anna Admin' });
     const mailer = createMemoryMailer();
@@ -42,16 +56,12 @@ describe('inviteUser', () => {
     const [user] = await db.query<{ email: string; password_hash: string | null }>('SELECT email, password_hash FROM app_user WHERE id = $1', [userId]);
     assert.equal(user.email, 'new.person@example.org');
     assert.equal(user.password_hash, null);
-    const roles = await db.query<{ role: string; organisation_id: string; granted_by: string }>(
-      'SELECT role, organisation_id, granted_by FROM user_role WHERE user_id = $1',
-      [userId],
-    );
-    assert.deepEqual(roles, [{ role: 'org_admin', organisation_id: org.id, granted_by: admin.id }]);
-    const [audit] = await db.query<{ action: string; actor_user_id: string; subject_id: string }>(
+    assert.deepEqual(await db.query('SELECT role FROM user_role WHERE user_id = $1', [userId]), [], 'no role while the invitation is only sent');
+    const sent = await db.query<{ action: string; actor_user_id: string; subject_id: string }>(
       `SELECT action, actor_user_id, subject_id FROM audit_event WHERE subject_type = 'user' AND subject_id = $1`,
       [userId],
     );
-    assert.deepEqual(audit, { action: 'role.granted', actor_user_id: admin.id, subject_id: userId });
+    assert.deepEqual(sent, [{ action: 'invitation.sent', actor_user_id: admin.id, subject_id: userId }]);
 
     await runDueJobs(db, emailHandlers(mailer), 'test');
     assert.equal(mailer.sent.length, 1);
@@ -68,6 +78,99 @@ describe('inviteUser', () => {
     assert.notEqual(stored.token_hash, token);
     assert.equal(stored.kind, 'invitation');
     assert.equal(stored.days, 14);
+
+    await acceptInvitation(db, { token, name: 'Nuova Persona', password: 'una-password-lunga' });
+    const roles = await db.query<{ role: string; organisation_id: string; granted_by: string }>(
+      'SELECT role, organisation_id, granted_by FROM user_role WHERE user_id = $1',
+      [userId],
+    );
+    assert.deepEqual(roles, [{ role: 'org_admin', organisation_id: org.id, granted_by: admin.id }]);
+    const audit = await db.query<{ action: string; actor_user_id: string }>(
+      `SELECT action, actor_user_id FROM audit_event WHERE subject_type = 'user' AND subject_id = $1 ORDER BY id`,
+      [userId],
+    );
+    assert.deepEqual(audit.map((a) => a.action), ['invitation.sent', 'user.invitation_accepted', 'role.granted']);
+  });
+
+  test('a person who already has a password gets the role of a second organisation only by following the link', async () => {
+    const first = await buildOrganisation(db);
+    const second = await buildOrganisation(db);
+    const person = await buildUser(db, { roles: [{ role: 'member', organisationId: first.id }] });
+    const mailer = createMemoryMailer();
+    await db.transaction((tx) =>
+      inviteUser(tx, null, { email: person.email, name: '', organisationId: second.id, role: 'member', locale: 'en', publicUrl: 'http://h' }),
+    );
+    assert.deepEqual(await orgRoles(person.id, second.id), []);
+    await runDueJobs(db, emailHandlers(mailer), 'test');
+    const token = mailer.sent.find((m) => m.to === person.email)!.text.match(/\/en\/invitations\/([A-Za-z0-9_-]+)/)![1];
+    await acceptInvitation(db, { token });
+    assert.deepEqual(await orgRoles(person.id, second.id), [{ role: 'member' }]);
+    assert.deepEqual(await orgRoles(person.id, first.id), [{ role: 'member' }]);
+  });
+
+  test('nobody invites themselves', async () => {
+    const org = await buildOrganisation(db);
+    const admin = await buildUser(db, { email: 'Self.Inviter@example.org', roles: [{ role: 'org_admin', organisationId: org.id }] });
+    const actor = actorOf(admin, [{ role: 'org_admin', clusterId: null, organisationId: org.id }]);
+    await assert.rejects(
+      inviteOrganisationUser(db, actor, org.id, { email: ' self.inviter@EXAMPLE.org', name: 'Me', role: 'org_admin', locale: 'it', publicUrl: 'http://h' }),
+      (err: { status?: number; code?: string; fields?: Record<string, string> }) =>
+        err.status === 409 && err.code === 'self_invite' && err.fields?.email === 'self_invite',
+    );
+    const [{ n }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM one_time_token WHERE user_id = $1`, [admin.id]);
+    assert.equal(n, 0);
+  });
+
+  test('staff of the cluster and region officers invite only while the organisation has no org_admin; platform admins always', async () => {
+    const org = await buildOrganisation(db);
+    const cluster = await buildCluster(db);
+    await buildMembership(db, cluster.id, org.id);
+    const staff = actorOf(await buildUser(db), [{ role: 'staff', clusterId: cluster.id, organisationId: null }]);
+    const otherStaff = actorOf(await buildUser(db), [{ role: 'staff', clusterId: (await buildCluster(db)).id, organisationId: null }]);
+    const region = actorOf(await buildUser(db), [{ role: 'region', clusterId: null, organisationId: null }]);
+    const platform = actorOf(await buildUser(db), [{ role: 'platform_admin', clusterId: null, organisationId: null }]);
+    const invite = (actor: Actor, email: string, role: 'member' | 'org_admin' = 'member') =>
+      inviteOrganisationUser(db, actor, org.id, { email, name: 'X', role, locale: 'it', publicUrl: 'http://h' });
+
+    await assert.rejects(invite(otherStaff, 'a@example.org'), /not allowed/);
+    await invite(staff, 'first.admin@example.org', 'org_admin');
+    await invite(region, 'second@example.org');
+    // The first admin accepts: from now on only the organisation's admins (and platform admins) invite.
+    const [tokenRow] = await db.query<{ user_id: string }>(`SELECT u.id AS user_id FROM app_user u WHERE u.email = 'first.admin@example.org'`);
+    await db.query(`INSERT INTO user_role (user_id, role, organisation_id) VALUES ($1, 'org_admin', $2)`, [tokenRow.user_id, org.id]);
+    await assert.rejects(invite(staff, 'late@example.org'), /administrators manage/);
+    await assert.rejects(invite(region, 'late@example.org'), /administrators manage/);
+    await assert.rejects(revokeOrganisationUser(db, staff, org.id, tokenRow.user_id), /administrators manage/);
+    await invite(platform, 'by-platform@example.org');
+    const orgAdmin = actorOf({ id: tokenRow.user_id, email: 'first.admin@example.org', name: 'A' }, [
+      { role: 'org_admin', clusterId: null, organisationId: org.id },
+    ]);
+    await invite(orgAdmin, 'by-admin@example.org');
+    // Staff still see the users and the open invitations.
+    const { items } = await listOrganisationUsers(db, staff, org.id);
+    assert.deepEqual(
+      items.map((u) => [u.email, u.roles, u.invited_role]).sort(),
+      [
+        ['by-admin@example.org', [], 'member'],
+        ['by-platform@example.org', [], 'member'],
+        ['first.admin@example.org', ['org_admin'], 'org_admin'],
+        ['second@example.org', [], 'member'],
+      ],
+    );
+  });
+
+  test('removing a person with an open invitation cancels it: the link no longer grants anything', async () => {
+    const org = await buildOrganisation(db);
+    const admin = await buildUser(db, { roles: [{ role: 'org_admin', organisationId: org.id }] });
+    const actor = actorOf(admin, [{ role: 'org_admin', clusterId: null, organisationId: org.id }]);
+    const mailer = createMemoryMailer();
+    const { userId } = await inviteOrganisationUser(db, actor, org.id, { email: 'cancel.me@example.org', name: 'C', role: 'org_admin', locale: 'it', publicUrl: 'http://h' });
+    await runDueJobs(db, emailHandlers(mailer), 'test');
+    const token = mailer.sent.find((m) => m.to === 'cancel.me@example.org')!.text.match(/\/it\/invitations\/([A-Za-z0-9_-]+)/)![1];
+    await revokeOrganisationUser(db, actor, org.id, userId);
+    await assert.rejects(acceptInvitation(db, { token, name: 'C', password: 'una-password-lunga' }), /expired or has already been used/);
+    assert.deepEqual(await orgRoles(userId, org.id), []);
+    await assert.rejects(revokeOrganisationUser(db, actor, org.id, userId), /not found/);
   });
 
   test('finds an existing user by e-mail case-insensitively and does not duplicate a role it already has', async () => {
@@ -78,8 +181,8 @@ describe('inviteUser', () => {
     assert.equal(userId, existing.id);
     const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM user_role WHERE user_id = $1', [userId]);
     assert.equal(n, 1);
-    const [{ a }] = await db.query<{ a: number }>(`SELECT count(*)::int AS a FROM audit_event WHERE subject_id = $1`, [userId]);
-    assert.equal(a, 0);
+    const audit = await db.query<{ action: string }>(`SELECT action FROM audit_event WHERE subject_id = $1`, [userId]);
+    assert.deepEqual(audit.map((a) => a.action), ['invitation.sent']);
   });
 
   test('rolls back with the caller transaction', async () => {

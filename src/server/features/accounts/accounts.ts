@@ -26,38 +26,36 @@ export type InviteInput = {
 };
 
 /**
- * Gives a person access to an organisation, inside the caller's transaction: finds the user by e-mail
- * or creates one without a password, adds the organisation role if missing (audited as role.granted),
- * and e-mails a one-time invitation link valid 14 days (only its hash is stored).
- * Scope checks are the caller's: this function trusts that the actor may invite to this organisation.
+ * Invites a person to an organisation, inside the caller's transaction: finds the user by e-mail or creates
+ * one without a password, and e-mails a one-time invitation link valid 14 days (only its hash is stored).
+ * The invitation keeps the organisation and the role; the role is granted (audited as role.granted) only
+ * when the person accepts (acceptInvitation), never when the e-mail is sent. Nobody invites themselves.
+ * Scope checks are the caller's: this function trusts that the actor may invite to this organisation
+ * (see requireOrganisationUserManager).
  */
 export async function inviteUser(tx: Db, actor: Actor | null, input: InviteInput): Promise<{ userId: string }> {
   const email = input.email.trim().toLowerCase();
+  if (actor && actor.email.trim().toLowerCase() === email) {
+    throw new ConflictError('self_invite', 'You cannot invite yourself', { email: 'self_invite' });
+  }
   const organisationName = await q.getOrganisationName(tx, input.organisationId);
   if (!organisationName) throw new NotFoundError('organisation');
   const user =
     (await q.findUserByEmail(tx, email)) ??
     (await q.insertUserWithoutPassword(tx, { email, name: input.name.trim() || email, locale: input.locale }));
-  const roleId = await q.insertRole(tx, {
-    userId: user.id,
-    role: input.role,
-    organisationId: input.organisationId,
-    grantedBy: actor?.userId ?? null,
-  });
-  if (roleId) {
-    await recordAudit(tx, actor, {
-      action: 'role.granted',
-      subjectType: 'user',
-      subjectId: user.id,
-      after: { role: input.role, organisationId: input.organisationId, email },
-    });
-  }
   const token = newToken();
   await q.insertOneTimeToken(tx, {
     tokenHash: hashToken(token),
     kind: 'invitation',
     userId: user.id,
     validSeconds: INVITATION_DAYS * 24 * 3600,
+    grant: { organisationId: input.organisationId, role: input.role, invitedBy: actor?.userId ?? null },
+  });
+  await recordAudit(tx, actor, {
+    action: 'invitation.sent',
+    subjectType: 'user',
+    subjectId: user.id,
+    after: { role: input.role, organisationId: input.organisationId, email },
   });
   await enqueueEmail(tx, {
     to: user.email,
@@ -208,9 +206,9 @@ export class TokenInvalidError extends AppError {
   }
 }
 
-async function consumeOrThrow(tx: Db, token: string, kind: 'password_reset' | 'invitation'): Promise<string> {
-  const userId = await q.consumeOneTimeToken(tx, hashToken(token), kind);
-  if (userId) return userId;
+async function consumeOrThrow(tx: Db, token: string, kind: 'password_reset' | 'invitation'): Promise<q.ConsumedTokenRow> {
+  const row = await q.consumeOneTimeToken(tx, hashToken(token), kind);
+  if (row) return row;
   const check = await checkOneTimeToken(tx, token, kind);
   throw new TokenInvalidError(check.status === 'valid' ? 'used' : check.status);
 }
@@ -222,7 +220,7 @@ export async function resetPassword(
 ): Promise<{ sessionToken: string; userId: string }> {
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
-    const userId = await consumeOrThrow(tx, input.token, 'password_reset');
+    const { user_id: userId } = await consumeOrThrow(tx, input.token, 'password_reset');
     await q.setPassword(tx, userId, passwordHash);
     await q.invalidateOneTimeTokens(tx, userId, 'password_reset');
     await q.deleteSessionsOfUser(tx, userId);
@@ -234,7 +232,8 @@ export async function resetPassword(
 
 /**
  * The invited person chooses name and password and is signed in. A person who already has a password
- * (invited to a second organisation) keeps it: the link only confirms the address and signs them in.
+ * (invited to a second organisation) keeps it: the link confirms the address and signs them in.
+ * Accepting grants the organisation role the invitation carries (audited as role.granted).
  */
 export async function acceptInvitation(
   db: Db,
@@ -242,7 +241,8 @@ export async function acceptInvitation(
 ): Promise<{ sessionToken: string; userId: string }> {
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   return db.transaction(async (tx) => {
-    const userId = await consumeOrThrow(tx, input.token, 'invitation');
+    const invitation = await consumeOrThrow(tx, input.token, 'invitation');
+    const userId = invitation.user_id;
     const user = (await q.findUserById(tx, userId)) as q.UserAuthRow;
     if (!user.password_hash) {
       if (!passwordHash || !input.name) throw new ValidationError({ ...(input.name ? {} : { name: 'required' }), ...(passwordHash ? {} : { password: 'required' }) });
@@ -250,7 +250,24 @@ export async function acceptInvitation(
       await q.updateProfile(tx, userId, { name: input.name, locale: user.locale });
     }
     await q.markLogin(tx, userId);
-    await recordAudit(tx, { userId } as Actor, { action: 'user.invitation_accepted', subjectType: 'user', subjectId: userId });
+    const self = { userId } as Actor;
+    await recordAudit(tx, self, { action: 'user.invitation_accepted', subjectType: 'user', subjectId: userId });
+    if (invitation.organisation_id && invitation.role) {
+      const roleId = await q.insertRole(tx, {
+        userId,
+        role: invitation.role,
+        organisationId: invitation.organisation_id,
+        grantedBy: invitation.invited_by,
+      });
+      if (roleId) {
+        await recordAudit(tx, self, {
+          action: 'role.granted',
+          subjectType: 'user',
+          subjectId: userId,
+          after: { role: invitation.role, organisationId: invitation.organisation_id, invitedBy: invitation.invited_by, email: user.email },
+        });
+      }
+    }
     const sessionToken = await createSession(tx, userId, { ip: input.ip, userAgent: input.userAgent });
     return { sessionToken, userId };
   });
@@ -350,13 +367,24 @@ export async function revokeApiToken(db: Db, actor: Actor, id: string): Promise<
 // ---------------------------------------------------------------------------------------------
 // Users of an organisation
 
-/** The organisation's admins, staff of a cluster it belongs to, region officers and platform admins. */
-async function requireOrgUserManager(db: Db, actor: Actor, organisationId: string): Promise<void> {
+/**
+ * The one rule for who manages an organisation's users.
+ * - 'list' (see its users and open invitations): its org_admins, staff of a cluster it belongs to
+ *   (membership not withdrawn), region officers and platform admins.
+ * - 'manage' (invite, remove): its org_admins and platform admins always; staff of such a cluster and
+ *   region officers only while the organisation has NO org_admin (to hand it to its first administrator),
+ *   after that only its own admins.
+ * Throws NotFound for an unknown organisation and Forbidden otherwise. Call it with the transaction that
+ * makes the change, so the "no org_admin yet" check and the change see the same data.
+ */
+export async function requireOrganisationUserManager(db: Db, actor: Actor, organisationId: string, need: 'list' | 'manage'): Promise<void> {
   if (!(await q.getOrganisationName(db, organisationId))) throw new NotFoundError('organisation');
-  if (isOrgAdminOf(actor, organisationId) || hasRole(actor, 'region') || hasRole(actor, 'platform_admin')) return;
-  const clusters = await q.clusterIdsOfOrganisation(db, organisationId);
-  if (clusters.some((c) => isStaffOf(actor, c))) return;
-  throw new ForbiddenError();
+  if (isOrgAdminOf(actor, organisationId) || hasRole(actor, 'platform_admin')) return;
+  const steward = hasRole(actor, 'region') || (await q.clusterIdsOfOrganisation(db, organisationId)).some((c) => isStaffOf(actor, c));
+  if (!steward) throw new ForbiddenError();
+  if (need === 'manage' && (await q.countOrgAdmins(db, organisationId)) > 0) {
+    throw new ForbiddenError('Only the organisation’s own administrators manage its users once it has one');
+  }
 }
 
 export async function listOrganisationUsers(
@@ -364,7 +392,7 @@ export async function listOrganisationUsers(
   actor: Actor,
   organisationId: string,
 ): Promise<{ organisationName: string; items: q.OrgUserRow[] }> {
-  await requireOrgUserManager(db, actor, organisationId);
+  await requireOrganisationUserManager(db, actor, organisationId, 'list');
   return {
     organisationName: (await q.getOrganisationName(db, organisationId)) as string,
     items: await q.listOrganisationUsers(db, organisationId),
@@ -377,11 +405,16 @@ export async function inviteOrganisationUser(
   organisationId: string,
   input: { email: string; name: string; role: 'member' | 'org_admin'; locale: Locale; publicUrl: string },
 ): Promise<{ userId: string }> {
-  await requireOrgUserManager(db, actor, organisationId);
-  return db.transaction((tx) => inviteUser(tx, actor, { ...input, organisationId }));
+  return db.transaction(async (tx) => {
+    await requireOrganisationUserManager(tx, actor, organisationId, 'manage');
+    return inviteUser(tx, actor, { ...input, organisationId });
+  });
 }
 
-/** Removes the user's organisation roles (or one of them); nobody can drop the organisation's own last admin role of their own. */
+/**
+ * Removes the user's organisation roles (or one of them) and cancels their open invitations to it;
+ * nobody can drop the organisation's own last admin role of their own.
+ */
 export async function revokeOrganisationUser(
   db: Db,
   actor: Actor,
@@ -389,15 +422,19 @@ export async function revokeOrganisationUser(
   userId: string,
   role?: 'member' | 'org_admin',
 ): Promise<void> {
-  await requireOrgUserManager(db, actor, organisationId);
   await db.transaction(async (tx) => {
+    await requireOrganisationUserManager(tx, actor, organisationId, 'manage');
     if (userId === actor.userId && (!role || role === 'org_admin') && isOrgAdminOf(actor, organisationId)) {
       if ((await q.countOrgAdmins(tx, organisationId, actor.userId)) === 0) {
         throw new ConflictError('last_admin', 'You are the last administrator of this organisation');
       }
     }
     const removed = await q.deleteOrganisationRoles(tx, organisationId, userId, role);
-    if (removed.length === 0) throw new NotFoundError('role');
+    const cancelled = role ? 0 : await q.cancelInvitations(tx, organisationId, userId);
+    if (removed.length === 0 && cancelled === 0) throw new NotFoundError('role');
+    if (cancelled > 0) {
+      await recordAudit(tx, actor, { action: 'invitation.cancelled', subjectType: 'user', subjectId: userId, before: { organisationId } });
+    }
     for (const r of removed) {
       await recordAudit(tx, actor, {
         action: 'role.revoked',
