@@ -21,9 +21,12 @@ import type { Db } from './db/db.ts';
 import { accountsApiRoutes, accountsPageRoutes } from './features/accounts/accounts.routes.ts';
 import { auditApiRoutes, auditPageRoutes } from './features/audit/audit.routes.ts';
 import { clustersApiRoutes, clustersPageRoutes } from './features/clusters/clusters.routes.ts';
+import { cosingApiRoutes, cosingPageRoutes } from './features/cosing/cosing.routes.ts';
+import { mapApiRoutes, mapPageRoutes } from './features/map/map.routes.ts';
 import { membersApiRoutes, membersPageRoutes } from './features/members/members.routes.ts';
 import { organisationsApiRoutes, organisationsPageRoutes } from './features/organisations/organisations.routes.ts';
 import { requirementsApiRoutes, requirementsPageRoutes } from './features/requirements/requirements.routes.ts';
+import { taxonomyApiRoutes, taxonomyPageRoutes } from './features/taxonomy/taxonomy.routes.ts';
 import {
   type Access,
   type Actor,
@@ -261,11 +264,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   );
   app.get('/', { config: { access: 'public' } }, async (req, reply) => reply.redirect(`/${preferredLocale(req)}`));
 
-  for (const routes of [clustersApiRoutes, organisationsApiRoutes, membersApiRoutes, requirementsApiRoutes, accountsApiRoutes, auditApiRoutes]) {
+  const apiRoutes = [clustersApiRoutes, organisationsApiRoutes, membersApiRoutes, requirementsApiRoutes, accountsApiRoutes, auditApiRoutes,
+    taxonomyApiRoutes, cosingApiRoutes, mapApiRoutes];
+  const pageRoutes = [clustersPageRoutes, organisationsPageRoutes, membersPageRoutes, requirementsPageRoutes, accountsPageRoutes, auditPageRoutes,
+    taxonomyPageRoutes, cosingPageRoutes, mapPageRoutes];
+  for (const routes of apiRoutes) {
     await app.register(routes, { prefix: '/api/v1' });
   }
   for (const locale of ['it', 'en'] as const) {
-    for (const routes of [clustersPageRoutes, organisationsPageRoutes, membersPageRoutes, requirementsPageRoutes, accountsPageRoutes, auditPageRoutes]) {
+    for (const routes of pageRoutes) {
       await app.register(routes, { prefix: `/${locale}` });
     }
   }

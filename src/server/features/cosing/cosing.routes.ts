@@ -1,0 +1,5 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+
+export const cosingApiRoutes: FastifyPluginAsyncZod = async () => {};
+
+export const cosingPageRoutes: FastifyPluginAsyncZod = async () => {};
