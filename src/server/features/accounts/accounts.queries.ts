@@ -120,15 +120,6 @@ export async function getOrganisationName(db: Db, id: string): Promise<string | 
   return row ? row.legal_name : undefined;
 }
 
-/** Hits in the current window of a rate-limit key, without counting one. */
-export async function rateLimitHits(db: Db, key: string, windowSeconds: number): Promise<number> {
-  const [row] = await db.query<{ hits: number }>(
-    `SELECT hits FROM rate_limit WHERE key = $1 AND window_start > now() - make_interval(secs => $2)`,
-    [key, windowSeconds],
-  );
-  return row?.hits ?? 0;
-}
-
 export async function setPassword(db: Db, userId: string, passwordHash: string): Promise<void> {
   await db.query('UPDATE app_user SET password_hash = $2 WHERE id = $1', [userId, passwordHash]);
 }

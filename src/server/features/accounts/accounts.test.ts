@@ -14,8 +14,11 @@ import {
   inviteOrganisationUser,
   inviteUser,
   listOrganisationUsers,
+  LOGIN_LIMITS,
   login,
   logout,
+  RESET_LIMITS,
+  requestPasswordReset,
   revokeApiToken,
   revokeOrganisationUser,
 } from './accounts.ts';
@@ -232,6 +235,36 @@ describe('passwords, sessions and tokens', () => {
     const org = await buildOrganisation(db);
     await db.transaction((tx) => inviteUser(tx, null, { email: 'pending@example.org', name: 'P', organisationId: org.id, role: 'member', locale: 'it', publicUrl: 'http://h' }));
     await assert.rejects(login(db, { email: 'pending@example.org', password: '', ip: '10.0.0.3' }), /wrong/);
+  });
+
+  test('parallel wrong logins cannot beat the limit: each attempt is counted before the password is checked', async () => {
+    const user = await buildUser(db);
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, () => login(db, { email: user.email, password: 'wrong-one-123', ip: '10.0.1.1' })),
+    );
+    const statuses = results.map((r) => (r.status === 'rejected' ? (r.reason as { status?: number }).status : 200));
+    assert.equal(statuses.filter((s) => s === 401).length, LOGIN_LIMITS.email.limit, statuses.join(','));
+    assert.equal(statuses.filter((s) => s === 429).length, 10 - LOGIN_LIMITS.email.limit, statuses.join(','));
+    await assert.rejects(login(db, { email: user.email, password: user.password, ip: '10.0.1.2' }), TooManyRequestsError);
+  });
+
+  test('parallel logins from one IP over many e-mails stop at the IP limit', async () => {
+    const n = LOGIN_LIMITS.ip.limit + 10;
+    const results = await Promise.allSettled(
+      Array.from({ length: n }, (_, i) => login(db, { email: `nobody${i}@example.org`, password: 'wrong-one-123', ip: '10.0.1.3' })),
+    );
+    const passed = results.filter((r) => r.status === 'rejected' && (r.reason as { status?: number }).status === 401).length;
+    assert.equal(passed, LOGIN_LIMITS.ip.limit);
+  });
+
+  test('parallel password-reset requests cannot beat the limit either', async () => {
+    const user = await buildUser(db);
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, () => requestPasswordReset(db, { email: user.email, ip: '10.0.1.4', publicUrl: 'http://h' })),
+    );
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, RESET_LIMITS.email.limit);
+    const [{ n }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM one_time_token WHERE user_id = $1 AND kind = 'password_reset'`, [user.id]);
+    assert.equal(n, RESET_LIMITS.email.limit);
   });
 
   test('API tokens: only the hash is stored; revoked and expired tokens do not authenticate', async () => {

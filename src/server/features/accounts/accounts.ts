@@ -130,27 +130,20 @@ async function userSummary(db: Db, userId: string): Promise<UserSummary> {
 }
 
 /**
- * Checks the password and opens a session. Failed attempts count per e-mail and per IP in the database
- * (all instances share them); the answer never says whether the e-mail exists.
+ * Checks the password and opens a session. Every attempt is counted first, atomically, per e-mail and per
+ * IP in the database (all instances share them), so parallel requests cannot slip past the limit; a
+ * success forgets the e-mail's count. The answer never says whether the e-mail exists.
  */
 export async function login(
   db: Db,
   input: { email: string; password: string; ip: string; userAgent?: string },
 ): Promise<{ token: string; user: UserSummary }> {
   const emailKey = loginEmailKey(input.email);
-  const ipKey = loginIpKey(input.ip);
-  const [emailHits, ipHits] = [
-    await q.rateLimitHits(db, emailKey, LOGIN_LIMITS.email.windowSeconds),
-    await q.rateLimitHits(db, ipKey, LOGIN_LIMITS.ip.windowSeconds),
-  ];
-  if (emailHits >= LOGIN_LIMITS.email.limit || ipHits >= LOGIN_LIMITS.ip.limit) {
-    throw new TooManyRequestsError(LOGIN_LIMITS.email.windowSeconds);
-  }
+  await hitRateLimit(db, emailKey, LOGIN_LIMITS.email);
+  await hitRateLimit(db, loginIpKey(input.ip), LOGIN_LIMITS.ip);
   const user = await q.findUserByEmail(db, input.email);
   const ok = await verifyPassword(user?.password_hash ?? null, input.password);
   if (!user || !user.password_hash || user.disabled_at || !ok) {
-    await hitRateLimit(db, emailKey, { ...LOGIN_LIMITS.email, limit: Number.MAX_SAFE_INTEGER });
-    await hitRateLimit(db, ipKey, { ...LOGIN_LIMITS.ip, limit: Number.MAX_SAFE_INTEGER });
     throw new AppError(401, 'invalid_credentials', 'E-mail or password is wrong');
   }
   await resetRateLimit(db, emailKey);
@@ -163,7 +156,10 @@ export async function logout(db: Db, sessionToken: string | undefined): Promise<
   if (sessionToken) await destroySession(db, sessionToken);
 }
 
-/** Always resolves the same way whether the address exists or not; only the rate limit shows. */
+/**
+ * Always resolves the same way whether the address exists or not; only the rate limit shows. The request
+ * is counted atomically per e-mail and per IP before anything else happens.
+ */
 export async function requestPasswordReset(db: Db, input: { email: string; ip: string; publicUrl: string }): Promise<void> {
   const email = input.email.trim().toLowerCase();
   await hitRateLimit(db, `reset:email:${email}`, RESET_LIMITS.email);
