@@ -89,24 +89,24 @@ export const expectedAccess: Record<string, Access> = {
   'GET /:lang/clusters/:slug/edit': R('staff', 'platform_admin'),
   'POST /:lang/clusters/:slug/edit': R('staff', 'platform_admin'),
 
-  // members: anyone may apply; staff (and the Region) decide; an organisation's admin may withdraw its membership
+  // members: anyone may apply; the cluster's staff decide (the Region reads); an organisation's admin may withdraw its membership
   'POST /api/v1/clusters/:slug/applications': 'public',
   'GET /api/v1/applications': STAFF,
   'GET /api/v1/applications/:id': STAFF,
-  'POST /api/v1/applications/:id/decision': R('staff', 'region'),
+  'POST /api/v1/applications/:id/decision': R('staff'),
   'GET /api/v1/clusters/:slug/memberships': 'public',
   'GET /api/v1/memberships/:id': 'public',
-  'POST /api/v1/memberships/:id/status-changes': R('staff', 'region', 'org_admin'),
-  'PATCH /api/v1/memberships/:id': R('staff', 'region'),
+  'POST /api/v1/memberships/:id/status-changes': R('staff', 'org_admin'),
+  'PATCH /api/v1/memberships/:id': R('staff'),
   'GET /:lang/clusters/:slug/apply': 'public',
   'POST /:lang/clusters/:slug/apply': 'public',
   'GET /:lang/clusters/:slug/apply/sent': 'public',
   'GET /:lang/staff/applications': STAFF,
   'GET /:lang/staff/applications/:id': STAFF,
-  'POST /:lang/staff/applications/:id/decision': R('staff', 'region'),
+  'POST /:lang/staff/applications/:id/decision': R('staff'),
   'GET /:lang/clusters/:slug/memberships/:id': R('staff', 'region', 'platform_admin', 'org_admin'),
-  'POST /:lang/clusters/:slug/memberships/:id/status': R('staff', 'region', 'org_admin'),
-  'POST /:lang/clusters/:slug/memberships/:id/update': R('staff', 'region'),
+  'POST /:lang/clusters/:slug/memberships/:id/status': R('staff', 'org_admin'),
+  'POST /:lang/clusters/:slug/memberships/:id/update': R('staff'),
 
   // requirements: the recognition requirements are public
   'GET /api/v1/clusters/:slug/requirements': 'public',

@@ -323,10 +323,12 @@ export function DecisionPage({
   errors,
   conflict,
   done,
+  canDecide = false,
 }: {
   ctx: PageContext;
   app: ApplicationView;
   affected: string[];
+  canDecide?: boolean;
   values?: FormValues;
   errors?: FieldErrors;
   conflict?: string;
@@ -363,7 +365,12 @@ export function DecisionPage({
         <DataList ctx={ctx} app={app} />
         <p>{t('members.decision.declarations')}</p>
       </section>
-      {app.status === 'submitted' ? (
+      {app.status === 'submitted' && !canDecide ? (
+        <>
+          <RequirementImpact ctx={ctx} affected={affected} />
+          <p data-testid="read-only">{t('members.decision.readOnly')}</p>
+        </>
+      ) : app.status === 'submitted' ? (
         <>
           <RequirementImpact ctx={ctx} affected={affected} />
           <section aria-labelledby="decision-title">

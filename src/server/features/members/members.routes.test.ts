@@ -210,6 +210,21 @@ describe('applications API', () => {
     });
     assert.equal(denied.statusCode, 403);
 
+    // A region officer reads the application; the decision is the cluster staff's.
+    const region = await agentFor(t.app, (await buildUser(t.db, { roles: [{ role: 'region' }] })).id);
+    assert.equal((await t.app.inject({ url: `/api/v1/applications/${id}`, headers: region.headers })).statusCode, 200);
+    const regionDecides = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/applications/${id}/decision`,
+      headers: region.headers,
+      payload: { decision: 'approve', boardMeetingOn: todayInItaly() },
+    });
+    assert.equal(regionDecides.statusCode, 403);
+    const regionPage = await t.app.inject({ url: `/it/staff/applications/${id}`, headers: { cookie: region.cookie } });
+    assert.equal(regionPage.statusCode, 200);
+    assert.match(regionPage.body, /data-testid="read-only"/);
+    assert.doesNotMatch(regionPage.body, /\/decision"/);
+
     const invalid = await t.app.inject({
       method: 'POST',
       url: `/api/v1/applications/${id}/decision`,

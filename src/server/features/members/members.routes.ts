@@ -1,7 +1,7 @@
 import { type FastifyPluginAsyncZod, validatorCompiler } from 'fastify-type-provider-zod';
 import { h } from 'preact';
 import { z } from 'zod';
-import { canManageCluster, isOrgAdminOf, managedClusterIds } from '../../lib/auth.ts';
+import { isOrgAdminOf, isStaffOf, managedClusterIds } from '../../lib/auth.ts';
 import { ConflictError, ValidationError } from '../../lib/errors.ts';
 import { pageContext, sendPage, href } from '../../lib/html.tsx';
 import { AppliedPage, ApplyPage, DecisionPage, type FormValues, MembershipPage, QueuePage } from './members.pages.tsx';
@@ -35,7 +35,8 @@ import {
 } from './members.ts';
 
 const STAFF = ['staff', 'region', 'platform_admin'] as const;
-const DECIDERS = ['staff', 'region'] as const;
+// Region officers read the queues and memberships; decisions are the cluster staff's (the domain checks which cluster).
+const DECIDERS = ['staff'] as const;
 const SlugParams = z.object({ slug: z.string().min(1).max(100) });
 const IdParams = z.object({ id: z.uuid() });
 const ErrorBody = z.object({ error: z.string(), message: z.string(), fields: z.record(z.string(), z.string()).optional() });
@@ -128,7 +129,7 @@ export const membersApiRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/memberships/:id/status-changes',
     {
-      config: { access: ['staff', 'region', 'org_admin'] },
+      config: { access: [...DECIDERS, 'org_admin'] },
       schema: {
         tags: ['members'],
         summary: 'Suspend, reinstate or withdraw a member (staff); an organisation’s admin may withdraw its own membership',
@@ -277,7 +278,8 @@ export const membersPageRoutes: FastifyPluginAsyncZod = async (app) => {
   const decisionPage = async (req: any, reply: any, extra: Record<string, unknown> = {}, status = 200) => {
     const application = await getApplication(app.db, req.actor, req.params.id, req.locale);
     const affected = await applicationImpact(app.db, application);
-    return sendPage(reply, h(DecisionPage, { ctx: pageContext(req, reply), app: application, affected, ...extra }), status);
+    const canDecide = isStaffOf(req.actor, application.cluster.id);
+    return sendPage(reply, h(DecisionPage, { ctx: pageContext(req, reply), app: application, affected, canDecide, ...extra }), status);
   };
 
   app.get('/staff/applications/:id', { config: { access: STAFF }, schema: { params: PageIdParams } }, async (req, reply) => {
@@ -301,7 +303,7 @@ export const membersPageRoutes: FastifyPluginAsyncZod = async (app) => {
   const membershipPage = async (req: any, reply: any, extra: Record<string, unknown> = {}, status = 200) => {
     const m = await getMembership(app.db, req.actor, req.params.id, req.locale);
     if (m.cluster.slug !== req.params.slug) return reply.callNotFound();
-    const staff = canManageCluster(req.actor, m.cluster.id);
+    const staff = isStaffOf(req.actor, m.cluster.id);
     const orgAdmin = isOrgAdminOf(req.actor, m.organisation.id);
     const affected = staff || orgAdmin ? await membershipImpact(app.db, m) : [];
     return sendPage(reply, h(MembershipPage, { ctx: pageContext(req, reply), m, staff, orgAdmin, affected, ...extra }), status);
@@ -329,7 +331,7 @@ export const membersPageRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/clusters/:slug/memberships/:id/status',
-    { config: { access: ['staff', 'region', 'org_admin'] }, schema: { params: MembershipPageParams } },
+    { config: { access: [...DECIDERS, 'org_admin'] }, schema: { params: MembershipPageParams } },
     async (req, reply) => {
       const values = formValues(req.body);
       const input = { status: values.status, reason: values.reason ?? '', decidedOn: values.decidedOn ?? '' } as never;

@@ -13,6 +13,7 @@ import {
   changeMembershipStatus,
   decideApplication,
   getApplication,
+  getMembership,
   listApplications,
   listMembershipHistory,
   submitApplication,
@@ -322,6 +323,44 @@ describe('deciding an application', () => {
     assert.equal((await checksOf(second.id, staff)).organisation_registered.ok, false);
     await decideApplication(db, staff, { applicationId: second.id, input: { decision: 'approve', boardMeetingOn: '2026-03-01' }, publicUrl: 'x' });
     assert.equal(await roleOffered(`ref-${orphanVat}@example.org`, orphan.id), 'org_admin');
+  });
+
+  test('a region officer reads applications and memberships but takes no staff decision', async () => {
+    const cluster = await buildCluster(db);
+    const region = await actorWith([{ role: 'region' }]);
+    const { id } = await submit(cluster, applicationBody());
+    assert.equal((await getApplication(db, region, id)).id, id);
+    assert.ok((await listApplications(db, region, { status: 'all', page: 1, pageSize: 100, cluster: cluster.slug })).items.some((a) => a.id === id));
+    await assert.rejects(
+      decideApplication(db, region, { applicationId: id, input: { decision: 'approve', boardMeetingOn: '2026-03-01' }, publicUrl: 'x' }),
+      statusOf(403),
+    );
+    await assert.rejects(
+      decideApplication(db, region, { applicationId: id, input: { decision: 'reject', reason: 'x', boardMeetingOn: '2026-03-01' }, publicUrl: 'x' }),
+      statusOf(403),
+    );
+    assert.equal((await getApplication(db, region, id)).status, 'submitted');
+
+    const org = await buildOrganisation(db, { vat_number: makeVat() });
+    const ms = await buildMembership(db, cluster.id, org.id);
+    await db.query(`UPDATE membership SET joined_on = '2025-01-15' WHERE id = $1`, [ms.id]);
+    assert.ok((await getMembership(db, region, ms.id)).events);
+    for (const status of ['suspended', 'withdrawn'] as const) {
+      await assert.rejects(
+        changeMembershipStatus(db, region, { membershipId: ms.id, input: { status, reason: 'x', decidedOn: '2026-03-01' } }),
+        statusOf(403),
+      );
+    }
+    await assert.rejects(
+      updateMembership(db, region, { membershipId: ms.id, input: { isLeaderCompany: true, leaderReason: 'x' } }),
+      statusOf(403),
+    );
+    await assert.rejects(updateMembership(db, region, { membershipId: ms.id, input: { role: 'promoter', reason: 'x' } }), statusOf(403));
+    const [row] = await db.query<{ status: string; role: string; is_leader_company: boolean }>(
+      'SELECT status, role, is_leader_company FROM membership WHERE id = $1',
+      [ms.id],
+    );
+    assert.deepEqual(row, { status: 'active', role: 'member', is_leader_company: false });
   });
 
   test('staff of another cluster may neither read nor decide; the queue shows only managed clusters', async () => {

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/db.ts';
 import { recordAudit } from '../../lib/audit.ts';
-import { type Actor, canManageCluster, isOrgAdminOf, managedClusterIds } from '../../lib/auth.ts';
+import { type Actor, isOrgAdminOf, isStaffOf, managedClusterIds } from '../../lib/auth.ts';
 import { ConflictError, type FieldErrors, ForbiddenError, NotFoundError, ValidationError, fieldsFromZodIssues } from '../../lib/errors.ts';
 import type { Locale } from '../../lib/i18n.ts';
 import { enqueueEmail } from '../../lib/jobs.ts';
@@ -372,7 +372,8 @@ export async function decideApplication(
   const input = parseOrThrow(DecisionInputSchema, args.input);
   const current = await q.findApplication(db, args.applicationId);
   if (!current) throw new NotFoundError('application');
-  if (!canManageCluster(actor, current.cluster_id)) throw new ForbiddenError('Only the staff of this cluster decide its applications');
+  // The board's decision is the cluster's to record: region officers and platform admins read, they do not decide.
+  if (!isStaffOf(actor, current.cluster_id)) throw new ForbiddenError('Only the staff of this cluster decide its applications');
   const reason = input.reason?.trim() || null;
   if (current.status !== 'submitted') throw new ConflictError('already_decided', 'This application has already been decided');
 
@@ -558,7 +559,7 @@ export async function changeMembershipStatus(
   const input = parseOrThrow(StatusChangeInputSchema, args.input);
   const current = await q.findMembership(db, args.membershipId);
   if (!current) throw new NotFoundError('membership');
-  const staff = canManageCluster(actor, current.cluster_id);
+  const staff = isStaffOf(actor, current.cluster_id);
   const ownWithdrawal = isOrgAdminOf(actor, current.organisation_id) && input.status === 'withdrawn';
   if (!staff && !ownWithdrawal) {
     if (!canReadCluster(actor, current.cluster_id) && !isOrgAdminOf(actor, current.organisation_id) && current.status !== 'active') {
@@ -611,7 +612,7 @@ export async function updateMembership(
   const input = parseOrThrow(MembershipPatchSchema, args.input);
   const current = await q.findMembership(db, args.membershipId);
   if (!current) throw new NotFoundError('membership');
-  if (!canManageCluster(actor, current.cluster_id)) throw new ForbiddenError();
+  if (!isStaffOf(actor, current.cluster_id)) throw new ForbiddenError('Only the staff of this cluster change its members');
 
   const fields: FieldErrors = {};
   const leaderChanges = input.isLeaderCompany !== undefined && input.isLeaderCompany !== current.is_leader_company;
