@@ -156,6 +156,8 @@ function Localised({ ctx, it, en }: { ctx: PageContext; it: string | null; en: s
 export function OrganisationPage({ ctx, org, canEdit }: { ctx: PageContext; org: OrganisationDetail; canEdit: boolean }) {
   const t = ctx.t;
   const dash = '—';
+  // Private fields are absent from the public view; the page shows them only to those the domain gave them to.
+  const full = org.view === 'full';
   return (
     <Layout ctx={ctx} title={org.legalName} breadcrumb={[{ label: t('organisations.directory.title'), href: href(ctx, '/organisations') }, { label: org.legalName }]}>
       <h1>{org.legalName}</h1>
@@ -181,8 +183,18 @@ export function OrganisationPage({ ctx, org, canEdit }: { ctx: PageContext; org:
         )}
         <dt class="col-sm-4">{t('organisations.field.vatNumber')}</dt>
         <dd class="col-sm-8">{org.vatNumber ? `${org.vatCountry} ${org.vatNumber}` : dash}</dd>
-        <dt class="col-sm-4">{t('organisations.field.taxCode')}</dt>
-        <dd class="col-sm-8">{org.taxCode ?? dash}</dd>
+        {full && (
+          <>
+            <dt class="col-sm-4">{t('organisations.field.taxCode')}</dt>
+            <dd class="col-sm-8">{org.taxCode ?? dash}</dd>
+            <dt class="col-sm-4">{t('organisations.field.staffHeadcount')}</dt>
+            <dd class="col-sm-8">{org.staffHeadcount ?? dash}</dd>
+            <dt class="col-sm-4">{t('organisations.field.annualTurnoverEur')}</dt>
+            <dd class="col-sm-8">{org.annualTurnoverEur ?? dash}</dd>
+            <dt class="col-sm-4">{t('organisations.field.balanceSheetEur')}</dt>
+            <dd class="col-sm-8">{org.balanceSheetEur ?? dash}</dd>
+          </>
+        )}
         <dt class="col-sm-4">{t('organisations.field.website')}</dt>
         <dd class="col-sm-8">{org.website ? <a href={org.website} rel="nofollow noopener">{org.website}</a> : dash}</dd>
       </dl>
@@ -197,7 +209,7 @@ export function OrganisationPage({ ctx, org, canEdit }: { ctx: PageContext; org:
               <th scope="col">{t('organisations.field.municipality')}</th>
               <th scope="col">{t('organisations.field.province')}</th>
               <th scope="col">{t('organisations.field.region')}</th>
-              <th scope="col">{t('organisations.field.address')}</th>
+              {full && <th scope="col">{t('organisations.field.address')}</th>}
             </tr>
           </thead>
           <tbody>
@@ -207,7 +219,7 @@ export function OrganisationPage({ ctx, org, canEdit }: { ctx: PageContext; org:
                 <td>{s.country === 'IT' ? s.municipality : `${s.foreignCity ?? ''} (${s.country})`}</td>
                 <td>{s.provinceName ? `${s.provinceName} (${s.province})` : dash}</td>
                 <td>{s.region ?? dash}</td>
-                <td>{s.address ?? dash}</td>
+                {full && <td>{s.address ?? dash}</td>}
               </tr>
             ))}
           </tbody>
@@ -265,8 +277,8 @@ export function OrganisationPage({ ctx, org, canEdit }: { ctx: PageContext; org:
         <p class="text-muted">{t('organisations.page.noMemberships')}</p>
       )}
 
-      <h2 class="h4">{t('organisations.page.history')}</h2>
-      {org.history.length ? (
+      {org.history && <h2 class="h4">{t('organisations.page.history')}</h2>}
+      {!org.history ? null : org.history.length ? (
         <table class="table">
           <caption class="visually-hidden">{t('organisations.page.history')}</caption>
           <thead>

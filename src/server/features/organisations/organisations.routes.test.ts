@@ -251,4 +251,88 @@ describe('organisations HTTP', () => {
     });
     assert.equal(denied.statusCode, 403);
   });
+
+  describe('privacy of the organisation page and API', () => {
+    let priv: string;
+    let users: Record<string, string>;
+    before(async () => {
+      const org = await buildOrganisation(t.db, {
+        legal_name: 'Riservata Srl',
+        category: 'company',
+        vat_number: '00488410010',
+        tax_code: 'RSSMRA85T10A562S',
+        staff_headcount: 12,
+        annual_turnover_eur: 3_456_789,
+        balance_sheet_eur: 2_345_678,
+      });
+      priv = org.id;
+      await t.db.query(`UPDATE seat SET address = 'Via Segreta 7' WHERE organisation_id = $1`, [priv]);
+      await buildMembership(t.db, clusterA.id, priv);
+      const suspended = await buildMembership(t.db, clusterB.id, priv, { status: 'suspended' });
+      await t.db.query(`INSERT INTO membership_event (membership_id, kind, reason, decided_on) VALUES ($1, 'suspended', 'Quota non versata', '2026-03-01')`, [
+        suspended.id,
+      ]);
+      users = {
+        ownAdmin: (await buildUser(t.db, { roles: [{ role: 'org_admin', organisationId: priv }] })).id,
+        ownMember: (await buildUser(t.db, { roles: [{ role: 'member', organisationId: priv }] })).id,
+        staffB: (await buildUser(t.db, { roles: [{ role: 'staff', clusterId: clusterB.id }] })).id,
+        region: (await buildUser(t.db, { roles: [{ role: 'region' }] })).id,
+        platform: (await buildUser(t.db, { roles: [{ role: 'platform_admin' }] })).id,
+      };
+    });
+
+    const get = async (url: string, userId?: string) => {
+      const headers = userId ? (await agentFor(t.app, userId)).headers : {};
+      return t.app.inject({ url, headers });
+    };
+    const privateKeys = ['taxCode', 'staffHeadcount', 'annualTurnoverEur', 'balanceSheetEur', 'history'];
+
+    test('visitors and unrelated users get the public fields only: no figures, tax code, address, inactive memberships or reasons', async () => {
+      for (const who of [undefined, adminOther]) {
+        const res = await get(`/api/v1/organisations/${priv}`, who);
+        assert.equal(res.statusCode, 200, res.body);
+        const body = res.json();
+        assert.equal(body.view, 'public');
+        for (const k of privateKeys) assert.ok(!(k in body), `${k} is private`);
+        assert.equal(body.vatNumber, '00488410010', 'a VAT number is public');
+        assert.equal(body.sizeClass, 'small');
+        assert.deepEqual(body.seats.map((s: Record<string, unknown>) => [s.municipality, s.province, s.region, 'address' in s]), [['Milano', 'MI', 'Lombardia', false]]);
+        assert.deepEqual(body.memberships.map((m: { cluster: string; status: string; role: string }) => [m.cluster, m.status, m.role]), [['alpha', 'active', 'member']]);
+        assert.doesNotMatch(res.body, /RSSMRA85T10A562S|3456789|Via Segreta|Quota non versata|suspended|beta/);
+
+        const page = await get(`/en/organisations/${priv}`, who);
+        assert.equal(page.statusCode, 200);
+        assert.match(page.body, /00488410010/);
+        assert.doesNotMatch(page.body, /RSSMRA85T10A562S|3456789|Via Segreta|Quota non versata|Suspended/);
+      }
+    });
+
+    test('an organisation without an active membership is a 404 to visitors and unrelated users', async () => {
+      for (const id of [orgIds.gone, orgIds.none]) {
+        assert.equal((await get(`/api/v1/organisations/${id}`)).statusCode, 404);
+        assert.equal((await get(`/api/v1/organisations/${id}`, adminOther)).statusCode, 404);
+        assert.equal((await get(`/it/organisations/${id}`)).statusCode, 404);
+      }
+    });
+
+    test('its own users, staff of any of its clusters, region officers and platform admins see everything', async () => {
+      for (const who of [users.ownAdmin, users.ownMember, users.staffB, users.region, users.platform]) {
+        const res = await get(`/api/v1/organisations/${priv}`, who);
+        assert.equal(res.statusCode, 200, res.body);
+        const body = res.json();
+        assert.equal(body.view, 'full');
+        assert.equal(body.taxCode, 'RSSMRA85T10A562S');
+        assert.equal(body.annualTurnoverEur, 3456789);
+        assert.equal(body.seats[0].address, 'Via Segreta 7');
+        assert.deepEqual(body.memberships.map((m: { cluster: string; status: string }) => [m.cluster, m.status]).sort(), [['alpha', 'active'], ['beta', 'suspended']]);
+        assert.equal(body.history[0].reason, 'Quota non versata');
+      }
+      const page = await get(`/it/organisations/${priv}`, users.ownAdmin);
+      assert.match(page.body, /RSSMRA85T10A562S/);
+      assert.match(page.body, /Quota non versata/);
+      // Staff of the cluster it withdrew from keep its records; a platform admin sees an organisation with no membership.
+      assert.equal((await get(`/api/v1/organisations/${orgIds.gone}`, staffId)).json().view, 'full');
+      assert.equal((await get(`/api/v1/organisations/${orgIds.none}`, users.platform)).json().view, 'full');
+    });
+  });
 });

@@ -76,12 +76,13 @@ export const organisationsApiRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: 'public' },
       schema: {
         tags,
-        summary: 'An organisation: data, seats, ATECO codes, memberships and membership history',
+        summary:
+          'An organisation: public data, seats, ATECO codes and active memberships; tax code, size figures, addresses, all memberships and their history only for its users, staff of its clusters, region officers and platform admins',
         params: OrganisationIdParams,
         response: { 200: OrganisationDetailSchema },
       },
     },
-    async (req) => getOrganisation(app.db, req.params.id),
+    async (req) => getOrganisation(app.db, req.actor, req.params.id),
   );
 
   app.patch(
@@ -203,7 +204,7 @@ export const organisationsPageRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) => directory(req, reply, req.query, req.params.slug),
   );
   app.get('/organisations/:id', { config: { access: 'public' }, schema: { params: OrganisationIdParams } }, async (req, reply) => {
-    const org = await getOrganisation(app.db, req.params.id);
+    const org = await getOrganisation(app.db, req.actor, req.params.id);
     const canEdit = await canEditOrganisation(app.db, req.actor, org.id);
     return sendPage(reply, h(OrganisationPage, { ctx: pageContext(req, reply), org, canEdit }));
   });

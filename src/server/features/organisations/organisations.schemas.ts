@@ -177,7 +177,14 @@ export const DirectoryResponseSchema = z.object({
 });
 export type DirectoryPage = z.infer<typeof DirectoryResponseSchema>;
 
+/**
+ * An organisation as the API shows it. Everyone sees the public fields; the optional ones (tax code, size figures,
+ * seat addresses, former and suspended memberships, decision history) only its own users, staff of its clusters,
+ * region officers and platform admins: `view` says which. The VAT number of a business is public in Italy; a
+ * codice fiscale may be a person's, so it is private.
+ */
 export const OrganisationDetailSchema = z.object({
+  view: z.enum(['public', 'full']),
   id: z.string(),
   legalName: z.string(),
   shortName: z.string().nullable(),
@@ -185,10 +192,10 @@ export const OrganisationDetailSchema = z.object({
   sizeClass: z.string().nullable(),
   vatCountry: z.string().nullable(),
   vatNumber: z.string().nullable(),
-  taxCode: z.string().nullable(),
-  staffHeadcount: z.number().nullable(),
-  annualTurnoverEur: z.number().nullable(),
-  balanceSheetEur: z.number().nullable(),
+  taxCode: z.string().nullable().optional(),
+  staffHeadcount: z.number().nullable().optional(),
+  annualTurnoverEur: z.number().nullable().optional(),
+  balanceSheetEur: z.number().nullable().optional(),
   website: z.string().nullable(),
   descriptionIt: z.string().nullable(),
   descriptionEn: z.string().nullable(),
@@ -203,7 +210,7 @@ export const OrganisationDetailSchema = z.object({
       provinceName: z.string().nullable(),
       region: z.string().nullable(),
       foreignCity: z.string().nullable(),
-      address: z.string().nullable(),
+      address: z.string().nullable().optional(),
     }),
   ),
   ateco: z.array(z.object({ code: z.string(), section: z.string(), titleIt: z.string(), titleEn: z.string(), primary: z.boolean() })),
@@ -214,14 +221,14 @@ export const OrganisationDetailSchema = z.object({
       clusterNameEn: z.string(),
       role: z.string(),
       status: z.string(),
-      leaderCompany: z.boolean(),
+      leaderCompany: z.boolean().optional(),
       joinedOn: z.string(),
-      leftOn: z.string().nullable(),
+      leftOn: z.string().nullable().optional(),
     }),
   ),
-  history: z.array(
-    z.object({ cluster: z.string(), kind: z.string(), reason: z.string().nullable(), decidedOn: z.string().nullable(), at: z.string() }),
-  ),
+  history: z
+    .array(z.object({ cluster: z.string(), kind: z.string(), reason: z.string().nullable(), decidedOn: z.string().nullable(), at: z.string() }))
+    .optional(),
 });
 export type OrganisationDetail = z.infer<typeof OrganisationDetailSchema>;
 

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/db.ts';
 import { recordAudit } from '../../lib/audit.ts';
-import { type Actor, hasRole, isOrgAdminOf, isStaffOf } from '../../lib/auth.ts';
+import { type Actor, hasRole, isMemberOf, isOrgAdminOf, isStaffOf } from '../../lib/auth.ts';
 import { type FieldErrors, ForbiddenError, NotFoundError, ValidationError, fieldsFromZodIssues } from '../../lib/errors.ts';
 import {
   type OrganisationRecord,
@@ -220,7 +220,8 @@ function foldQuery(q: string): string {
     .toLowerCase();
 }
 
-export async function getOrganisation(db: Db, id: string): Promise<OrganisationDetail> {
+/** Everything stored about the organisation: only for those who may see it (see getOrganisation). */
+async function loadOrganisation(db: Db, id: string): Promise<{ detail: OrganisationDetail; clusterIds: string[] }> {
   const row = uuidPattern.test(id) ? await selectOrganisation(db, id) : null;
   if (!row) throw new NotFoundError('organisation');
   const [seats, ateco, memberships, history] = await Promise.all([
@@ -229,7 +230,8 @@ export async function getOrganisation(db: Db, id: string): Promise<OrganisationD
     selectMemberships(db, id),
     selectMembershipEvents(db, id),
   ]);
-  return {
+  const detail: OrganisationDetail = {
+    view: 'full',
     id: row.id,
     legalName: row.legal_name,
     shortName: row.short_name,
@@ -275,6 +277,64 @@ export async function getOrganisation(db: Db, id: string): Promise<OrganisationD
       at: new Date(e.at).toISOString(),
     })),
   };
+  return { detail, clusterIds: memberships.map((m) => m.cluster_id) };
+}
+
+/** Its own users, staff of a cluster it has (or had) a membership in, region officers and platform admins. */
+function seesPrivateData(actor: Actor | null, organisationId: string, clusterIds: string[]): boolean {
+  if (!actor) return false;
+  if (hasRole(actor, 'platform_admin') || hasRole(actor, 'region') || isMemberOf(actor, organisationId)) return true;
+  return clusterIds.some((c) => isStaffOf(actor, c));
+}
+
+/** The public view, picked field by field: what the directory stands for, nothing a member has not made public. */
+function publicView(d: OrganisationDetail): OrganisationDetail {
+  return {
+    view: 'public',
+    id: d.id,
+    legalName: d.legalName,
+    shortName: d.shortName,
+    category: d.category,
+    sizeClass: d.sizeClass,
+    vatCountry: d.vatCountry,
+    vatNumber: d.vatNumber,
+    website: d.website,
+    descriptionIt: d.descriptionIt,
+    descriptionEn: d.descriptionEn,
+    verified: d.verified,
+    seats: d.seats.map((s) => ({
+      kind: s.kind,
+      country: s.country,
+      municipalityCode: s.municipalityCode,
+      municipality: s.municipality,
+      province: s.province,
+      provinceName: s.provinceName,
+      region: s.region,
+      foreignCity: s.foreignCity,
+    })),
+    ateco: d.ateco.map((a) => ({ code: a.code, section: a.section, titleIt: a.titleIt, titleEn: a.titleEn, primary: a.primary })),
+    memberships: d.memberships
+      .filter((m) => m.status === 'active')
+      .map((m) => ({
+        cluster: m.cluster,
+        clusterNameIt: m.clusterNameIt,
+        clusterNameEn: m.clusterNameEn,
+        role: m.role,
+        status: m.status,
+        joinedOn: m.joinedOn,
+      })),
+  };
+}
+
+/**
+ * An organisation as this actor may see it. To anyone without a relation to it, an organisation that is not an
+ * active member of any cluster does not exist (404), and only its public fields are shown.
+ */
+export async function getOrganisation(db: Db, actor: Actor | null, id: string): Promise<OrganisationDetail> {
+  const { detail, clusterIds } = await loadOrganisation(db, id);
+  if (seesPrivateData(actor, detail.id, clusterIds)) return detail;
+  if (!detail.memberships.some((m) => m.status === 'active')) throw new NotFoundError('organisation');
+  return publicView(detail);
 }
 
 /** Staff of a cluster the organisation belongs to, its own org_admin, or a platform admin. */
@@ -293,10 +353,10 @@ export function toInput(d: OrganisationDetail): OrganisationInput {
     category: d.category as OrganisationInput['category'],
     vatCountry: d.vatCountry,
     vatNumber: d.vatNumber,
-    taxCode: d.taxCode,
-    staffHeadcount: d.staffHeadcount,
-    annualTurnoverEur: d.annualTurnoverEur,
-    balanceSheetEur: d.balanceSheetEur,
+    taxCode: d.taxCode ?? null,
+    staffHeadcount: d.staffHeadcount ?? null,
+    annualTurnoverEur: d.annualTurnoverEur ?? null,
+    balanceSheetEur: d.balanceSheetEur ?? null,
     website: d.website,
     descriptionIt: d.descriptionIt,
     descriptionEn: d.descriptionEn,
@@ -306,13 +366,13 @@ export function toInput(d: OrganisationDetail): OrganisationInput {
       country: s.country,
       municipalityCode: s.municipalityCode,
       foreignCity: s.foreignCity,
-      address: s.address,
+      address: s.address ?? null,
     })),
   };
 }
 
 export async function getOrganisationForEdit(db: Db, actor: Actor, id: string): Promise<OrganisationDetail> {
-  const current = await getOrganisation(db, id);
+  const { detail: current } = await loadOrganisation(db, id);
   if (!(await canEditOrganisation(db, actor, id))) throw new ForbiddenError();
   return current;
 }
@@ -321,14 +381,14 @@ export async function updateOrganisation(db: Db, actor: Actor, id: string, patch
   return db.transaction(async (tx) => {
     if (!uuidPattern.test(id) || !(await selectOrganisation(tx, id, { forUpdate: true }))) throw new NotFoundError('organisation');
     if (!(await canEditOrganisation(tx, actor, id))) throw new ForbiddenError();
-    const current = toInput(await getOrganisation(tx, id));
+    const current = toInput((await loadOrganisation(tx, id)).detail);
     const merged = { ...current, ...Object.fromEntries(Object.entries(patch ?? {}).filter(([, v]) => v !== undefined)) };
     const data = await validateOrganisationInput(tx, merged);
     await updateOrganisationRow(tx, id, data);
     await replaceSeats(tx, id, data.seats);
     await replaceAtecoCodes(tx, id, data.atecoCodes);
     await recordAudit(tx, actor, { action: 'organisation.updated', subjectType: 'organisation', subjectId: id, before: current, after: auditView(data) });
-    return getOrganisation(tx, id);
+    return getOrganisation(tx, actor, id);
   });
 }
 
