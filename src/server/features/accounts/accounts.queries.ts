@@ -212,6 +212,14 @@ export async function countOrgAdmins(db: Db, organisationId: string, exceptUserI
   return row.n;
 }
 
+/** Revokes every live API token of the user (e.g. after a password reset); returns their ids and names. */
+export async function revokeApiTokensOfUser(db: Db, userId: string): Promise<{ id: string; name: string }[]> {
+  return db.query<{ id: string; name: string }>(
+    'UPDATE api_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING id, name',
+    [userId],
+  );
+}
+
 export type ApiTokenRow = {
   id: string;
   name: string;

@@ -19,6 +19,7 @@ import {
   logout,
   RESET_LIMITS,
   requestPasswordReset,
+  resetPassword,
   revokeApiToken,
   revokeOrganisationUser,
 } from './accounts.ts';
@@ -265,6 +266,27 @@ describe('passwords, sessions and tokens', () => {
     assert.equal(results.filter((r) => r.status === 'fulfilled').length, RESET_LIMITS.email.limit);
     const [{ n }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM one_time_token WHERE user_id = $1 AND kind = 'password_reset'`, [user.id]);
     assert.equal(n, RESET_LIMITS.email.limit);
+  });
+
+  test('a password reset revokes every API token of the user, audited; other users keep theirs', async () => {
+    const user = await buildUser(db);
+    const other = await buildUser(db);
+    const a = await createApiToken(db, actorOf(user), { name: 'script a', scope: 'read', expiresInDays: 30 });
+    const b = await createApiToken(db, actorOf(user), { name: 'script b', scope: 'read_write', expiresInDays: 30 });
+    const kept = await createApiToken(db, actorOf(other), { name: 'other', scope: 'read', expiresInDays: 30 });
+    const mailer = createMemoryMailer();
+    await requestPasswordReset(db, { email: user.email, ip: '10.0.2.1', publicUrl: 'http://h' });
+    await runDueJobs(db, emailHandlers(mailer), 'test');
+    const token = mailer.sent.find((m) => m.to === user.email)!.text.match(/\/password-reset\/([A-Za-z0-9_-]+)/)![1];
+    await resetPassword(db, { token, password: 'una-nuova-password' });
+    assert.equal(await actorFromApiToken(db, a.token), null);
+    assert.equal(await actorFromApiToken(db, b.token), null);
+    assert.equal((await actorFromApiToken(db, kept.token))?.userId, other.id);
+    const audit = await db.query<{ subject_id: string; actor_user_id: string }>(
+      `SELECT subject_id, actor_user_id FROM audit_event WHERE action = 'api_token.revoked' AND subject_id = ANY($1::text[]) ORDER BY subject_id`,
+      [[a.id, b.id, kept.id]],
+    );
+    assert.deepEqual(audit, [a.id, b.id].sort().map((id) => ({ subject_id: id, actor_user_id: user.id })));
   });
 
   test('API tokens: only the hash is stored; revoked and expired tokens do not authenticate', async () => {

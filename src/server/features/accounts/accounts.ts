@@ -209,7 +209,10 @@ async function consumeOrThrow(tx: Db, token: string, kind: 'password_reset' | 'i
   throw new TokenInvalidError(check.status === 'valid' ? 'used' : check.status);
 }
 
-/** Sets the new password, spends the link, closes every session of the user and opens a new one. */
+/**
+ * Sets the new password, spends the link, closes every session of the user, revokes every API token of
+ * theirs (each audited as api_token.revoked) and opens a new session.
+ */
 export async function resetPassword(
   db: Db,
   input: { token: string; password: string; ip?: string; userAgent?: string },
@@ -220,7 +223,17 @@ export async function resetPassword(
     await q.setPassword(tx, userId, passwordHash);
     await q.invalidateOneTimeTokens(tx, userId, 'password_reset');
     await q.deleteSessionsOfUser(tx, userId);
-    await recordAudit(tx, { userId } as Actor, { action: 'user.password_reset', subjectType: 'user', subjectId: userId });
+    const self = { userId } as Actor;
+    await recordAudit(tx, self, { action: 'user.password_reset', subjectType: 'user', subjectId: userId });
+    for (const revoked of await q.revokeApiTokensOfUser(tx, userId)) {
+      await recordAudit(tx, self, {
+        action: 'api_token.revoked',
+        subjectType: 'api_token',
+        subjectId: revoked.id,
+        before: { name: revoked.name },
+        after: { reason: 'password_reset' },
+      });
+    }
     const sessionToken = await createSession(tx, userId, { ip: input.ip, userAgent: input.userAgent });
     return { sessionToken, userId };
   });
