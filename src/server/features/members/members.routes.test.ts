@@ -97,6 +97,23 @@ describe('application form', () => {
     }
   });
 
+  test('a VAT number with a wrong check digit is refused on the form (400) beside its field, the input kept', async () => {
+    const agent = await agentFor(t.app);
+    const bad = makeVat(false);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/en/clusters/${cluster.slug}/apply`,
+      headers: formHeaders(agent),
+      payload: form({ ...validForm(bad), _csrf: agent.csrf }),
+    });
+    assert.equal(res.statusCode, 400, res.body.slice(0, 300));
+    assert.match(res.body, /data-field="organisation\.vatNumber">Invalid VAT number: 11 digits with a correct check digit are needed\.</);
+    assert.ok(res.body.includes(`value="${bad}"`));
+    const api = await submitApi({ ...applicationBody(), organisation: { ...applicationBody().organisation, vatNumber: undefined, taxCode: 'RSSMRA80A01F205Y' } });
+    assert.equal(api.statusCode, 400);
+    assert.deepEqual(api.json().fields, { 'organisation.taxCode': 'invalid_tax_code' });
+  });
+
   test('a valid form is stored as submitted and redirects to the confirmation page; the applicant gets a receipt', async () => {
     const agent = await agentFor(t.app);
     const vat = makeVat();

@@ -16,7 +16,8 @@ export const applicationCategories = [
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const optionalText = (max: number) => z.string().trim().max(max).optional();
-const amount = z.number().min(0).max(1e14);
+// The registry's limits (organisations.schemas.ts): an application must be one the registry accepts.
+const amount = z.number().min(0).max(1e13);
 
 /** A seat: an Italian municipality given by ISTAT code or exact name (resolved by the domain), or a foreign city. */
 const SeatSchema = z.object({
@@ -55,15 +56,15 @@ export const ApplicationInputSchema = z
           .trim()
           .regex(/^[A-Za-z0-9]{2,14}$/)
           .optional()
-          .describe('Italian VAT number: 11 digits (its check digit is verified by the automatic checks)'),
+          .describe('Italian VAT number: 11 digits with a correct check digit'),
         taxCode: z
           .string()
           .trim()
           .regex(/^([0-9]{11}|[A-Za-z0-9]{16})$/)
           .transform((v) => v.toUpperCase())
           .optional()
-          .describe('Codice fiscale: 11 digits or 16 characters'),
-        staffHeadcount: amount.optional(),
+          .describe('Codice fiscale: 11 digits or 16 characters, with a correct check character'),
+        staffHeadcount: z.number().min(0).max(1e7).optional(),
         annualTurnoverEur: amount.optional(),
         balanceSheetEur: amount.optional(),
         website: z.url({ protocol: /^https?$/ }).max(300).optional(),

@@ -88,14 +88,32 @@ describe('submitting an application', () => {
     }
   });
 
-  test('checks: a VAT number with a wrong check digit is stored but flagged', async () => {
+  test('a wrong check digit (VAT or codice fiscale) or a figure the registry refuses is a 400 naming the field, nothing stored', async () => {
     const cluster = await buildCluster(db);
+    const body = applicationBody();
+    const cases: [Record<string, unknown>, Record<string, string>][] = [
+      [{ vatNumber: makeVat(false) }, { 'organisation.vatNumber': 'invalid_vat' }],
+      [{ vatNumber: undefined, taxCode: 'RSSMRA80A01F205Y' }, { 'organisation.taxCode': 'invalid_tax_code' }],
+      [{ taxCode: '12345678901' }, { 'organisation.taxCode': 'invalid_tax_code' }],
+      [{ staffHeadcount: 2e7 }, { 'organisation.staffHeadcount': 'too_big' }],
+      [{ annualTurnoverEur: 5e13 }, { 'organisation.annualTurnoverEur': 'too_big' }],
+    ];
+    for (const [patch, fields] of cases) {
+      await assert.rejects(submit(cluster, { ...body, organisation: { ...body.organisation, ...patch } }), (err: unknown) => {
+        assert.ok(err instanceof AppError);
+        assert.equal(err.status, 400);
+        assert.deepEqual(err.fields, fields, JSON.stringify(patch));
+        return true;
+      });
+    }
+    const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM application WHERE cluster_id = $1', [cluster.id]);
+    assert.equal(n, 0);
+    // A valid personal codice fiscale (with its check letter) and a foreign VAT number pass; the latter is flagged for staff.
     const staff = await actorWith([{ role: 'staff', clusterId: cluster.id }]);
-    const { id } = await submit(cluster, applicationBody({ vat: makeVat(false) }));
-    const c = await checksOf(id, staff);
-    assert.equal(c.tax_identity_valid.ok, false);
-    assert.equal(c.tax_identity_valid.detail, 'invalid_vat');
-    assert.equal(c.seat_in_lombardy.ok, true);
+    const person = await submit(cluster, { ...body, organisation: { ...body.organisation, vatNumber: undefined, taxCode: 'RSSMRA80A01F205X' } });
+    assert.equal((await checksOf(person.id, staff)).tax_identity_valid.ok, true);
+    const foreign = await submit(cluster, { ...body, organisation: { ...body.organisation, vatCountry: 'DE', vatNumber: '123456789' } });
+    assert.equal((await checksOf(foreign.id, staff)).tax_identity_valid.detail, 'foreign_vat_unverified');
   });
 
   test('checks: an organisation already active in this cluster (same VAT) is flagged, one of another cluster is not', async () => {

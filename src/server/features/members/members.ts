@@ -7,7 +7,7 @@ import { enqueueEmail } from '../../lib/jobs.ts';
 import { hitRateLimit } from '../../lib/rate-limit.ts';
 import { inviteUser } from '../accounts/accounts.ts';
 import { createOrganisation, findOrganisationByTaxIdentity } from '../organisations/organisations.ts';
-import type { OrganisationInput } from '../organisations/organisations.schemas.ts';
+import { type OrganisationInput, OrganisationInputSchema, taxIdentityIssues } from '../organisations/organisations.schemas.ts';
 import { isValidItalianTaxCode, isValidItalianVat, normaliseTaxCode, normaliseVat } from '../organisations/organisations.validation.ts';
 import { evaluateRequirements } from '../requirements/requirements.ts';
 import * as q from './members.queries.ts';
@@ -85,9 +85,10 @@ export async function validateApplication(db: Db, raw: unknown): Promise<ValidAp
 
   // The tax identity's shape is checked even when other fields of the organisation are wrong.
   const org = body.organisation && typeof body.organisation === 'object' ? body.organisation : {};
-  const vatCountry = (str(org.vatCountry) ?? 'IT').toUpperCase();
+  // Check digits too, with the registry's own rules: approval registers the organisation, and staff
+  // cannot correct a number the applicant mistyped.
   if (!str(org.vatNumber) && !str(org.taxCode)) fields['organisation.vatNumber'] ??= 'required';
-  if (str(org.vatNumber) && vatCountry === 'IT' && !/^\d{11}$/.test(org.vatNumber)) fields['organisation.vatNumber'] = 'invalid_vat';
+  for (const [k, code] of Object.entries(taxIdentityIssues(org))) fields[`organisation.${k}`] = code;
 
   let operationalSeat: ResolvedSeat | null = null;
   const opValue = str(body.operationalSeat?.municipality);
@@ -116,6 +117,18 @@ export async function validateApplication(db: Db, raw: unknown): Promise<ValidAp
   if (Array.isArray(ateco) && !Object.keys(fields).some((k) => k.startsWith('organisation.atecoCodes'))) {
     const unknown = await q.findUnknownAtecoCodes(db, ateco.filter((c): c is string => typeof c === 'string').map((c) => c.trim()));
     if (unknown.length) fields['organisation.atecoCodes'] = 'unknown_ateco';
+  }
+
+  // Whatever the registry would refuse at approval (createOrganisation) is refused now, on the form.
+  if (parsed.success) {
+    const registry = OrganisationInputSchema.safeParse({ ...organisationInputFromApplication(parsed.data), seats: [] });
+    if (!registry.success) {
+      for (const [key, code] of Object.entries(fieldsFromZodIssues(registry.error.issues))) {
+        const [head, ...rest] = key.split('.');
+        const field = head === 'descriptionIt' || head === 'descriptionEn' ? 'description' : head;
+        fields[['organisation', field, ...rest].join('.')] ??= code;
+      }
+    }
   }
 
   if (!parsed.success || Object.keys(fields).length || !operationalSeat) throw new ValidationError(fields);
