@@ -49,3 +49,22 @@ test('GET /api/v1/audit and /audit: staff see their cluster, members and visitor
   const visitor = await t.app.inject({ url: '/it/audit' });
   assert.equal(visitor.statusCode, 302);
 });
+
+test('impossible dates are a 400 naming the field, on the API and the page, never a 500', async () => {
+  const region = await agentFor(t.app, (await buildUser(t.db, { roles: [{ role: 'region' }] })).id);
+  for (const [field, value] of [
+    ['from', '2024-02-30'],
+    ['to', '2023-02-29'],
+    ['from', '2024-13-01'],
+    ['to', '0000-01-01'],
+  ]) {
+    const api = await t.app.inject({ url: `/api/v1/audit?${field}=${value}`, headers: region.headers });
+    assert.equal(api.statusCode, 400, `${field}=${value}: ${api.body}`);
+    assert.equal(api.json().fields?.[`query.${field}`], 'invalid_date', `${field}=${value}: ${api.body}`);
+    const page = await t.app.inject({ url: `/en/audit?${field}=${value}`, headers: { cookie: region.cookie } });
+    assert.equal(page.statusCode, 400, `${field}=${value}`);
+    assert.match(page.body, new RegExp(`data-field="${field}"`));
+  }
+  const leap = await t.app.inject({ url: '/api/v1/audit?from=2024-02-29&to=2024-03-01', headers: region.headers });
+  assert.equal(leap.statusCode, 200);
+});

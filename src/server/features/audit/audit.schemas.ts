@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+/** A real calendar day (2024-02-30 and year 0000 are refused here, not by the database's ::date cast). */
+const day = z.iso.date().refine((v) => v >= '0001-01-01', { params: { code: 'invalid_date' } });
 
 export const AuditQuery = z.object({
   clusterId: z.uuid().optional(),
