@@ -92,6 +92,7 @@ export const messages: FeatureMessages = {
     'edit.atecoHint': 'Separati da virgola, il primo è l’attività prevalente (es. 20.42.00).',
     'edit.seatsHint': 'Per ogni sede indica il comune con il codice ISTAT o il nome esatto. Lascia vuota una riga per non usarla.',
     'edit.seatN': 'Sede {n}',
+    'edit.categoryStaffOnly': 'La categoria decide per quali requisiti conta l’organizzazione: la modifica lo staff del cluster.',
   },
   en: {
     'category.university': 'University',
@@ -184,5 +185,6 @@ export const messages: FeatureMessages = {
     'edit.atecoHint': 'Separated by commas; the first one is the main activity (e.g. 20.42.00).',
     'edit.seatsHint': 'For each seat give the municipality by ISTAT code or exact name. Leave a row empty to skip it.',
     'edit.seatN': 'Seat {n}',
+    'edit.categoryStaffOnly': 'The category decides which requirements the organisation counts towards: the cluster’s staff change it.',
   },
 };

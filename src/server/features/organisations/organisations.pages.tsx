@@ -342,12 +342,14 @@ export function OrganisationEditPage({
   values,
   errors,
   municipalities,
+  canEditCategory,
 }: {
   ctx: PageContext;
   org: { id: string; legalName: string };
   values: OrgFormValues;
   errors?: FieldErrors;
   municipalities: { istat_code: string; name: string }[];
+  canEditCategory: boolean;
 }) {
   const t = ctx.t;
   const seatRows = Math.max(SEAT_ROWS, Object.keys(values).filter((k) => /^seats\.\d+\.kind$/.test(k)).length + 1);
@@ -360,15 +362,23 @@ export function OrganisationEditPage({
         <CsrfField ctx={ctx} />
         <Input ctx={ctx} name="legalName" label={t('organisations.field.legalName')} value={values.legalName} errors={errors} required maxLength={300} />
         <Input ctx={ctx} name="shortName" label={t('organisations.field.shortName')} value={values.shortName} errors={errors} maxLength={100} />
-        <Select
-          ctx={ctx}
-          name="category"
-          label={t('organisations.field.category')}
-          value={values.category}
-          errors={errors}
-          emptyLabel={t('common.common.unknown')}
-          options={categories.map((c) => ({ value: c, label: t(`organisations.category.${c}`) }))}
-        />
+        {canEditCategory ? (
+          <Select
+            ctx={ctx}
+            name="category"
+            label={t('organisations.field.category')}
+            value={values.category}
+            errors={errors}
+            emptyLabel={t('common.common.unknown')}
+            options={categories.map((c) => ({ value: c, label: t(`organisations.category.${c}`) }))}
+          />
+        ) : (
+          <dl class="mb-4" data-readonly="category">
+            <dt>{t('organisations.field.category')}</dt>
+            <dd class="mb-0">{values.category ? t(`organisations.category.${values.category}`) : t('common.common.unknown')}</dd>
+            <dd class="small">{t('organisations.edit.categoryStaffOnly')}</dd>
+          </dl>
+        )}
         <fieldset class="mb-4">
           <legend class="h5">{t('organisations.edit.taxIdentity')}</legend>
           <Input ctx={ctx} name="vatCountry" label={t('organisations.field.vatCountry')} value={values.vatCountry} errors={errors} maxLength={2} hint={t('organisations.edit.vatCountryHint')} />

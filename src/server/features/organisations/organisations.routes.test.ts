@@ -252,6 +252,49 @@ describe('organisations HTTP', () => {
     assert.equal(denied.statusCode, 403);
   });
 
+  test('category: only staff of its clusters and platform admins change it; the organisation admin gets a 403 naming the field', async () => {
+    const categoryOf = async (id: string) => (await t.db.query<{ category: string }>('SELECT category FROM organisation WHERE id = $1', [id]))[0].category;
+    const admin = await agentFor(t.app, adminA);
+    const refused = await t.app.inject({ method: 'PATCH', url: `/api/v1/organisations/${orgIds.cosm}`, headers: admin.headers, payload: { category: 'research_institute', shortName: 'X' } });
+    assert.equal(refused.statusCode, 403, refused.body);
+    assert.deepEqual(refused.json().fields, { category: 'staff_only' });
+    assert.equal(await categoryOf(orgIds.cosm), 'company');
+    const same = await t.app.inject({ method: 'PATCH', url: `/api/v1/organisations/${orgIds.cosm}`, headers: admin.headers, payload: { category: 'company' } });
+    assert.equal(same.statusCode, 200, 'restating the current category is not a change');
+
+    // The edit form shows the category read-only to the organisation admin and keeps it on save.
+    const page = await t.app.inject({ url: `/it/organisations/${orgIds.cosm}/edit`, headers: { cookie: admin.cookie } });
+    assert.doesNotMatch(page.body, /name="category"/);
+    assert.match(page.body, /data-readonly="category"[^]*Impresa/);
+    const saved = await t.app.inject({
+      method: 'POST',
+      url: `/it/organisations/${orgIds.cosm}/edit`,
+      headers: formHeaders(admin),
+      payload: form({ _csrf: admin.csrf, legalName: 'Cosmesi Cremasca', 'seats.0.kind': 'legal', 'seats.0.municipalityCode': '019035', atecoCodes: '20.42.00' }),
+    });
+    assert.equal(saved.statusCode, 303, saved.body);
+    assert.equal(await categoryOf(orgIds.cosm), 'company');
+    const forged = await t.app.inject({
+      method: 'POST',
+      url: `/it/organisations/${orgIds.cosm}/edit`,
+      headers: formHeaders(admin),
+      payload: form({ _csrf: admin.csrf, legalName: 'Cosmesi Cremasca', category: 'university', 'seats.0.kind': 'legal', 'seats.0.municipalityCode': '019035' }),
+    });
+    assert.equal(forged.statusCode, 403);
+    assert.equal(await categoryOf(orgIds.cosm), 'company');
+
+    const staff = await agentFor(t.app, staffId);
+    const staffPage = await t.app.inject({ url: `/it/organisations/${orgIds.cosm}/edit`, headers: { cookie: staff.cookie } });
+    assert.match(staffPage.body, /<select id="f-category" name="category"/);
+    const byStaff = await t.app.inject({ method: 'PATCH', url: `/api/v1/organisations/${orgIds.cosm}`, headers: staff.headers, payload: { category: 'consortium' } });
+    assert.equal(byStaff.statusCode, 200, byStaff.body);
+    assert.equal(await categoryOf(orgIds.cosm), 'consortium');
+    const platform = await agentFor(t.app, (await buildUser(t.db, { roles: [{ role: 'platform_admin' }] })).id);
+    const byAdmin = await t.app.inject({ method: 'PATCH', url: `/api/v1/organisations/${orgIds.cosm}`, headers: platform.headers, payload: { category: 'company' } });
+    assert.equal(byAdmin.statusCode, 200, byAdmin.body);
+    assert.equal(await categoryOf(orgIds.cosm), 'company');
+  });
+
   describe('privacy of the organisation page and API', () => {
     let priv: string;
     let users: Record<string, string>;

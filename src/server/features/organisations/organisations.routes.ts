@@ -160,7 +160,8 @@ export function organisationFromForm(body: Record<string, string | undefined>): 
     patch: {
       legalName: text('legalName'),
       shortName: text('shortName'),
-      category: (text('category') || null) as OrganisationPatch['category'],
+      // Absent when the form shows the category read-only (it is not the user's to change): keep the current one.
+      category: body.category === undefined ? undefined : ((body.category || null) as OrganisationPatch['category']),
       vatCountry: text('vatCountry').trim() || null,
       vatNumber: text('vatNumber'),
       taxCode: text('taxCode'),
@@ -209,9 +210,9 @@ export const organisationsPageRoutes: FastifyPluginAsyncZod = async (app) => {
     return sendPage(reply, h(OrganisationPage, { ctx: pageContext(req, reply), org, canEdit }));
   });
   app.get('/organisations/:id/edit', { config: { access: 'authenticated' }, schema: { params: OrganisationIdParams } }, async (req, reply) => {
-    const org = await getOrganisationForEdit(app.db, req.actor!, req.params.id);
+    const { org, canEditCategory } = await getOrganisationForEdit(app.db, req.actor!, req.params.id);
     const municipalities = await municipalitySuggestions(app.db);
-    return sendPage(reply, h(OrganisationEditPage, { ctx: pageContext(req, reply), org, values: orgFormValues(org), municipalities }));
+    return sendPage(reply, h(OrganisationEditPage, { ctx: pageContext(req, reply), org, values: orgFormValues(org), municipalities, canEditCategory }));
   });
   app.post(
     '/organisations/:id/edit',
@@ -223,10 +224,11 @@ export const organisationsPageRoutes: FastifyPluginAsyncZod = async (app) => {
         await updateOrganisation(app.db, req.actor!, req.params.id, patch);
       } catch (err) {
         if (!(err instanceof AppError) || (err.status !== 400 && err.status !== 409)) throw err;
-        const org = await getOrganisationForEdit(app.db, req.actor!, req.params.id);
+        const { org, canEditCategory } = await getOrganisationForEdit(app.db, req.actor!, req.params.id);
         const municipalities = await municipalitySuggestions(app.db);
         const errors = formErrors(err.fields, rows);
-        return sendPage(reply, h(OrganisationEditPage, { ctx: pageContext(req, reply), org, values: body, errors, municipalities }), err.status);
+        const values = canEditCategory ? body : { ...body, category: org.category ?? '' };
+        return sendPage(reply, h(OrganisationEditPage, { ctx: pageContext(req, reply), org, values, errors, municipalities, canEditCategory }), err.status);
       }
       return reply.redirect(`/${req.locale}/organisations/${req.params.id}`, 303);
     },

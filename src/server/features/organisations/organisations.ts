@@ -1,7 +1,7 @@
 import type { Db } from '../../db/db.ts';
 import { recordAudit } from '../../lib/audit.ts';
 import { type Actor, hasRole, isMemberOf, isOrgAdminOf, isStaffOf } from '../../lib/auth.ts';
-import { type FieldErrors, ForbiddenError, NotFoundError, ValidationError, fieldsFromZodIssues } from '../../lib/errors.ts';
+import { AppError, type FieldErrors, ForbiddenError, NotFoundError, ValidationError, fieldsFromZodIssues } from '../../lib/errors.ts';
 import {
   type OrganisationRecord,
   countDirectory,
@@ -371,10 +371,25 @@ export function toInput(d: OrganisationDetail): OrganisationInput {
   };
 }
 
-export async function getOrganisationForEdit(db: Db, actor: Actor, id: string): Promise<OrganisationDetail> {
+/**
+ * The category decides which requirements a member counts towards (a research organisation, a company): it must be
+ * stated by someone the cluster trusts, so only staff of one of its clusters and platform admins may change it.
+ */
+export async function canChangeCategory(db: Db, actor: Actor | null, organisationId: string): Promise<boolean> {
+  if (!actor) return false;
+  if (hasRole(actor, 'platform_admin')) return true;
+  const clusters = await selectStaffClustersOf(db, organisationId);
+  return clusters.some((c) => isStaffOf(actor, c));
+}
+
+export async function getOrganisationForEdit(
+  db: Db,
+  actor: Actor,
+  id: string,
+): Promise<{ org: OrganisationDetail; canEditCategory: boolean }> {
   const { detail: current } = await loadOrganisation(db, id);
   if (!(await canEditOrganisation(db, actor, id))) throw new ForbiddenError();
-  return current;
+  return { org: current, canEditCategory: await canChangeCategory(db, actor, id) };
 }
 
 export async function updateOrganisation(db: Db, actor: Actor, id: string, patch: OrganisationPatch): Promise<OrganisationDetail> {
@@ -382,6 +397,9 @@ export async function updateOrganisation(db: Db, actor: Actor, id: string, patch
     if (!uuidPattern.test(id) || !(await selectOrganisation(tx, id, { forUpdate: true }))) throw new NotFoundError('organisation');
     if (!(await canEditOrganisation(tx, actor, id))) throw new ForbiddenError();
     const current = toInput((await loadOrganisation(tx, id)).detail);
+    if (patch?.category !== undefined && (patch.category ?? null) !== (current.category ?? null) && !(await canChangeCategory(tx, actor, id))) {
+      throw new AppError(403, 'forbidden', 'Only staff of its clusters may change an organisation’s category', { category: 'staff_only' });
+    }
     const merged = { ...current, ...Object.fromEntries(Object.entries(patch ?? {}).filter(([, v]) => v !== undefined)) };
     const data = await validateOrganisationInput(tx, merged);
     await updateOrganisationRow(tx, id, data);
