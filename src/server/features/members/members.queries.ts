@@ -36,26 +36,6 @@ export async function findUnknownAtecoCodes(db: Db, codes: string[]): Promise<st
 
 export type TaxIdentity = { vatCountry?: string | null; vatNumber?: string | null; taxCode?: string | null };
 
-/** Membership of an organisation matching this tax identity in this cluster, if any. */
-export async function findMembershipByTaxIdentity(
-  db: Db,
-  clusterId: string,
-  id: TaxIdentity,
-): Promise<{ id: string; status: string; organisation_id: string } | undefined> {
-  const [row] = await db.query<{ id: string; status: string; organisation_id: string }>(
-    `SELECT ms.id, ms.status, ms.organisation_id
-       FROM membership ms JOIN organisation o ON o.id = ms.organisation_id
-      WHERE ms.cluster_id = $1
-        AND (($2::text IS NOT NULL AND o.vat_number = $2 AND o.vat_country = $3)
-          OR ($4::text IS NOT NULL AND o.tax_code = $4)
-          OR ($2::text IS NOT NULL AND $3 = 'IT' AND o.tax_code = $2))
-      ORDER BY (ms.status = 'active') DESC
-      LIMIT 1`,
-    [clusterId, id.vatNumber ?? null, id.vatCountry ?? 'IT', id.taxCode ?? null],
-  );
-  return row;
-}
-
 /** Whether someone already administers this organisation (its users are theirs to manage). */
 export async function organisationHasAdmin(db: Db, organisationId: string): Promise<boolean> {
   const [row] = await db.query<{ yes: boolean }>(
@@ -191,9 +171,14 @@ export async function findMembership(db: Db, id: string, opts: { forUpdate?: boo
   return row;
 }
 
-export async function findMembershipOf(db: Db, clusterId: string, organisationId: string): Promise<MembershipRow | undefined> {
+export async function findMembershipOf(
+  db: Db,
+  clusterId: string,
+  organisationId: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<MembershipRow | undefined> {
   const [row] = await db.query<MembershipRow>(
-    `${membershipSelect} WHERE ms.cluster_id = $1 AND ms.organisation_id = $2 FOR UPDATE OF ms`,
+    `${membershipSelect} WHERE ms.cluster_id = $1 AND ms.organisation_id = $2${opts.forUpdate ? ' FOR UPDATE OF ms' : ''}`,
     [clusterId, organisationId],
   );
   return row;

@@ -381,6 +381,28 @@ describe('deciding an application', () => {
     assert.deepEqual(row, { status: 'active', role: 'member', is_leader_company: false });
   });
 
+  test('the automatic checks match the organisation exactly as the approval does (one tax-identity matcher)', async () => {
+    const cluster = await buildCluster(db);
+    const staff = await actorWith([{ role: 'staff', clusterId: cluster.id }]);
+    // A member registered with its 11-digit codice fiscale only; the application gives the same digits as VAT number.
+    const number = makeVat();
+    const org = await buildOrganisation(db, { vat_number: null, tax_code: number });
+    await buildMembership(db, cluster.id, org.id);
+    const { id } = await submit(cluster, applicationBody({ vat: number }));
+    const c = await checksOf(id, staff);
+    const decided = await decideApplication(db, staff, { applicationId: id, input: { decision: 'approve', boardMeetingOn: '2026-03-01' }, publicUrl: 'x' }).then(
+      (r) => r.application.organisationId,
+      (err: unknown) => (err instanceof AppError ? err.code : String(err)),
+    );
+    if (c.organisation_registered.ok) {
+      assert.equal(c.not_already_member.ok, true);
+      assert.notEqual(decided, org.id);
+    } else {
+      assert.equal(c.not_already_member.detail, 'active_member');
+      assert.equal(decided, 'already_member');
+    }
+  });
+
   test('staff of another cluster may neither read nor decide; the queue shows only managed clusters', async () => {
     const cluster = await buildCluster(db);
     const other = await buildCluster(db);

@@ -160,6 +160,7 @@ export async function computeApplicationChecks(db: Db, clusterId: string, v: Val
   checks.push({ id: 'tax_identity_valid', ok: problems.length === 0, detail: problems.join(' ') || 'valid' });
 
   // An organisation already in the registry keeps its admins: approval adds the membership, not a new admin.
+  // Matched as the approval will match it (organisations' findOrganisationByTaxIdentity), so the checks tell what it will do.
   const registered = await findOrganisationByTaxIdentity(db, taxIdentityOf(o));
   checks.push({
     id: 'organisation_registered',
@@ -167,7 +168,7 @@ export async function computeApplicationChecks(db: Db, clusterId: string, v: Val
     detail: registered ? `registered ${registered.legal_name}` : 'not_registered',
   });
 
-  const existing = await q.findMembershipByTaxIdentity(db, clusterId, taxIdentityOf(o));
+  const existing = registered ? await q.findMembershipOf(db, clusterId, registered.id) : undefined;
   checks.push({
     id: 'not_already_member',
     ok: !existing || existing.status === 'withdrawn',
@@ -321,7 +322,8 @@ export async function getApplication(db: Db, actor: Actor | null, id: string, lo
 export async function applicationImpact(db: Db, app: ApplicationView): Promise<string[]> {
   const o = app.data.organisation as ApplicationInput['organisation'] | undefined;
   if (!o || app.status !== 'submitted') return [];
-  const existing = await q.findMembershipByTaxIdentity(db, app.cluster.id, taxIdentityOf(o));
+  const org = await findOrganisationByTaxIdentity(db, taxIdentityOf(o));
+  const existing = org ? await q.findMembershipOf(db, app.cluster.id, org.id) : undefined;
   if (!existing || existing.status !== 'active') return [];
   return requirementsAffectedBy(db, app.cluster.id, [existing.organisation_id]);
 }
@@ -426,14 +428,10 @@ export async function decideApplication(
     }
 
     const orgInput = organisationInputFromApplication(data);
-    const found = await findOrganisationByTaxIdentity(tx, {
-      vatCountry: orgInput.vatCountry ?? undefined,
-      vatNumber: orgInput.vatNumber ?? undefined,
-      taxCode: orgInput.taxCode ?? undefined,
-    });
+    const found = await findOrganisationByTaxIdentity(tx, taxIdentityOf(data.organisation ?? {}));
     const organisationId = found ? found.id : (await createOrganisation(tx, actor, orgInput)).id;
 
-    const existing = await q.findMembershipOf(tx, app.cluster_id, organisationId);
+    const existing = await q.findMembershipOf(tx, app.cluster_id, organisationId, { forUpdate: true });
     let membershipId: string;
     if (existing && existing.status !== 'withdrawn') {
       throw new ConflictError('already_member', 'This organisation is already a member of the cluster');
