@@ -7,6 +7,7 @@ import { emailHandlers, runDueJobs } from '../../lib/jobs.ts';
 import { createMemoryMailer } from '../../lib/mail.ts';
 import { createTestDb } from '../../testing/db.ts';
 import { type ClusterRow, buildCluster, buildMembership, buildOrganisation, buildUser } from '../../testing/factories.ts';
+import { evaluateRequirements } from '../requirements/requirements.ts';
 import { todayInItaly } from './members.schemas.ts';
 import { applicationBody, makeVat } from './members.testdata.ts';
 import {
@@ -502,6 +503,24 @@ describe('memberships', () => {
     assert.deepEqual(history.map((h) => [h.kind, h.cluster.id]), [['withdrawn', cluster.id]]);
   });
 
+  test('unsetting the only leader company or the capofila role names the requirement it breaks', async () => {
+    const { cluster, members } = await recognisedCluster();
+    const staff = await actorWith([{ role: 'staff', clusterId: cluster.id }]);
+    const leader = members[1];
+    const before = await evaluateRequirements(db, cluster.id);
+    assert.ok(before.every((r) => r.status === 'met'), JSON.stringify(before.map((r) => [r.id, r.status])));
+    const unset = await updateMembership(db, staff, { membershipId: leader.ms.id, input: { isLeaderCompany: false, leaderReason: 'Revisione' } });
+    assert.deepEqual(unset.requirementsAffected, ['leader_company']);
+    const role = await updateMembership(db, staff, { membershipId: leader.ms.id, input: { role: 'member', reason: 'Cambio capofila' } });
+    assert.deepEqual(role.requirementsAffected, ['capofila']);
+    // Setting them again breaks nothing.
+    const back = await updateMembership(db, staff, {
+      membershipId: leader.ms.id,
+      input: { isLeaderCompany: true, leaderReason: 'Leader nel settore', role: 'capofila', reason: 'Ritorno' },
+    });
+    assert.deepEqual(back.requirementsAffected, []);
+  });
+
   test('the leader-company flag needs a reason and a company or consortium; role changes are recorded', async () => {
     const { cluster, members } = await recognisedCluster();
     const staff = await actorWith([{ role: 'staff', clusterId: cluster.id }]);
@@ -526,8 +545,11 @@ describe('memberships', () => {
     assert.equal(set.membership.leaderReason, 'Quota di mercato rilevante nel settore');
     assert.equal(set.membership.role, 'promoter');
     assert.deepEqual(set.membership.events?.map((e) => e.kind).sort(), ['leader_set', 'role_changed']);
+    assert.deepEqual(set.requirementsAffected, []);
     const unset = await updateMembership(db, staff, { membershipId: members[2].ms.id, input: { isLeaderCompany: false, leaderReason: 'Revisione annuale' } });
     assert.equal(unset.membership.isLeaderCompany, false);
+    // Another leader company (members[1]) remains: nothing stops being met.
+    assert.deepEqual(unset.requirementsAffected, []);
     assert.equal(unset.membership.leaderReason, null);
     const audits = await db.query<{ action: string; cluster_id: string }>(
       `SELECT action, cluster_id FROM audit_event WHERE subject_id = $1 ORDER BY id`,

@@ -9,7 +9,7 @@ import { inviteUser } from '../accounts/accounts.ts';
 import { createOrganisation, findOrganisationByTaxIdentity } from '../organisations/organisations.ts';
 import { type OrganisationInput, OrganisationInputSchema, taxIdentityIssues } from '../organisations/organisations.schemas.ts';
 import { isValidItalianTaxCode, isValidItalianVat, normaliseTaxCode, normaliseVat } from '../organisations/organisations.validation.ts';
-import { evaluateRequirements } from '../requirements/requirements.ts';
+import { evaluateRequirements, requirementsAffectedBy } from '../requirements/requirements.ts';
 import * as q from './members.queries.ts';
 import {
   type ApplicationInput,
@@ -261,14 +261,6 @@ function applicationView(row: q.ApplicationRow, locale: Locale): ApplicationView
     organisationId: row.organisation_id,
     membershipId: row.membership_id,
   };
-}
-
-/** Requirements met now that would stop being met without these organisations (evaluated twice, live). */
-export async function requirementsAffectedBy(db: Db, clusterId: string, organisationIds: string[]): Promise<string[]> {
-  const now = await evaluateRequirements(db, clusterId);
-  const without = await evaluateRequirements(db, clusterId, { excludeOrganisationIds: organisationIds });
-  const after = new Map(without.map((r) => [r.id, r.status]));
-  return now.filter((r) => r.status === 'met' && after.get(r.id) !== 'met').map((r) => r.id);
 }
 
 /** The clusters whose applications the actor reads (for the queue's filter). */
@@ -641,11 +633,17 @@ export async function updateMembership(
   const leaderEvent = leaderChanges || (nextLeader && nextReason !== current.leader_reason);
   const roleChanges = nextRole !== current.role;
 
+  let requirementsAffected: string[] = [];
   if (leaderEvent || roleChanges) {
     await db.transaction(async (tx) => {
       const row = await q.findMembership(tx, current.id, { forUpdate: true });
       if (!row) throw new NotFoundError('membership');
+      // A flag or role change is not a departure (requirementsAffectedBy excludes members): evaluate the
+      // requirements before and after the change, in the transaction, and name those it stops meeting.
+      const before = await evaluateRequirements(tx, row.cluster_id);
       await q.updateMembershipFields(tx, { id: row.id, isLeaderCompany: nextLeader, leaderReason: nextReason, role: nextRole });
+      const after = new Map((await evaluateRequirements(tx, row.cluster_id)).map((r) => [r.id, r.status]));
+      requirementsAffected = before.filter((r) => r.status === 'met' && after.get(r.id) !== 'met').map((r) => r.id);
       const today = todayInItaly();
       if (leaderEvent) {
         await q.insertMembershipEvent(tx, {
@@ -675,7 +673,7 @@ export async function updateMembership(
       });
     });
   }
-  return { membership: await getMembership(db, actor, current.id, actor.locale), requirementsAffected: [] };
+  return { membership: await getMembership(db, actor, current.id, actor.locale), requirementsAffected };
 }
 
 /** Every membership decision about an organisation, in every cluster, oldest first. */
