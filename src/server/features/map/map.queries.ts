@@ -1,0 +1,73 @@
+import type { Db } from '../../db/db.ts';
+
+/** ISTAT code of Lombardy: the map shows its provinces. */
+export const LOMBARDY_REGION_CODE = '03';
+
+/**
+ * What narrows the members counted on the map. The concept filter (value-chain stage, technology) plugs in
+ * here once member competences exist: a `conceptIds` entry and one more condition in memberWhere.
+ */
+export type ProvinceCountFilters = {
+  clusterId?: string;
+  category?: string;
+};
+
+function params() {
+  const list: unknown[] = [];
+  return {
+    list,
+    p: (v: unknown) => {
+      list.push(v);
+      return `$${list.length}`;
+    },
+  };
+}
+
+/** A member is an organisation with an active membership (of the cluster, when one is given): as in the directory. */
+function memberWhere(f: ProvinceCountFilters, p: (v: unknown) => string): string {
+  const w = [f.clusterId ? `o.active_cluster_ids @> ARRAY[${p(f.clusterId)}::uuid]` : `o.active_cluster_ids <> '{}'`];
+  if (f.category) w.push(`o.category = ${p(f.category)}`);
+  return w.join(' AND ');
+}
+
+export type ProvinceCountRow = { acronym: string; name: string; region_code: string; members: number };
+
+/**
+ * Members per province of the region, zeros included, over the trigger-kept organisation.province_acronyms
+ * (migration 0004). An organisation with seats in two provinces counts in each, as the directory's province filter finds it in each.
+ */
+export async function selectProvinceCounts(db: Db, f: ProvinceCountFilters, regionCode = LOMBARDY_REGION_CODE): Promise<ProvinceCountRow[]> {
+  const { list, p } = params();
+  const where = memberWhere(f, p);
+  return db.query<ProvinceCountRow>(
+    `SELECT pr.acronym, pr.name, pr.region_code, coalesce(c.members, 0)::int AS members
+       FROM province pr
+       LEFT JOIN (SELECT a.acronym, count(*) AS members
+                    FROM organisation o CROSS JOIN LATERAL unnest(o.province_acronyms) AS a(acronym)
+                   WHERE ${where}
+                   GROUP BY a.acronym) c ON c.acronym = pr.acronym
+      WHERE pr.region_code = ${p(regionCode)}
+      ORDER BY pr.name`,
+    list,
+  );
+}
+
+/** Members with at least one seat in the region, each counted once. */
+export async function countRegionMembers(db: Db, f: ProvinceCountFilters, regionCode = LOMBARDY_REGION_CODE): Promise<number> {
+  const { list, p } = params();
+  const where = memberWhere(f, p);
+  const [row] = await db.query<{ total: number }>(
+    `SELECT count(*)::int AS total
+       FROM organisation o
+      WHERE ${where}
+        AND o.province_acronyms && ARRAY(SELECT acronym FROM province WHERE region_code = ${p(regionCode)})`,
+    list,
+  );
+  return row.total;
+}
+
+export type ClusterOptionRow = { slug: string; name_it: string; name_en: string };
+
+export async function selectClusterOptions(db: Db): Promise<ClusterOptionRow[]> {
+  return db.query<ClusterOptionRow>('SELECT slug, name_it, name_en FROM cluster ORDER BY name_it');
+}

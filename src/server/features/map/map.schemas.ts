@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { categories } from '../organisations/organisations.schemas.ts';
+
+const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
+
+/** The map's filters: the same names and values as the directory's, so a province links to the same list. */
+export const MapQuerySchema = z.object({
+  cluster: z.preprocess(emptyToUndefined, z.string().max(100).optional()),
+  category: z.preprocess(emptyToUndefined, z.enum(categories).optional()),
+});
+export type MapQuery = z.output<typeof MapQuerySchema>;
+
+export const ProvinceCountSchema = z.object({
+  acronym: z.string(),
+  name: z.string(),
+  regionCode: z.string(),
+  members: z.number().int(),
+});
+export type ProvinceCount = z.infer<typeof ProvinceCountSchema>;
+
+export const ProvinceCountListSchema = z.array(ProvinceCountSchema);

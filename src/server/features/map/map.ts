@@ -1,0 +1,75 @@
+import type { Db } from '../../db/db.ts';
+import { getCluster } from '../clusters/clusters.ts';
+import { type ProvinceShape, provinceShapes } from './map.geo.ts';
+import { type ProvinceCountFilters, countRegionMembers, selectClusterOptions, selectProvinceCounts } from './map.queries.ts';
+import type { MapQuery, ProvinceCount } from './map.schemas.ts';
+
+/** Turns the query into the counts' filters; an unknown cluster is a 404, not an empty map. */
+async function resolveFilters(db: Db, q: MapQuery): Promise<ProvinceCountFilters> {
+  const filters: ProvinceCountFilters = {};
+  if (q.cluster) filters.clusterId = (await getCluster(db, q.cluster)).id;
+  if (q.category) filters.category = q.category;
+  return filters;
+}
+
+/** Members per Lombard province for the filters (all 12 provinces, zeros included). */
+export async function listProvinceCounts(db: Db, q: MapQuery): Promise<ProvinceCount[]> {
+  const rows = await selectProvinceCounts(db, await resolveFilters(db, q));
+  return rows.map((r) => ({ acronym: r.acronym, name: r.name, regionCode: r.region_code, members: r.members }));
+}
+
+/** Shading classes: 0 is "no members", 1–4 split (0, max] into quarters, so the largest count is always darkest. */
+export const SHADE_CLASS_COUNT = 5;
+
+export function shadeClass(members: number, max: number): number {
+  if (members <= 0 || max <= 0) return 0;
+  return Math.min(4, Math.max(1, Math.ceil((4 * members) / max)));
+}
+
+/** The legend: each class with the counts it holds, classes that can hold no whole count left out. */
+export function legendClasses(max: number): { shade: number; from: number; to: number }[] {
+  const out = [{ shade: 0, from: 0, to: 0 }];
+  if (max <= 0) return out;
+  for (let k = 1; k <= 4; k++) {
+    const from = Math.floor((max * (k - 1)) / 4) + 1;
+    const to = Math.floor((max * k) / 4);
+    if (from <= to) out.push({ shade: k, from, to });
+  }
+  return out;
+}
+
+export type MapProvince = ProvinceCount & { shade: number; shape: ProvinceShape | undefined };
+
+export type MapPageData = {
+  query: MapQuery;
+  provinces: MapProvince[];
+  legend: ReturnType<typeof legendClasses>;
+  regionMembers: number;
+  clusters: { slug: string; nameIt: string; nameEn: string }[];
+};
+
+export async function getMapPageData(db: Db, q: MapQuery): Promise<MapPageData> {
+  const filters = await resolveFilters(db, q);
+  const [rows, regionMembers, clusters, shapes] = await Promise.all([
+    selectProvinceCounts(db, filters),
+    countRegionMembers(db, filters),
+    selectClusterOptions(db),
+    provinceShapes(),
+  ]);
+  const max = Math.max(0, ...rows.map((r) => r.members));
+  const byAcronym = new Map(shapes.map((s) => [s.acronym, s]));
+  return {
+    query: q,
+    provinces: rows.map((r) => ({
+      acronym: r.acronym,
+      name: r.name,
+      regionCode: r.region_code,
+      members: r.members,
+      shade: shadeClass(r.members, max),
+      shape: byAcronym.get(r.acronym),
+    })),
+    legend: legendClasses(max),
+    regionMembers,
+    clusters: clusters.map((c) => ({ slug: c.slug, nameIt: c.name_it, nameEn: c.name_en })),
+  };
+}
