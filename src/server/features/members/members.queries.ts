@@ -1,4 +1,5 @@
-import type { Db } from '../../db/db.ts';
+import { type Db, pgErrorCode } from '../../db/db.ts';
+import { ConflictError } from '../../lib/errors.ts';
 
 export type ClusterRef = { id: string; slug: string; name_it: string; name_en: string };
 
@@ -45,29 +46,50 @@ export async function organisationHasAdmin(db: Db, organisationId: string): Prom
   return !!row?.yes;
 }
 
+/** The normalised keys of an application's tax identity (see 0006_members.sql): one pending application per key and cluster. */
+export function applicationKeys(id: TaxIdentity): { vatKey: string | null; taxCodeKey: string | null } {
+  return {
+    vatKey: id.vatNumber ? `${(id.vatCountry || 'IT').toUpperCase()}:${id.vatNumber.toUpperCase()}` : null,
+    taxCodeKey: id.taxCode ? id.taxCode.toUpperCase() : null,
+  };
+}
+
 /** A pending application of the same tax identity in this cluster (one at a time). */
 export async function findPendingApplication(db: Db, clusterId: string, id: TaxIdentity): Promise<string | undefined> {
+  const k = applicationKeys(id);
   const [row] = await db.query<{ id: string }>(
     `SELECT id FROM application
-      WHERE cluster_id = $1 AND status = 'submitted'
-        AND (($2::text IS NOT NULL AND data->'organisation'->>'vatNumber' = $2)
-          OR ($3::text IS NOT NULL AND data->'organisation'->>'taxCode' = $3))
+      WHERE cluster_id = $1 AND status = 'submitted' AND (vat_key = $2 OR tax_code_key = $3)
       LIMIT 1`,
-    [clusterId, id.vatNumber ?? null, id.taxCode ?? null],
+    [clusterId, k.vatKey, k.taxCodeKey],
   );
   return row?.id;
 }
 
+export function applicationPendingError(field: 'organisation.vatNumber' | 'organisation.taxCode'): ConflictError {
+  return new ConflictError('application_pending', 'An application of this organisation is already waiting for a decision', {
+    [field]: 'application_pending',
+  });
+}
+
+/** Stores a submission; a concurrent one of the same tax identity (unique index) is the same 409 as the check before. */
 export async function insertApplication(
   db: Db,
-  a: { clusterId: string; data: unknown; checks: unknown; applicantEmail: string; locale: string },
+  a: { clusterId: string; data: unknown; checks: unknown; applicantEmail: string; locale: string; taxIdentity: TaxIdentity },
 ): Promise<{ id: string; submitted_at: string }> {
-  const [row] = await db.query<{ id: string; submitted_at: string }>(
-    `INSERT INTO application (cluster_id, data, checks, applicant_email, locale)
-     VALUES ($1, $2, $3, $4, $5) RETURNING id, submitted_at`,
-    [a.clusterId, JSON.stringify(a.data), JSON.stringify(a.checks), a.applicantEmail, a.locale],
-  );
-  return row;
+  const k = applicationKeys(a.taxIdentity);
+  try {
+    const [row] = await db.query<{ id: string; submitted_at: string }>(
+      `INSERT INTO application (cluster_id, data, checks, applicant_email, locale, vat_key, tax_code_key)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, submitted_at`,
+      [a.clusterId, JSON.stringify(a.data), JSON.stringify(a.checks), a.applicantEmail, a.locale, k.vatKey, k.taxCodeKey],
+    );
+    return row;
+  } catch (err) {
+    if (pgErrorCode(err) !== '23505') throw err;
+    const where = `${String((err as { constraint?: string }).constraint ?? '')} ${String((err as { detail?: string }).detail ?? '')}`;
+    throw applicationPendingError(where.includes('tax_code') || !k.vatKey ? 'organisation.taxCode' : 'organisation.vatNumber');
+  }
 }
 
 export type ApplicationRow = {

@@ -9,6 +9,7 @@ import { createTestDb } from '../../testing/db.ts';
 import { type ClusterRow, buildCluster, buildMembership, buildOrganisation, buildUser } from '../../testing/factories.ts';
 import { evaluateRequirements } from '../requirements/requirements.ts';
 import { todayInItaly } from './members.schemas.ts';
+import * as q from './members.queries.ts';
 import { applicationBody, makeVat } from './members.testdata.ts';
 import {
   changeMembershipStatus,
@@ -173,6 +174,42 @@ describe('submitting an application', () => {
     await submit(cluster, applicationBody(), '198.51.100.7');
     await assert.rejects(submit(cluster, applicationBody(), '198.51.100.7'), statusOf(429));
     await submit(cluster, applicationBody(), '198.51.100.8');
+  });
+});
+
+describe('one pending application per tax identity', () => {
+  test('two submissions at once of the same organisation: one is stored, the other is a 409 application_pending', async () => {
+    const cluster = await buildCluster(db);
+    const vat = makeVat();
+    const results = await Promise.allSettled([submit(cluster, applicationBody({ vat }), '192.0.2.10'), submit(cluster, applicationBody({ vat: ` IT${vat}` }), '192.0.2.11')]);
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+    const failed = results.find((r) => r.status === 'rejected');
+    assert.ok(failed && statusOf(409, 'application_pending')(failed.reason));
+    const [{ n }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM application WHERE cluster_id = $1`, [cluster.id]);
+    assert.equal(n, 1);
+  });
+
+  test('the database refuses a second pending application of the same VAT number or codice fiscale, and accepts one after the decision', async () => {
+    const cluster = await buildCluster(db);
+    const staff = await actorWith([{ role: 'staff', clusterId: cluster.id }]);
+    const vat = makeVat();
+    const row = { clusterId: cluster.id, data: {}, checks: [], applicantEmail: 'a@example.org', locale: 'it' };
+    const first = await q.insertApplication(db, { ...row, taxIdentity: { vatNumber: vat, taxCode: 'RSSMRA80A01F205X' } });
+    await assert.rejects(q.insertApplication(db, { ...row, taxIdentity: { vatCountry: 'IT', vatNumber: vat } }), (err: unknown) => {
+      statusOf(409, 'application_pending')(err);
+      assert.deepEqual((err as AppError).fields, { 'organisation.vatNumber': 'application_pending' });
+      return true;
+    });
+    await assert.rejects(q.insertApplication(db, { ...row, taxIdentity: { taxCode: 'rssmra80a01f205x' } }), (err: unknown) => {
+      statusOf(409, 'application_pending')(err);
+      assert.deepEqual((err as AppError).fields, { 'organisation.taxCode': 'application_pending' });
+      return true;
+    });
+    // The same VAT number of another country is another organisation; another cluster is another queue.
+    await q.insertApplication(db, { ...row, taxIdentity: { vatCountry: 'SM', vatNumber: vat } });
+    await q.insertApplication(db, { ...row, clusterId: (await buildCluster(db)).id, taxIdentity: { vatNumber: vat } });
+    await q.markApplicationDecided(db, { id: first.id, status: 'rejected', decidedBy: staff.userId, boardMeetingOn: '2026-03-01', reason: 'x' });
+    await q.insertApplication(db, { ...row, taxIdentity: { vatNumber: vat } });
   });
 });
 

@@ -202,11 +202,7 @@ export async function submitApplication(
   await hitRateLimit(db, `application:${args.ip}`, APPLICATION_RATE_LIMIT);
   const locale = valid.input.locale ?? args.locale;
   const pending = await q.findPendingApplication(db, cluster.id, taxIdentityOf(valid.input.organisation));
-  if (pending) {
-    throw new ConflictError('application_pending', 'An application of this organisation is already waiting for a decision', {
-      [valid.input.organisation.vatNumber ? 'organisation.vatNumber' : 'organisation.taxCode']: 'application_pending',
-    });
-  }
+  if (pending) throw q.applicationPendingError(valid.input.organisation.vatNumber ? 'organisation.vatNumber' : 'organisation.taxCode');
   const checks = await computeApplicationChecks(db, cluster.id, valid);
   const data = {
     ...valid.input,
@@ -223,6 +219,7 @@ export async function submitApplication(
       checks,
       applicantEmail: valid.input.referent.email,
       locale,
+      taxIdentity: taxIdentityOf(valid.input.organisation),
     });
     await enqueueEmail(tx, {
       to: valid.input.referent.email,
