@@ -76,7 +76,7 @@ export async function seedDemo(db: Db): Promise<DemoLogin[] | null> {
         c.description_it, c.description_en,
       ],
     );
-    let capofilaId = '';
+    // The capofila is the role of REI's membership (one per cluster); the cluster row does not name it.
     for (const p of promoters) {
       const { id } = await createOrganisation(tx, null, { legalName: p.name, category: p.category });
       const [m] = await tx.query<{ id: string }>(
@@ -87,9 +87,7 @@ export async function seedDemo(db: Db): Promise<DemoLogin[] | null> {
         m.id,
         'Socio promotore (atto costitutivo del 15/12/2025)',
       ]);
-      if (p.name === capofila) capofilaId = id;
     }
-    await tx.query('UPDATE cluster SET capofila_organisation_id = $2 WHERE id = $1', [cluster.id, capofilaId]);
     const logins: DemoLogin[] = [];
     for (const u of demoUsers) {
       const [user] = await tx.query<{ id: string }>(

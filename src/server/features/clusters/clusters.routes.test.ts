@@ -81,6 +81,58 @@ describe('clusters HTTP', () => {
     assert.equal(moved.json().capofila.legalName, 'Lumson');
   });
 
+  test('the capofila is a membership role: choosing one moves the role (the previous capofila becomes a promoter), with events and audit; the cluster column is not used', async () => {
+    const roles = async () =>
+      (
+        await t.db.query<{ legal_name: string; role: string }>(
+          `SELECT o.legal_name, m.role FROM membership m JOIN organisation o ON o.id = m.organisation_id JOIN cluster c ON c.id = m.cluster_id
+            WHERE c.slug = 'cosmetica' AND m.role = 'capofila'`,
+        )
+      ).map((r) => r.legal_name);
+    const roleOf = async (name: string) =>
+      (await t.db.query<{ role: string }>(`SELECT m.role FROM membership m JOIN organisation o ON o.id = m.organisation_id WHERE o.legal_name = $1`, [name]))[0].role;
+    const rei = (await t.db.query<{ id: string }>(`SELECT id FROM organisation WHERE legal_name = 'REI – Reindustria Innovazione'`))[0].id;
+    const staff = await agentFor(t.app, staffId);
+    const patch = (payload: Record<string, unknown>) => t.app.inject({ method: 'PATCH', url: '/api/v1/clusters/cosmetica', headers: staff.headers, payload });
+
+    assert.equal((await patch({ capofilaOrganisationId: rei })).statusCode, 200);
+    assert.deepEqual(await roles(), ['REI – Reindustria Innovazione']);
+    const res = await patch({ capofilaOrganisationId: memberOrg });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.json().capofila.legalName, 'Lumson');
+    assert.deepEqual(await roles(), ['Lumson']);
+    assert.equal(await roleOf('REI – Reindustria Innovazione'), 'promoter');
+    const events = await t.db.query<{ legal_name: string; reason: string }>(
+      `SELECT o.legal_name, e.reason FROM membership_event e JOIN membership m ON m.id = e.membership_id JOIN organisation o ON o.id = m.organisation_id
+        WHERE e.kind = 'role_changed' ORDER BY e.at DESC, o.legal_name LIMIT 2`,
+    );
+    assert.deepEqual(events.map((e) => [e.legal_name, e.reason]).sort(), [
+      ['Lumson', 'promoter → capofila'],
+      ['REI – Reindustria Innovazione', 'capofila → promoter'],
+    ]);
+    const [audit] = await t.db.query<{ before: { capofilaOrganisationId: string }; after: { capofilaOrganisationId: string } }>(
+      `SELECT before, after FROM audit_event WHERE action = 'cluster.updated' ORDER BY id DESC LIMIT 1`,
+    );
+    assert.deepEqual([audit.before.capofilaOrganisationId, audit.after.capofilaOrganisationId], [rei, memberOrg]);
+
+    // The old column is neither written nor read.
+    const [col] = await t.db.query<{ capofila_organisation_id: string | null }>(`SELECT capofila_organisation_id FROM cluster WHERE slug = 'cosmetica'`);
+    assert.equal(col.capofila_organisation_id, null);
+    await t.db.query(`UPDATE cluster SET capofila_organisation_id = $1 WHERE slug = 'cosmetica'`, [rei]);
+    assert.equal((await t.app.inject({ url: '/api/v1/clusters/cosmetica' })).json().capofila.legalName, 'Lumson');
+    await t.db.query(`UPDATE cluster SET capofila_organisation_id = NULL WHERE slug = 'cosmetica'`);
+
+    // A form with the capofila emptied leaves the cluster without one; a suspended member cannot be chosen.
+    assert.equal((await patch({ capofilaOrganisationId: '' })).json().capofila, null);
+    assert.deepEqual(await roles(), []);
+    assert.equal(await roleOf('Lumson'), 'promoter');
+    await t.db.query(`UPDATE membership SET status = 'suspended' WHERE organisation_id = $1`, [rei]);
+    const suspended = await patch({ capofilaOrganisationId: rei });
+    assert.deepEqual(suspended.json().fields, { capofilaOrganisationId: 'not_a_member' });
+    await t.db.query(`UPDATE membership SET status = 'active' WHERE organisation_id = $1`, [rei]);
+    assert.equal((await patch({ capofilaOrganisationId: rei })).json().capofila.legalName, 'REI – Reindustria Innovazione');
+  });
+
   test('edit page: form posts, errors re-render with 400, success redirects', async () => {
     const staff = await agentFor(t.app, staffId);
     const page = await t.app.inject({ url: '/it/clusters/cosmetica/edit', headers: { cookie: staff.cookie } });

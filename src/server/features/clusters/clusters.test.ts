@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Db } from '../../db/db.ts';
+import { type Db, pgErrorCode } from '../../db/db.ts';
 import { createTestDb } from '../../testing/db.ts';
+import { buildCluster, buildMembership, buildOrganisation } from '../../testing/factories.ts';
 import { seedDemo } from './clusters.demo.ts';
 import { getCluster } from './clusters.ts';
 
@@ -21,6 +22,11 @@ describe('demo data', () => {
     const c = await getCluster(db, 'cosmetica');
     assert.equal(c.memberCount, 13);
     assert.equal(c.capofila?.legalName, 'REI – Reindustria Innovazione');
+    const [rei] = await db.query<{ role: string; capofila_organisation_id: string | null }>(
+      `SELECT m.role, c.capofila_organisation_id FROM membership m JOIN organisation o ON o.id = m.organisation_id JOIN cluster c ON c.id = m.cluster_id
+        WHERE o.legal_name = 'REI – Reindustria Innovazione'`,
+    );
+    assert.deepEqual(rei, { role: 'capofila', capofila_organisation_id: null }, 'the capofila is the role of its membership');
     assert.equal(c.recognitionDecreeNumber, '2002');
     assert.equal(c.recognitionDecreeOn, '2026-02-17');
     assert.equal(c.recognitionApplicationProtocol, 'R1.2025.0006958');
@@ -47,5 +53,22 @@ describe('demo data', () => {
     assert.equal(await seedDemo(db), null);
     const [again] = await db.query<{ n: number }>('SELECT count(*) AS n FROM organisation');
     assert.equal(again.n, 13);
+  });
+});
+
+describe('one capofila per cluster', () => {
+  let db: Db;
+  before(async () => {
+    db = await createTestDb();
+  });
+  after(() => db.close());
+
+  test('a second capofila membership in a cluster is refused by the database; a withdrawn one does not count', async () => {
+    const cluster = await buildCluster(db);
+    const [a, b, c] = [await buildOrganisation(db), await buildOrganisation(db), await buildOrganisation(db)];
+    await buildMembership(db, cluster.id, a.id, { role: 'capofila', status: 'withdrawn' });
+    await buildMembership(db, cluster.id, b.id, { role: 'capofila' });
+    await assert.rejects(buildMembership(db, cluster.id, c.id, { role: 'capofila', status: 'suspended' }), (err) => pgErrorCode(err) === '23505');
+    await buildMembership(db, (await buildCluster(db)).id, c.id, { role: 'capofila' });
   });
 });

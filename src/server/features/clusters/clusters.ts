@@ -5,7 +5,9 @@ import { type Actor, hasRole, isStaffOf } from '../../lib/auth.ts';
 import { ForbiddenError, NotFoundError, ValidationError, fieldsFromZodIssues } from '../../lib/errors.ts';
 import {
   type ClusterRecord,
+  insertRoleChangedEvent,
   isActiveMember,
+  moveCapofilaRole,
   selectActiveMemberOptions,
   selectClusterBySlug,
   selectClusters,
@@ -32,7 +34,7 @@ export function toClusterView(r: ClusterRecord): ClusterView {
     statuteRegistrationOffice: r.statute_registration_office,
     partnershipAgreementSignedOn: r.partnership_agreement_signed_on,
     partnershipAgreementReference: r.partnership_agreement_reference,
-    capofila: r.capofila_organisation_id ? { id: r.capofila_organisation_id, legalName: r.capofila_name ?? '' } : null,
+    capofila: r.capofila_id ? { id: r.capofila_id, legalName: r.capofila_name ?? '' } : null,
     recognitionApplicationOn: r.recognition_application_on,
     recognitionApplicationProtocol: r.recognition_application_protocol,
     recognitionAssessment: r.recognition_assessment,
@@ -72,12 +74,16 @@ const editable = (r: ClusterRecord) => ({
   partnershipAgreementReference: r.partnership_agreement_reference,
   legalPersonality: r.legal_personality,
   legalPersonalityEvidence: r.legal_personality_evidence,
-  capofilaOrganisationId: r.capofila_organisation_id,
+  capofilaOrganisationId: r.capofila_id,
   descriptionIt: r.description_it,
   descriptionEn: r.description_en,
 });
 
-/** Staff of this cluster (or a platform admin) record the cluster's facts; the capofila must be an active member. */
+/**
+ * Staff of this cluster (or a platform admin) record the cluster's facts. The capofila is a role of a membership:
+ * choosing one moves the role to that active member (the previous capofila becomes a promoter), with the change,
+ * its membership events and the audit row in one transaction.
+ */
 export async function updateCluster(db: Db, actor: Actor, slug: string, input: ClusterUpdate): Promise<ClusterView> {
   return db.transaction(async (tx) => {
     const row = await selectClusterBySlug(tx, slug, { forUpdate: true });
@@ -91,7 +97,8 @@ export async function updateCluster(db: Db, actor: Actor, slug: string, input: C
       ...before,
       ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)),
     } as ReturnType<typeof editable>;
-    if (after.capofilaOrganisationId && after.capofilaOrganisationId !== before.capofilaOrganisationId) {
+    const capofilaChanges = (after.capofilaOrganisationId ?? null) !== (before.capofilaOrganisationId ?? null);
+    if (capofilaChanges && after.capofilaOrganisationId) {
       if (!(await isActiveMember(tx, row.id, after.capofilaOrganisationId))) fields.capofilaOrganisationId = 'not_a_member';
     }
     if (Object.keys(fields).length) throw new ValidationError(fields);
@@ -100,10 +107,14 @@ export async function updateCluster(db: Db, actor: Actor, slug: string, input: C
       partnership_agreement_reference: after.partnershipAgreementReference,
       legal_personality: after.legalPersonality,
       legal_personality_evidence: after.legalPersonalityEvidence,
-      capofila_organisation_id: after.capofilaOrganisationId,
       description_it: after.descriptionIt,
       description_en: after.descriptionEn,
     });
+    if (capofilaChanges) {
+      for (const m of await moveCapofilaRole(tx, row.id, after.capofilaOrganisationId ?? null)) {
+        await insertRoleChangedEvent(tx, m.id, `${m.from} → ${m.to}`, actor.userId);
+      }
+    }
     await recordAudit(tx, actor, { action: 'cluster.updated', subjectType: 'cluster', subjectId: row.id, clusterId: row.id, before, after });
     const updated = await selectClusterBySlug(tx, slug);
     return toClusterView(updated as ClusterRecord);
