@@ -111,6 +111,10 @@ export const expectedAccess: Record<string, Access> = {
   // requirements: the recognition requirements are public
   'GET /api/v1/clusters/:slug/requirements': 'public',
   'GET /:lang/clusters/:slug/requirements': 'public',
+
+  // map: members per province are public, like the directory
+  'GET /api/v1/map/provinces': 'public',
+  'GET /:lang/map': 'public',
 };
 
 // Actors of the matrix. 'user' is signed in without any role: it separates 'authenticated' from role lists.
