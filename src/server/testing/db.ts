@@ -5,7 +5,7 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { type Db, pgliteDb, pgliteExtensions, pgliteParsers, postgresDb } from '../db/db.ts';
 import { migrate } from '../db/migrate.ts';
-import { dataDir, loadReferenceData } from '../db/reference-data.ts';
+import { dataDir, loadReferenceData, referenceDataFiles } from '../db/reference-data.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const cacheDir = `${root}.cache/`;
@@ -17,7 +17,7 @@ export const testEngine: 'postgres' | 'pglite' = process.env.DATABASE_URL ? 'pos
 async function schemaHash(): Promise<string> {
   const hash = createHash('sha256');
   for (const f of (await readdir(migrationsDir)).sort()) hash.update(f).update(await readFile(migrationsDir + f));
-  for (const f of ['comuni-italiani/comuni.csv', 'comuni-italiani/province.csv', 'ateco-2025/ateco_2025.csv']) {
+  for (const f of referenceDataFiles()) {
     hash.update(await readFile(dataDir + f));
   }
   return hash.digest('hex').slice(0, 16);
