@@ -1,7 +1,8 @@
 import type { FieldErrors } from '../../lib/errors.ts';
 import { Checkbox, CsrfField, ErrorSummary, Input, Layout, Pagination, type PageContext, Select, Textarea, href } from '../../lib/html.tsx';
 import { formatDate, formatDateTime } from '../../lib/i18n.ts';
-import { type ApplicationView, type Check, type MembershipView, applicationCategories, membershipRoles } from './members.schemas.ts';
+import { categories } from '../organisations/organisations.schemas.ts';
+import { type ApplicationView, type Check, type MembershipView, membershipRoles } from './members.schemas.ts';
 
 /** Field codes of this feature translated beside the common ones (common.field.*). */
 export function membersContext(ctx: PageContext): PageContext {
@@ -75,7 +76,7 @@ export function ApplyPage({
             errors={errors}
             required
             emptyLabel={t('members.field.categoryChoose')}
-            options={applicationCategories.map((c) => ({ value: c, label: t(`members.category.${c}`) }))}
+            options={categories.map((c) => ({ value: c, label: t(`members.category.${c}`) }))}
           />
           {field('organisation.vatNumber', t('members.field.vatNumber'), { hint: t('members.field.vatNumberHint'), maxLength: 20, inputMode: 'numeric' })}
           {field('organisation.taxCode', t('members.field.taxCode'), { hint: t('members.field.taxCodeHint'), maxLength: 16 })}

@@ -8,24 +8,6 @@ export async function findClusterBySlug(db: Db, slug: string): Promise<ClusterRe
   return row;
 }
 
-export type MunicipalityRow = { istat_code: string; name: string; province_acronym: string; region_code: string };
-
-const municipalitySelect = `SELECT m.istat_code, m.name, p.acronym AS province_acronym, p.region_code
-  FROM municipality m JOIN province p ON p.code = m.province_code`;
-
-export async function findMunicipalityByCode(db: Db, code: string): Promise<MunicipalityRow | undefined> {
-  const [row] = await db.query<MunicipalityRow>(`${municipalitySelect} WHERE m.istat_code = $1`, [code]);
-  return row;
-}
-
-/** Every municipality with this exact name (case-insensitive): a few names exist in two provinces. */
-export async function findMunicipalitiesByName(db: Db, name: string, provinceAcronym?: string): Promise<MunicipalityRow[]> {
-  return db.query<MunicipalityRow>(
-    `${municipalitySelect} WHERE lower(m.name) = lower($1) AND ($2::text IS NULL OR p.acronym = upper($2)) ORDER BY m.istat_code`,
-    [name, provinceAcronym ?? null],
-  );
-}
-
 export async function findUnknownAtecoCodes(db: Db, codes: string[]): Promise<string[]> {
   if (codes.length === 0) return [];
   const rows = await db.query<{ code: string }>(

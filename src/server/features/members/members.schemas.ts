@@ -1,18 +1,5 @@
 import { z } from 'zod';
-
-// The decree's categories: what the organisation *is* (DESIGN §5).
-export const applicationCategories = [
-  'university',
-  'research_institute',
-  'irccs',
-  'company',
-  'consortium',
-  'trade_association',
-  'chamber_of_commerce',
-  'public_institution',
-  'private_institution',
-  'hospital',
-] as const;
+import { categories } from '../organisations/organisations.schemas.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const optionalText = (max: number) => z.string().trim().max(max).optional();
@@ -43,7 +30,7 @@ export const ApplicationInputSchema = z
     organisation: z
       .object({
         legalName: text(300),
-        category: z.enum(applicationCategories),
+        category: z.enum(categories),
         vatCountry: z
           .string()
           .trim()

@@ -133,6 +133,36 @@ describe('submitting an application', () => {
     assert.equal(elsewhere.not_already_member.ok, true);
   });
 
+  test('seats are resolved by the registry: accents optional, "Name (XX)" for a name in two provinces', async () => {
+    const cluster = await buildCluster(db);
+    const staff = await actorWith([{ role: 'staff', clusterId: cluster.id }]);
+    const [accented] = await db.query<{ istat_code: string; name: string; acronym: string }>(
+      `SELECT m.istat_code, m.name, p.acronym FROM municipality m JOIN province p ON p.code = m.province_code
+        WHERE m.name ~ '[àèéìòù]' AND fold_text(m.name) <> lower(m.name)
+          AND (SELECT count(*) FROM municipality x WHERE fold_text(x.name) = fold_text(m.name)) = 1
+        ORDER BY m.istat_code LIMIT 1`,
+    );
+    assert.ok(accented, 'an accented municipality name');
+    const plain = accented.name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+    const { id } = await submit(cluster, applicationBody({ municipality: plain }));
+    assert.equal((await checksOf(id, staff)).seat_in_lombardy.detail, `${accented.name} (${accented.acronym}) ${accented.istat_code}`);
+
+    const [twin] = await db.query<{ name: string; acronym: string; istat_code: string }>(
+      `SELECT m.name, p.acronym, m.istat_code FROM municipality m JOIN province p ON p.code = m.province_code
+        WHERE (SELECT count(*) FROM municipality x WHERE fold_text(x.name) = fold_text(m.name)) > 1
+        ORDER BY m.istat_code LIMIT 1`,
+    );
+    if (twin) {
+      await assert.rejects(submit(cluster, applicationBody({ municipality: twin.name })), (err: unknown) => {
+        assert.ok(err instanceof AppError);
+        assert.equal(err.fields?.['operationalSeat.municipality'], 'ambiguous_municipality');
+        return true;
+      });
+      const ok = await submit(cluster, applicationBody({ municipality: `${twin.name} (${twin.acronym.toLowerCase()})` }));
+      assert.match((await checksOf(ok.id, staff)).seat_in_lombardy.detail, new RegExp(`${twin.istat_code}$`));
+    }
+  });
+
   test('every invalid field is named at once, including the ones needing the database', async () => {
     const cluster = await buildCluster(db);
     const body = applicationBody();

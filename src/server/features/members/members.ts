@@ -6,9 +6,11 @@ import type { Locale } from '../../lib/i18n.ts';
 import { enqueueEmail } from '../../lib/jobs.ts';
 import { hitRateLimit } from '../../lib/rate-limit.ts';
 import { inviteUser } from '../accounts/accounts.ts';
-import { createOrganisation, findOrganisationByTaxIdentity } from '../organisations/organisations.ts';
-import { type OrganisationInput, OrganisationInputSchema, taxIdentityIssues } from '../organisations/organisations.schemas.ts';
+import { createOrganisation, findOrganisationByTaxIdentity, resolveMunicipality } from '../organisations/organisations.ts';
+import type { MunicipalityRow } from '../organisations/organisations.queries.ts';
+import { type OrganisationInput, OrganisationInputSchema, categories, taxIdentityIssues } from '../organisations/organisations.schemas.ts';
 import { isValidItalianTaxCode, isValidItalianVat, normaliseTaxCode, normaliseVat } from '../organisations/organisations.validation.ts';
+import { LOMBARDY_REGION_CODE } from '../requirements/requirements.queries.ts';
 import { evaluateRequirements, requirementsAffectedBy } from '../requirements/requirements.ts';
 import * as q from './members.queries.ts';
 import {
@@ -23,11 +25,9 @@ import {
   type MembershipView,
   type StatusChangeInput,
   StatusChangeInputSchema,
-  applicationCategories,
   todayInItaly,
 } from './members.schemas.ts';
 
-export const LOMBARDY_REGION_CODE = '03';
 /** Submissions per IP address and hour: enough for a consultant filing for several firms, not for a flood. */
 export const APPLICATION_RATE_LIMIT = { limit: 10, windowSeconds: 3600 };
 
@@ -42,20 +42,8 @@ const toIso = (v: string | Date | null): string | null => (v === null ? null : n
 // ---------------------------------------------------------------------------------------------
 // Submission
 
-type ResolvedSeat = q.MunicipalityRow;
-
-/** "015146", "Milano", or "Castro (BG)" when a name exists in two provinces. */
-export async function resolveMunicipality(db: Db, value: string): Promise<ResolvedSeat | 'unknown_municipality' | 'ambiguous_municipality'> {
-  const v = value.trim();
-  if (/^\d{6}$/.test(v)) return (await q.findMunicipalityByCode(db, v)) ?? 'unknown_municipality';
-  const withProvince = v.match(/^(.+?)\s*\(([A-Za-z]{2})\)$/);
-  const rows = withProvince
-    ? await q.findMunicipalitiesByName(db, withProvince[1], withProvince[2])
-    : await q.findMunicipalitiesByName(db, v);
-  if (rows.length === 0) return 'unknown_municipality';
-  if (rows.length > 1) return 'ambiguous_municipality';
-  return rows[0];
-}
+// Seats are resolved by the registry's rules (ISTAT code, accent-insensitive name, or "Castro (BG)").
+type ResolvedSeat = MunicipalityRow;
 
 type ValidApplication = { input: ApplicationInput; operationalSeat: ResolvedSeat; legalSeat: ResolvedSeat | null };
 
@@ -177,7 +165,7 @@ export async function computeApplicationChecks(db: Db, clusterId: string, v: Val
 
   checks.push({
     id: 'category_allowed',
-    ok: (applicationCategories as readonly string[]).includes(o.category),
+    ok: (categories as readonly string[]).includes(o.category),
     detail: o.category,
   });
   return checks;
