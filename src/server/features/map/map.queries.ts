@@ -1,7 +1,5 @@
 import type { Db } from '../../db/db.ts';
-
-/** ISTAT code of Lombardy: the map shows its provinces. */
-export const LOMBARDY_REGION_CODE = '03';
+import { LOMBARDY_REGION_CODE } from '../requirements/requirements.queries.ts';
 
 /**
  * What narrows the members counted on the map. The concept filter (value-chain stage, technology) plugs in
