@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
+import { loadTaxonomy } from '../features/taxonomy/taxonomy.load.ts';
 import type { Db } from './db.ts';
 
 export const dataDir = fileURLToPath(new URL('../../../data/', import.meta.url));
@@ -128,6 +129,11 @@ const loaders: Loader[] = [
       );
       return ingredients.length + entries.length;
     },
+  },
+  {
+    name: 'taxonomy',
+    files: ['taxonomy/cosmetics-value-chain.json'],
+    load: (tx, [json]) => loadTaxonomy(tx, json),
   },
 ];
 
