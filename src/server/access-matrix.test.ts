@@ -108,6 +108,14 @@ export const expectedAccess: Record<string, Access> = {
   'POST /:lang/clusters/:slug/memberships/:id/status': R('staff', 'org_admin'),
   'POST /:lang/clusters/:slug/memberships/:id/update': R('staff'),
 
+  // requirements: the recognition requirements are public
+  'GET /api/v1/clusters/:slug/requirements': 'public',
+  'GET /:lang/clusters/:slug/requirements': 'public',
+
+  // map: members per province are public, like the directory
+  'GET /api/v1/map/provinces': 'public',
+  'GET /:lang/map': 'public',
+
   // taxonomy: public to read; any cluster's staff and platform admins edit labels, definitions and synonyms
   'GET /api/v1/concepts': 'public',
   'GET /api/v1/concepts/suggest': 'public',
