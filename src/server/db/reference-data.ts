@@ -127,6 +127,10 @@ const loaders: Loader[] = [
          FROM json_to_recordset($1::json) AS r(annex text, reference text, seq smallint, inci_name text, matched_by text)`,
         [JSON.stringify(links)],
       );
+      // The bulk insert leaves the trigram index's new entries in its pending list and the table without statistics:
+      // the planner then scans 34k rows for every search (400 ms) instead of using the index (1 ms).
+      await tx.query(`SELECT gin_clean_pending_list('cosing_ingredient_name_search_idx'::regclass)`);
+      await tx.query('ANALYZE cosing_ingredient, cosing_annex_entry, cosing_annex_ingredient');
       return ingredients.length + entries.length;
     },
   },
