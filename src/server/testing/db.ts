@@ -17,6 +17,7 @@ export const testEngine: 'postgres' | 'pglite' = process.env.DATABASE_URL ? 'pos
 async function schemaHash(): Promise<string> {
   const hash = createHash('sha256');
   for (const f of (await readdir(migrationsDir)).sort()) hash.update(f).update(await readFile(migrationsDir + f));
+  hash.update(await readFile(fileURLToPath(new URL('../db/reference-data.ts', import.meta.url))));
   for (const f of referenceDataFiles()) {
     hash.update(await readFile(dataDir + f));
   }
