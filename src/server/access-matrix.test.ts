@@ -108,6 +108,18 @@ export const expectedAccess: Record<string, Access> = {
   'POST /:lang/clusters/:slug/memberships/:id/status': R('staff', 'org_admin'),
   'POST /:lang/clusters/:slug/memberships/:id/update': R('staff'),
 
+  // cosing: the ingredient lookup is public; an organisation's own users or its clusters' staff link ingredients (checked by the domain)
+  'GET /api/v1/cosing/ingredients': 'public',
+  'GET /api/v1/cosing/ingredients/*': 'public',
+  'GET /api/v1/organisations/:id/ingredients': 'public',
+  'POST /api/v1/organisations/:id/ingredients': R('member', 'org_admin', 'staff'),
+  'DELETE /api/v1/organisations/:id/ingredients/*': R('member', 'org_admin', 'staff'),
+  'GET /:lang/cosing': 'public',
+  'GET /:lang/cosing/ingredients/*': 'public',
+  'GET /:lang/organisations/:id/ingredients': 'public',
+  'POST /:lang/organisations/:id/ingredients': R('member', 'org_admin', 'staff'),
+  'POST /:lang/organisations/:id/ingredients/remove': R('member', 'org_admin', 'staff'),
+
   // requirements: the recognition requirements are public
   'GET /api/v1/clusters/:slug/requirements': 'public',
   'GET /:lang/clusters/:slug/requirements': 'public',
