@@ -21,7 +21,11 @@ async function main() {
   const started = performance.now();
   const config = loadConfig();
   const log = (msg: string) => console.log(`[filiera] ${msg}`);
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDb({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    onIdleError: (err) => console.error(`[filiera] database connection lost (replaced): ${err.message}`),
+  });
   log(config.databaseUrl ? `database: PostgreSQL (${new URL(config.databaseUrl).host})` : `database: PGlite in ${config.dataDir}`);
   await migrate(db, log);
   await loadReferenceData(db, log);

@@ -101,9 +101,16 @@ export function postgresDb(pool: pg.Pool): Db {
   };
 }
 
-export async function openDb(opts: { databaseUrl?: string; dataDir?: string; poolSize?: number }): Promise<Db> {
+export async function openDb(opts: {
+  databaseUrl?: string;
+  dataDir?: string;
+  poolSize?: number;
+  onIdleError?: (err: Error) => void;
+}): Promise<Db> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    // An idle connection that the server drops (restart, failover) must not take the process down: the pool replaces it.
+    pool.on('error', (err) => opts.onIdleError?.(err));
     await pool.query('SELECT 1');
     return postgresDb(pool);
   }

@@ -78,6 +78,8 @@ export async function createTestDb(): Promise<Db> {
     const dbUrl = new URL(url);
     dbUrl.pathname = `/${name}`;
     const pool = new pg.Pool({ connectionString: dbUrl.toString(), max: 5 });
+    // DROP DATABASE … WITH (FORCE) at the end terminates idle connections; that is expected here.
+    pool.on('error', () => {});
     const db = postgresDb(pool);
     return {
       ...db,
