@@ -588,6 +588,20 @@ describe('memberships', () => {
     assert.deepEqual(back.requirementsAffected, []);
   });
 
+  test('making another member capofila moves the role: the previous capofila becomes a promoter, each with its event', async () => {
+    const { cluster, members } = await recognisedCluster();
+    const staff = await actorWith([{ role: 'staff', clusterId: cluster.id }]);
+    const next = members[3];
+    const res = await updateMembership(db, staff, { membershipId: next.ms.id, input: { role: 'capofila', reason: 'Assemblea' } });
+    assert.deepEqual(res.requirementsAffected, []);
+    const roles = await db.query<{ id: string; role: string }>(`SELECT id, role FROM membership WHERE cluster_id = $1 AND role <> 'member'`, [cluster.id]);
+    assert.deepEqual(Object.fromEntries(roles.map((r) => [r.id, r.role])), { [members[1].ms.id]: 'promoter', [next.ms.id]: 'capofila' });
+    const [event] = await db.query<{ reason: string }>(`SELECT reason FROM membership_event WHERE membership_id = $1 AND kind = 'role_changed'`, [
+      members[1].ms.id,
+    ]);
+    assert.equal(event.reason, 'capofila → promoter');
+  });
+
   test('the leader-company flag needs a reason and a company or consortium; role changes are recorded', async () => {
     const { cluster, members } = await recognisedCluster();
     const staff = await actorWith([{ role: 'staff', clusterId: cluster.id }]);

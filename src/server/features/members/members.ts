@@ -6,6 +6,7 @@ import type { Locale } from '../../lib/i18n.ts';
 import { enqueueEmail } from '../../lib/jobs.ts';
 import { hitRateLimit } from '../../lib/rate-limit.ts';
 import { inviteUser } from '../accounts/accounts.ts';
+import { moveCapofilaRole } from '../clusters/clusters.queries.ts';
 import { createOrganisation, findOrganisationByTaxIdentity, resolveMunicipality } from '../organisations/organisations.ts';
 import type { MunicipalityRow } from '../organisations/organisations.queries.ts';
 import { type OrganisationInput, OrganisationInputSchema, categories, taxIdentityIssues } from '../organisations/organisations.schemas.ts';
@@ -626,6 +627,19 @@ export async function updateMembership(
       // A flag or role change is not a departure (requirementsAffectedBy excludes members): evaluate the
       // requirements before and after the change, in the transaction, and name those it stops meeting.
       const before = await evaluateRequirements(tx, row.cluster_id);
+      // One capofila per cluster (unique index): the previous one becomes a promoter, with its own event.
+      if (roleChanges && nextRole === 'capofila') {
+        for (const moved of await moveCapofilaRole(tx, row.cluster_id, row.organisation_id)) {
+          if (moved.id === row.id) continue;
+          await q.insertMembershipEvent(tx, {
+            membershipId: moved.id,
+            kind: 'role_changed',
+            reason: `${moved.from} → ${moved.to}`,
+            decidedOn: todayInItaly(),
+            actorUserId: actor.userId,
+          });
+        }
+      }
       await q.updateMembershipFields(tx, { id: row.id, isLeaderCompany: nextLeader, leaderReason: nextReason, role: nextRole });
       const after = new Map((await evaluateRequirements(tx, row.cluster_id)).map((r) => [r.id, r.status]));
       requirementsAffected = before.filter((r) => r.status === 'met' && after.get(r.id) !== 'met').map((r) => r.id);
