@@ -92,7 +92,9 @@ test('no acknowledged write is lost when the process is killed with SIGKILL unde
   // The data folder or database is still usable: the server starts again and serves what was written.
   const again = await startServer(port);
   try {
-    const res = await fetch(`http://127.0.0.1:${port}/api/v1/organisations/${acknowledged[0]}`);
+    const res = await fetch(`http://127.0.0.1:${port}/api/v1/organisations/${acknowledged[0]}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     assert.equal(res.status, 200);
   } finally {
     again.kill('SIGKILL');
