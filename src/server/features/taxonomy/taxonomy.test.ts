@@ -46,7 +46,7 @@ describe('taxonomy file', () => {
   });
 
   test('every INCI function name of CosIng is a concept', async () => {
-    const functions = JSON.parse(await readFile(`${dataDir}../../shared/data/cosing/cosing_inci_functions.json`, 'utf8')) as Record<string, string[]>;
+    const functions = JSON.parse(await readFile(`${dataDir}cosing/cosing_inci_functions.json`, 'utf8')) as Record<string, string[]>;
     const names = new Set(Object.values(functions).flat());
     assert.ok(names.size > 50);
     const covered = new Set(file.concepts.filter((c) => c.scheme === 'function').map((c) => c.cosing_function));
