@@ -1,4 +1,5 @@
 import type { Db } from '../../db/db.ts';
+import { LOMBARDY_REGION_CODE } from '../requirements/requirements.queries.ts';
 import { recordAudit } from '../../lib/audit.ts';
 import { type Actor, hasRole, isMemberOf, isOrgAdminOf, isStaffOf } from '../../lib/auth.ts';
 import { AppError, type FieldErrors, ForbiddenError, NotFoundError, ValidationError, fieldsFromZodIssues } from '../../lib/errors.ts';
@@ -430,12 +431,25 @@ export async function lookupAteco(db: Db, q: { q: string }) {
 }
 
 /** What the directory's filter form offers. */
-export async function getDirectoryOptions(db: Db) {
-  const [provinces, sections] = await Promise.all([selectProvinces(db), selectAtecoSections(db)]);
-  return { provinces, sections };
+// Provinces, ATECO sections and municipalities are reference data, loaded before the app serves and
+// unchanged while it runs: read them once per database, not on every page.
+function oncePerDb<T>(load: (db: Db) => Promise<T>): (db: Db) => Promise<T> {
+  const cache = new WeakMap<Db, Promise<T>>();
+  return (db) => {
+    let value = cache.get(db);
+    if (!value) {
+      value = load(db);
+      cache.set(db, value);
+      value.catch(() => cache.delete(db));
+    }
+    return value;
+  };
 }
 
+export const getDirectoryOptions = oncePerDb(async (db) => {
+  const [provinces, sections] = await Promise.all([selectProvinces(db), selectAtecoSections(db)]);
+  return { provinces, sections };
+});
+
 /** Lombardy's municipalities for the edit form's suggestions: the seat that makes a member eligible is there. */
-export async function municipalitySuggestions(db: Db) {
-  return selectRegionMunicipalities(db, '03');
-}
+export const municipalitySuggestions = oncePerDb((db) => selectRegionMunicipalities(db, LOMBARDY_REGION_CODE));
