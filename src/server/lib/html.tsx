@@ -141,6 +141,21 @@ export function Layout({ ctx, title, children, breadcrumb }: LayoutProps) {
                       <span>{t('common.nav.directory')}</span>
                     </a>
                   </li>
+                  <li class="nav-item">
+                    <a class="nav-link" href={href(ctx, '/map')}>
+                      <span>{t('common.nav.map')}</span>
+                    </a>
+                  </li>
+                  <li class="nav-item">
+                    <a class="nav-link" href={href(ctx, '/taxonomy')}>
+                      <span>{t('common.nav.taxonomy')}</span>
+                    </a>
+                  </li>
+                  <li class="nav-item">
+                    <a class="nav-link" href={href(ctx, '/cosing')}>
+                      <span>{t('common.nav.cosing')}</span>
+                    </a>
+                  </li>
                   {isStaff && (
                     <>
                       <li class="nav-item">

@@ -241,6 +241,9 @@ export function OrganisationPage({ ctx, org, canEdit }: { ctx: PageContext; org:
       ) : (
         <p class="text-muted">{t('organisations.page.noAteco')}</p>
       )}
+      <p>
+        <a href={href(ctx, `/organisations/${org.id}/ingredients`)}>{t('organisations.page.ingredients')}</a>
+      </p>
 
       <h2 class="h4">{t('organisations.page.memberships')}</h2>
       {org.memberships.length ? (
