@@ -1,0 +1,169 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import ExcelJS from 'exceljs';
+import { type TestApp, agentFor, createTestApp } from '../../testing/app.ts';
+import { buildCluster, buildOrganisation, buildUser } from '../../testing/factories.ts';
+import { templateColumns } from './imports.file.ts';
+
+/** A valid partita IVA from ten digits (the check digit computed). */
+function vat(ten: string): string {
+  let sum = 0;
+  for (let i = 0; i < 10; i++) {
+    const d = Number(ten[i]);
+    sum += i % 2 === 0 ? d : d * 2 > 9 ? d * 2 - 9 : d * 2;
+  }
+  return ten + String((10 - (sum % 10)) % 10);
+}
+
+function multipart(fields: Record<string, string>, file?: { name: string; type: string; data: Buffer }) {
+  const boundary = '----filieratest';
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  if (file) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`));
+    parts.push(file.data, Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+const header = 'legal_name,category,vat_number,tax_code,ateco_codes,operational_municipality,operational_address,legal_municipality,join_cluster';
+const good = [
+  `Alfa Cosmetici Prova,company,${vat('0000000001')},,20.42.00,Milano,Via Uno 1,015146,yes`,
+  `Beta Packaging Prova,company,${vat('0000000002')},,,019035,,,no`,
+  `Gamma Ricerca Prova,research_institute,${vat('0000000003')},,,Crema,,,yes`,
+];
+
+describe('imports HTTP', () => {
+  let t: TestApp;
+  let cluster: { id: string };
+  let other: { id: string };
+  let staff: string;
+  let otherStaff: string;
+  let member: string;
+
+  before(async () => {
+    t = await createTestApp();
+    cluster = await buildCluster(t.db, { slug: 'imp-a' });
+    other = await buildCluster(t.db, { slug: 'imp-b' });
+    staff = (await buildUser(t.db, { roles: [{ role: 'staff', clusterId: cluster.id }] })).id;
+    otherStaff = (await buildUser(t.db, { roles: [{ role: 'staff', clusterId: other.id }] })).id;
+    const org = await buildOrganisation(t.db);
+    member = (await buildUser(t.db, { roles: [{ role: 'member', organisationId: org.id }] })).id;
+  });
+  after(() => t.close());
+
+  const upload = async (user: string, csv: string | Buffer, name = 'orgs.csv', type = 'text/csv', clusterId = cluster.id) => {
+    const agent = await agentFor(t.app, user);
+    const body = multipart({ _csrf: agent.csrf, clusterId }, { name, type, data: Buffer.isBuffer(csv) ? csv : Buffer.from(csv) });
+    return t.app.inject({ method: 'POST', url: '/api/v1/imports', headers: { cookie: agent.cookie, 'content-type': body.contentType }, payload: body.payload });
+  };
+  const apply = async (user: string, id: string) => {
+    const agent = await agentFor(t.app, user);
+    return t.app.inject({ method: 'POST', url: `/api/v1/imports/${id}/apply`, headers: agent.headers });
+  };
+  const count = async (sql: string, params: unknown[] = []) => Number((await t.db.query<{ n: string }>(sql, params))[0].n);
+
+  test('the templates carry every column and one example row', async () => {
+    const agent = await agentFor(t.app, staff);
+    const csv = await t.app.inject({ url: '/api/v1/imports/template.csv', headers: agent.headers });
+    assert.equal(csv.statusCode, 200);
+    const lines = csv.body.trim().split('\n');
+    assert.deepEqual(lines[0].split(','), templateColumns);
+    assert.equal(lines.length, 2);
+    assert.match(lines[1], /^EXAMPLE - /);
+    const xlsx = await t.app.inject({ url: '/api/v1/imports/template.xlsx', headers: agent.headers });
+    assert.equal(xlsx.statusCode, 200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    assert.deepEqual((wb.worksheets[0].getRow(1).values as unknown[]).slice(1), templateColumns);
+    // The template itself imports cleanly (its example row is skipped).
+    const res = await upload(staff, csv.body);
+    assert.equal(res.statusCode, 201, res.body);
+    assert.deepEqual([res.json().errors, res.json().rowCount], [[], 0]);
+  });
+
+  test('the dry run lists every bad row with its column and reason, and writes nothing', async () => {
+    const before = await count('SELECT count(*) AS n FROM organisation');
+    const csv = [
+      `${header},colour`,
+      `${good[0]},red`,
+      `Cattiva IVA,company,12345678901,,,Milano,,,yes,`,
+      `Comune Ignoto,company,${vat('0000000011')},,,Paperopoli,,,no,`,
+      `Ateco Ignoto,company,${vat('0000000012')},,99.99.99,Milano,,,no,`,
+      `,company,${vat('0000000013')},,,Milano,,,no,`,
+    ].join('\n');
+    const res = await upload(staff, csv);
+    assert.equal(res.statusCode, 201, res.body);
+    const b = res.json();
+    assert.equal(b.status, 'validated');
+    assert.equal(b.rowCount, 5);
+    assert.equal(b.validCount, 1);
+    const errs = b.errors.map((e: { row: number; column: string; reason: string }) => `${e.row}:${e.column}:${e.reason}`).sort();
+    assert.deepEqual(errs, ['1:colour:unknown_column', '3:vat_number:invalid_vat', '4:operational_municipality:unknown_municipality', '5:ateco_codes:unknown_ateco', '6:legal_name:required'].sort());
+    assert.equal(await count('SELECT count(*) AS n FROM organisation'), before);
+    const missing = await upload(staff, 'category,vat_number\ncompany,\n');
+    assert.ok(missing.json().errors.some((e: { column: string; reason: string }) => e.column === 'legal_name' && e.reason === 'missing_column'));
+  });
+
+  test('apply creates organisations, seats, ATECO codes and memberships; re-applying the same file duplicates nothing', async () => {
+    const csv = [header, ...good].join('\n');
+    const res = await upload(staff, csv);
+    assert.equal(res.json().validCount, 3, res.body);
+    const id = res.json().id;
+    assert.equal((await apply(staff, id)).statusCode, 202);
+    assert.equal((await apply(staff, id)).statusCode, 409);
+    await t.runJobs();
+    const agent = await agentFor(t.app, staff);
+    const done = (await t.app.inject({ url: `/api/v1/imports/${id}`, headers: agent.headers })).json();
+    assert.deepEqual([done.status, done.progress, done.created, done.updated, done.joined], ['done', 3, 3, 0, 2]);
+    const [alfa] = await t.db.query<{ id: string }>('SELECT id FROM organisation WHERE vat_number = $1', [vat('0000000001')]);
+    assert.equal(await count('SELECT count(*) AS n FROM seat WHERE organisation_id = $1', [alfa.id]), 2);
+    assert.equal(await count(`SELECT count(*) AS n FROM organisation_ateco WHERE organisation_id = $1 AND ateco_code = '20.42.00' AND is_primary`, [alfa.id]), 1);
+    assert.equal(await count(`SELECT count(*) AS n FROM membership WHERE cluster_id = $1 AND status = 'active'`, [cluster.id]), 2);
+    assert.equal(await count(`SELECT count(*) AS n FROM membership_event e JOIN membership m ON m.id = e.membership_id WHERE m.cluster_id = $1 AND e.kind = 'admitted'`, [cluster.id]), 2);
+    assert.equal(await count(`SELECT count(*) AS n FROM audit_event WHERE action = 'import.applied' AND subject_id = $1`, [id]), 1);
+
+    const again = await upload(staff, csv.replace('Via Uno 1', 'Via Due 2'));
+    await apply(staff, again.json().id);
+    await t.runJobs();
+    const second = (await t.app.inject({ url: `/api/v1/imports/${again.json().id}`, headers: agent.headers })).json();
+    assert.deepEqual([second.status, second.created, second.updated, second.joined], ['done', 0, 3, 0]);
+    assert.equal(await count('SELECT count(*) AS n FROM organisation WHERE vat_number = ANY($1)', [good.map((g) => g.split(',')[2])]), 3);
+    assert.equal(await count(`SELECT count(*) AS n FROM seat WHERE organisation_id = $1 AND address = 'Via Due 2'`, [alfa.id]), 1);
+    assert.equal(await count('SELECT count(*) AS n FROM seat WHERE organisation_id = $1', [alfa.id]), 2);
+  });
+
+  test('an XLSX file is read like the CSV', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('x');
+    ws.addRow(header.split(','));
+    ws.addRow(`Delta Xlsx Prova,company,${vat('0000000021')},,20.42.00,015146,,,yes`.split(','));
+    ws.addRow(`Xlsx Cattiva,company,12345678901,,,Milano,,,no`.split(','));
+    const data = Buffer.from(await wb.xlsx.writeBuffer());
+    const res = await upload(staff, data, 'orgs.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    assert.equal(res.statusCode, 201, res.body);
+    assert.equal(res.json().validCount, 1);
+    assert.deepEqual(res.json().errors, [{ row: 3, column: 'vat_number', reason: 'invalid_vat' }]);
+  });
+
+  test('only staff of the cluster may import or apply', async () => {
+    const csv = [header, good[0]].join('\n');
+    assert.equal((await upload(member, csv)).statusCode, 403);
+    assert.equal((await upload(otherStaff, csv)).statusCode, 403);
+    const mine = await upload(staff, csv);
+    assert.equal((await apply(otherStaff, mine.json().id)).statusCode, 403);
+    const agent = await agentFor(t.app, otherStaff);
+    assert.equal((await t.app.inject({ url: `/api/v1/imports/${mine.json().id}`, headers: agent.headers })).statusCode, 403);
+  });
+
+  test('other file types and oversized files are refused', async () => {
+    const pdf = await upload(staff, '%PDF-1.4', 'orgs.pdf', 'application/pdf');
+    assert.equal(pdf.statusCode, 400);
+    assert.equal(pdf.json().fields.file, 'unsupported_file_type');
+    const big = await upload(staff, Buffer.alloc(10 * 1024 * 1024 + 10, 'a'));
+    assert.equal(big.statusCode, 413);
+    const none = await t.app.inject({ method: 'POST', url: '/api/v1/imports', headers: (await agentFor(t.app, staff)).headers, payload: {} });
+    assert.equal(none.statusCode, 400);
+  });
+});
