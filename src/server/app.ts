@@ -22,6 +22,7 @@ import { accountsApiRoutes, accountsPageRoutes } from './features/accounts/accou
 import { auditApiRoutes, auditPageRoutes } from './features/audit/audit.routes.ts';
 import { clustersApiRoutes, clustersPageRoutes } from './features/clusters/clusters.routes.ts';
 import { cosingApiRoutes, cosingPageRoutes } from './features/cosing/cosing.routes.ts';
+import { importsApiRoutes, importsPageRoutes } from './features/imports/imports.routes.ts';
 import { mapApiRoutes, mapPageRoutes } from './features/map/map.routes.ts';
 import { membersApiRoutes, membersPageRoutes } from './features/members/members.routes.ts';
 import { organisationsApiRoutes, organisationsPageRoutes } from './features/organisations/organisations.routes.ts';
@@ -265,9 +266,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.get('/', { config: { access: 'public' } }, async (req, reply) => reply.redirect(`/${preferredLocale(req)}`));
 
   const apiRoutes = [clustersApiRoutes, organisationsApiRoutes, membersApiRoutes, requirementsApiRoutes, accountsApiRoutes, auditApiRoutes,
-    taxonomyApiRoutes, cosingApiRoutes, mapApiRoutes];
+    taxonomyApiRoutes, cosingApiRoutes, mapApiRoutes, importsApiRoutes];
   const pageRoutes = [clustersPageRoutes, organisationsPageRoutes, membersPageRoutes, requirementsPageRoutes, accountsPageRoutes, auditPageRoutes,
-    taxonomyPageRoutes, cosingPageRoutes, mapPageRoutes];
+    taxonomyPageRoutes, cosingPageRoutes, mapPageRoutes, importsPageRoutes];
   for (const routes of apiRoutes) {
     await app.register(routes, { prefix: '/api/v1' });
   }
