@@ -127,6 +127,12 @@ export const expectedAccess: Record<string, Access> = {
   // map: members per province are public, like the directory
   'GET /api/v1/map/provinces': 'public',
   'GET /:lang/map': 'public',
+  // imports: staff of the batch's cluster (checked in the domain)
+  'GET /api/v1/imports/template.csv': R('staff'),
+  'GET /api/v1/imports/template.xlsx': R('staff'),
+  'POST /api/v1/imports': R('staff'),
+  'GET /api/v1/imports/:id': R('staff'),
+  'POST /api/v1/imports/:id/apply': R('staff'),
 
   // taxonomy: public to read; any cluster's staff and platform admins edit labels, definitions and synonyms
   'GET /api/v1/concepts': 'public',

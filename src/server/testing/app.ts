@@ -3,6 +3,7 @@ import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import type { Db } from '../db/db.ts';
 import { createSession } from '../lib/auth.ts';
+import { importJobHandlers } from '../features/imports/imports.ts';
 import { runDueJobs, emailHandlers } from '../lib/jobs.ts';
 import { createMemoryMailer } from '../lib/mail.ts';
 import { createTestDb } from './db.ts';
@@ -29,7 +30,7 @@ export async function createTestApp(db?: Db): Promise<TestApp> {
     app,
     db: database,
     mailer,
-    runJobs: () => runDueJobs(database, emailHandlers(mailer), 'test'),
+    runJobs: () => runDueJobs(database, { ...emailHandlers(mailer), ...importJobHandlers(database) }, 'test'),
     async close() {
       await app.close();
       await database.close();
