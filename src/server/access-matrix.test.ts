@@ -143,6 +143,27 @@ export const expectedAccess: Record<string, Access> = {
   'GET /:lang/taxonomy/:id': 'public',
   'GET /:lang/taxonomy/:id/edit': R('staff', 'platform_admin'),
   'POST /:lang/taxonomy/:id/edit': R('staff', 'platform_admin'),
+  // competences: public to read (visibility applied in the queries); the organisation's member users declare;
+  // staff of a cluster where the organisation is an active member review (checked in the domain)
+  'GET /api/v1/organisations/:id/competences': 'public',
+  'POST /api/v1/organisations/:id/competences': R('member', 'org_admin'),
+  'PATCH /api/v1/organisations/:id/competences/:competenceId': R('member', 'org_admin'),
+  'DELETE /api/v1/organisations/:id/competences/:competenceId': R('member', 'org_admin'),
+  'GET /api/v1/organisations/:id/facilities': 'public',
+  'POST /api/v1/organisations/:id/facilities': R('member', 'org_admin'),
+  'PATCH /api/v1/organisations/:id/facilities/:facilityId': R('member', 'org_admin'),
+  'DELETE /api/v1/organisations/:id/facilities/:facilityId': R('member', 'org_admin'),
+  'GET /api/v1/competences/review-queue': STAFF,
+  'POST /api/v1/competences/:id/review': STAFF,
+  'POST /api/v1/facilities/:id/review': STAFF,
+  'GET /:lang/organisations/:id/competences': 'public',
+  'POST /:lang/organisations/:id/competences': R('member', 'org_admin'),
+  'POST /:lang/organisations/:id/facilities': R('member', 'org_admin'),
+  'POST /:lang/organisations/:id/competences/:competenceId/delete': R('member', 'org_admin'),
+  'POST /:lang/organisations/:id/facilities/:facilityId/delete': R('member', 'org_admin'),
+  'GET /:lang/staff/competences': STAFF,
+  'POST /:lang/staff/competences/:id/review': STAFF,
+  'POST /:lang/staff/facilities/:id/review': STAFF,
 };
 
 // Actors of the matrix. 'user' is signed in without any role: it separates 'authenticated' from role lists.

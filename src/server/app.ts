@@ -21,6 +21,7 @@ import type { Db } from './db/db.ts';
 import { accountsApiRoutes, accountsPageRoutes } from './features/accounts/accounts.routes.ts';
 import { auditApiRoutes, auditPageRoutes } from './features/audit/audit.routes.ts';
 import { clustersApiRoutes, clustersPageRoutes } from './features/clusters/clusters.routes.ts';
+import { competencesApiRoutes, competencesPageRoutes } from './features/competences/competences.routes.ts';
 import { cosingApiRoutes, cosingPageRoutes } from './features/cosing/cosing.routes.ts';
 import { importsApiRoutes, importsPageRoutes } from './features/imports/imports.routes.ts';
 import { mapApiRoutes, mapPageRoutes } from './features/map/map.routes.ts';
@@ -266,9 +267,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.get('/', { config: { access: 'public' } }, async (req, reply) => reply.redirect(`/${preferredLocale(req)}`));
 
   const apiRoutes = [clustersApiRoutes, organisationsApiRoutes, membersApiRoutes, requirementsApiRoutes, accountsApiRoutes, auditApiRoutes,
-    taxonomyApiRoutes, cosingApiRoutes, mapApiRoutes, importsApiRoutes];
+    taxonomyApiRoutes, cosingApiRoutes, mapApiRoutes, importsApiRoutes, competencesApiRoutes];
   const pageRoutes = [clustersPageRoutes, organisationsPageRoutes, membersPageRoutes, requirementsPageRoutes, accountsPageRoutes, auditPageRoutes,
-    taxonomyPageRoutes, cosingPageRoutes, mapPageRoutes, importsPageRoutes];
+    taxonomyPageRoutes, cosingPageRoutes, mapPageRoutes, importsPageRoutes, competencesPageRoutes];
   for (const routes of apiRoutes) {
     await app.register(routes, { prefix: '/api/v1' });
   }
