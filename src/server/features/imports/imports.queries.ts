@@ -84,12 +84,12 @@ export async function selectExistingByTaxIdentity(
   keys: { i: number; vc: string | null; vat: string | null; tax: string | null }[],
 ): Promise<Map<number, string>> {
   const rows = await db.query<{ i: number; id: string | null }>(
-    `SELECT r.i, (SELECT o.id FROM organisation o
-                   WHERE (r.vat IS NOT NULL AND o.vat_country = r.vc AND o.vat_number = r.vat)
-                      OR (r.tax IS NOT NULL AND o.tax_code = r.tax)
-                      OR (r.vat IS NOT NULL AND r.vc = 'IT' AND o.tax_code = r.vat)
-                      OR (r.tax ~ '^[0-9]{11}$' AND o.vat_country = 'IT' AND o.vat_number = r.tax)
-                   ORDER BY (o.vat_number = r.vat) DESC NULLS LAST, o.created_at, o.id LIMIT 1) AS id
+    // One indexed lookup per kind of match (an OR across them would scan the table for every row).
+    `SELECT r.i, coalesce(
+              (SELECT o.id FROM organisation o WHERE o.vat_country = r.vc AND o.vat_number = r.vat LIMIT 1),
+              (SELECT o.id FROM organisation o WHERE o.tax_code = r.tax LIMIT 1),
+              (SELECT o.id FROM organisation o WHERE r.vc = 'IT' AND o.tax_code = r.vat LIMIT 1),
+              (SELECT o.id FROM organisation o WHERE r.tax ~ '^[0-9]{11}$' AND o.vat_country = 'IT' AND o.vat_number = r.tax LIMIT 1)) AS id
        FROM json_to_recordset($1::json) AS r(i int, vc text, vat text, tax text)`,
     [JSON.stringify(keys)],
   );
