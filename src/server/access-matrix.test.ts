@@ -133,6 +133,10 @@ export const expectedAccess: Record<string, Access> = {
   'POST /api/v1/imports': R('staff'),
   'GET /api/v1/imports/:id': R('staff'),
   'POST /api/v1/imports/:id/apply': R('staff'),
+  'GET /:lang/staff/imports': R('staff'),
+  'POST /:lang/staff/imports': R('staff'),
+  'GET /:lang/staff/imports/:id': R('staff'),
+  'POST /:lang/staff/imports/:id/apply': R('staff'),
 
   // taxonomy: public to read; any cluster's staff and platform admins edit labels, definitions and synonyms
   'GET /api/v1/concepts': 'public',

@@ -2,6 +2,9 @@
 document.addEventListener('DOMContentLoaded', () => {
   const summary = document.getElementById('error-summary');
   if (summary) summary.focus();
+  // Long work (imports) shows its progress: reload while it runs; without JavaScript the page offers a link.
+  const refresh = document.querySelector('[data-auto-refresh]');
+  if (refresh) setTimeout(() => window.location.reload(), Number(refresh.getAttribute('data-auto-refresh')) * 1000);
   for (const el of document.querySelectorAll('[data-confirm]')) {
     el.addEventListener('submit', (event) => {
       if (!window.confirm(el.getAttribute('data-confirm'))) event.preventDefault();

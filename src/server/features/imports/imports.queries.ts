@@ -188,3 +188,7 @@ export async function admitMembers(tx: Db, clusterId: string, organisationIds: s
   );
   return rows.length;
 }
+
+export async function selectClusterNames(db: Db, ids: string[]): Promise<{ id: string; name_it: string; name_en: string }[]> {
+  return db.query('SELECT id, name_it, name_en FROM cluster WHERE id = ANY($1::uuid[]) ORDER BY name_it', [ids]);
+}

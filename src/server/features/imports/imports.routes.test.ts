@@ -166,4 +166,48 @@ describe('imports HTTP', () => {
     const none = await t.app.inject({ method: 'POST', url: '/api/v1/imports', headers: (await agentFor(t.app, staff)).headers, payload: {} });
     assert.equal(none.statusCode, 400);
   });
+
+  test('the staff page: upload, dry-run report with every bad row, confirm, progress until done', async () => {
+    const agent = await agentFor(t.app, staff);
+    const form = await t.app.inject({ url: '/it/staff/imports', headers: { cookie: agent.cookie } });
+    assert.equal(form.statusCode, 200);
+    assert.match(form.body, /enctype="multipart\/form-data"/);
+    assert.match(form.body, /template\.csv/);
+
+    const empty = multipart({ _csrf: agent.csrf, clusterId: cluster.id });
+    const missing = await t.app.inject({ method: 'POST', url: '/it/staff/imports', headers: { cookie: agent.cookie, 'content-type': empty.contentType }, payload: empty.payload });
+    assert.equal(missing.statusCode, 400);
+    assert.match(missing.body, /data-field="file"/);
+
+    const csv = [header, `Delta Pagina Prova,company,${vat('0000000044')},,,Milano,,,yes`, 'Riga Sbagliata,company,12345678901,,,Atlantide,,,yes'].join('\n');
+    const body = multipart({ _csrf: agent.csrf, clusterId: cluster.id }, { name: 'page.csv', type: 'text/csv', data: Buffer.from(csv) });
+    const posted = await t.app.inject({ method: 'POST', url: '/en/staff/imports', headers: { cookie: agent.cookie, 'content-type': body.contentType }, payload: body.payload });
+    assert.equal(posted.statusCode, 303);
+    const location = String(posted.headers.location);
+    assert.match(location, /^\/en\/staff\/imports\/[0-9a-f-]{36}$/);
+    const report = await t.app.inject({ url: location, headers: { cookie: agent.cookie } });
+    assert.match(report.body, /data-row="3"/);
+    assert.match(report.body, /invalid VAT number/);
+    assert.match(report.body, /unknown municipality/);
+    assert.doesNotMatch(report.body, /data-row="2"/);
+
+    const id = location.split('/').pop() as string;
+    const confirm = await t.app.inject({
+      method: 'POST',
+      url: `/en/staff/imports/${id}/apply`,
+      headers: { cookie: agent.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `_csrf=${encodeURIComponent(agent.csrf)}`,
+    });
+    assert.equal(confirm.statusCode, 303);
+    const applying = await t.app.inject({ url: location, headers: { cookie: agent.cookie } });
+    assert.match(applying.body, /data-auto-refresh="3"/);
+    await t.runJobs();
+    const done = await t.app.inject({ url: location, headers: { cookie: agent.cookie } });
+    assert.match(done.body, /data-status="done"/);
+    assert.doesNotMatch(done.body, /data-auto-refresh/);
+    assert.match(done.body, /1 organisations created/);
+
+    const otherAgent = await agentFor(t.app, otherStaff);
+    assert.equal((await t.app.inject({ url: location, headers: { cookie: otherAgent.cookie } })).statusCode, 403);
+  });
 });

@@ -3,7 +3,10 @@ import type { Actor } from '../../lib/auth.ts';
 import { ValidationError } from '../../lib/errors.ts';
 import { templateCsv, templateXlsx } from './imports.file.ts';
 import { ImportBatchSchema, ImportIdParams, toImportBatch } from './imports.schemas.ts';
-import { confirmImport, getImport, validateImport } from './imports.ts';
+import { h } from 'preact';
+import { pageContext, sendPage } from '../../lib/html.tsx';
+import { ImportBatchPage, ImportFormPage } from './imports.pages.tsx';
+import { confirmImport, getImport, listImportClusters, validateImport } from './imports.ts';
 import { type UploadBody, registerUploadParser } from './imports.upload.ts';
 
 const access = ['staff'] as const;
@@ -60,4 +63,38 @@ export const importsApiRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 };
 
-export const importsPageRoutes: FastifyPluginAsyncZod = async () => {};
+export const importsPageRoutes: FastifyPluginAsyncZod = async (app) => {
+  registerUploadParser(app);
+
+  app.get('/staff/imports', { config: { access } }, async (req, reply) => {
+    const clusters = await listImportClusters(app.db, req.actor as Actor);
+    return sendPage(reply, h(ImportFormPage, { ctx: pageContext(req, reply), clusters }));
+  });
+
+  app.post('/staff/imports', { config: { access } }, async (req, reply) => {
+    const actor = req.actor as Actor;
+    const body = req.body as UploadBody | undefined;
+    const clusterId = body && typeof body === 'object' && 'fields' in body ? (body.fields.clusterId ?? '') : '';
+    try {
+      if (!body || typeof body !== 'object' || !('fields' in body) || !body.file || body.file.data.length === 0) {
+        throw new ValidationError({ file: 'required' });
+      }
+      const batch = await validateImport(app.db, actor, { clusterId, ...body.file });
+      return reply.redirect(`/${req.locale}/staff/imports/${batch.id}`, 303);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      const clusters = await listImportClusters(app.db, actor);
+      return sendPage(reply, h(ImportFormPage, { ctx: pageContext(req, reply), clusters, errors: err.fields, clusterId }), 400);
+    }
+  });
+
+  app.get('/staff/imports/:id', { config: { access }, schema: { params: ImportIdParams } }, async (req, reply) => {
+    const batch = await getImport(app.db, req.actor as Actor, req.params.id);
+    return sendPage(reply, h(ImportBatchPage, { ctx: pageContext(req, reply), batch }));
+  });
+
+  app.post('/staff/imports/:id/apply', { config: { access }, schema: { params: ImportIdParams } }, async (req, reply) => {
+    await confirmImport(app.db, req.actor as Actor, req.params.id);
+    return reply.redirect(`/${req.locale}/staff/imports/${req.params.id}`, 303);
+  });
+};

@@ -7,7 +7,7 @@ import { enqueueJob, type JobHandlers } from '../../lib/jobs.ts';
 import { existingAtecoCodes } from '../organisations/organisations.queries.ts';
 import { OrganisationInputSchema, taxIdentityIssues } from '../organisations/organisations.schemas.ts';
 import { exampleMarker, fileKind, readImportFile, requiredColumns, templateColumns } from './imports.file.ts';
-import {
+import { selectClusterNames,
   type BatchRecord,
   type ImportError,
   type ImportRow,
@@ -253,4 +253,10 @@ async function applyChunk(tx: Db, batch: BatchRecord, chunk: ImportRow[]) {
 
 export function importJobHandlers(db: Db): JobHandlers {
   return { 'import.apply': (payload: { batchId: string }) => applyImport(db, payload.batchId) };
+}
+
+/** The clusters whose organisations this staff member may import. */
+export async function listImportClusters(db: Db, actor: Actor) {
+  const ids = actor.roles.filter((r) => r.role === 'staff' && r.clusterId).map((r) => r.clusterId as string);
+  return ids.length ? selectClusterNames(db, ids) : [];
 }
