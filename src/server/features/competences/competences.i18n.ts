@@ -51,6 +51,10 @@ export const messages: FeatureMessages = {
     reviewNote: 'Nota (obbligatoria per respingere)',
     validate: 'Valida',
     reject: 'Respingi',
+    edit: 'Modifica',
+    cancel: 'Annulla',
+    editCompetence: 'Modifica la competenza',
+    editFacility: 'Modifica la struttura',
   },
   en: {
     title: 'Competences and facilities of {name}',
@@ -102,5 +106,9 @@ export const messages: FeatureMessages = {
     reviewNote: 'Note (required to reject)',
     validate: 'Validate',
     reject: 'Reject',
+    edit: 'Edit',
+    cancel: 'Cancel',
+    editCompetence: 'Edit the competence',
+    editFacility: 'Edit the facility',
   },
 };

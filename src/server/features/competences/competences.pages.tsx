@@ -27,7 +27,7 @@ function ConceptSelect({ ctx, options, value, errors, name, label, required }: {
   const id = `f-${name}`;
   const error = fieldError(ctx, errors, name);
   const suggested = options.filter((o) => o.suggested);
-  const groups = (['stage', 'technology', 'product'] as const).map((s) => ({ scheme: s, items: options.filter((o) => o.scheme === s) }));
+  const groups = (['stage', 'technology', 'product'] as const).map((s) => ({ scheme: s, items: options.filter((o) => o.scheme === s && !o.suggested) }));
   const opt = (o: ConceptOption) => (
     <option value={o.id} selected={value === o.id}>
       {o.label[l]}
@@ -56,6 +56,89 @@ function ConceptSelect({ ctx, options, value, errors, name, label, required }: {
 }
 
 const choices = (ctx: PageContext, prefix: string, values: readonly string[]) => values.map((v) => ({ value: v, label: ctx.t(`competences.${prefix}.${v}`) }));
+
+function CompetenceFields({ ctx, options, values, errors }: { ctx: PageContext; options: ConceptOption[]; values: FormValues; errors?: FieldErrors }) {
+  const { t } = ctx;
+  return (
+    <>
+      <ConceptSelect ctx={ctx} options={options} name="conceptId" label={t('competences.concept')} value={values.conceptId} errors={errors} required />
+      <Select ctx={ctx} name="kind" label={t('competences.kind')} options={choices(ctx, 'kinds', competenceKinds)} emptyLabel={t('competences.choose')} value={values.kind} errors={errors} required />
+      <Textarea ctx={ctx} name="description" label={t('competences.description')} value={values.description} errors={errors} maxLength={4000} rows={3} />
+      <Textarea ctx={ctx} name="evidence" label={t('competences.evidence')} hint={t('competences.evidenceHint')} value={values.evidence} errors={errors} maxLength={2000} rows={2} />
+      <Select ctx={ctx} name="visibility" label={t('competences.visibility')} options={choices(ctx, 'visibilities', visibilities)} value={values.visibility || 'public'} errors={errors} required />
+    </>
+  );
+}
+
+function FacilityFields({ ctx, options, values, errors }: { ctx: PageContext; options: ConceptOption[]; values: FormValues; errors?: FieldErrors }) {
+  const { t } = ctx;
+  return (
+    <>
+      <Select ctx={ctx} name="kind" label={t('competences.kind')} options={choices(ctx, 'facilityKinds', facilityKinds)} emptyLabel={t('competences.choose')} value={values.kind} errors={errors} required />
+      <Input ctx={ctx} name="name" label={t('competences.name')} value={values.name} errors={errors} required maxLength={300} />
+      <Textarea ctx={ctx} name="description" label={t('competences.description')} value={values.description} errors={errors} maxLength={4000} rows={3} />
+      <Input ctx={ctx} name="certification" label={t('competences.certification')} hint={t('competences.certificationHint')} value={values.certification} errors={errors} maxLength={200} />
+      <Input ctx={ctx} name="accreditationReference" label={t('competences.accreditationReference')} value={values.accreditationReference} errors={errors} maxLength={200} />
+      <ConceptSelect ctx={ctx} options={options} name="conceptIds" label={t('competences.facilityConcept')} value={values.conceptIds} errors={errors} />
+      <Select ctx={ctx} name="visibility" label={t('competences.visibility')} options={choices(ctx, 'visibilities', visibilities)} value={values.visibility || 'public'} errors={errors} required />
+    </>
+  );
+}
+
+export const competenceFormValues = (c: CompetenceOut): FormValues => ({
+  conceptId: c.concept.id,
+  kind: c.kind,
+  description: c.description ?? '',
+  evidence: c.evidence ?? '',
+  visibility: c.visibility,
+});
+
+export const facilityFormValues = (f: FacilityOut): FormValues => ({
+  kind: f.kind,
+  name: f.name,
+  description: f.description ?? '',
+  certification: f.certification ?? '',
+  accreditationReference: f.accreditationReference ?? '',
+  conceptIds: f.conceptIds[0] ?? '',
+  visibility: f.visibility,
+});
+
+/** Edit form of one declaration: saving sends it back to the staff for validation. */
+export function EditPage({
+  ctx,
+  what,
+  organisationId,
+  id,
+  name,
+  options,
+  values,
+  errors,
+}: { ctx: PageContext; what: 'competence' | 'facility'; organisationId: string; id: string; name: string; options: ConceptOption[]; values: FormValues; errors?: FieldErrors }) {
+  const { t } = ctx;
+  const title = t(what === 'competence' ? 'competences.editCompetence' : 'competences.editFacility');
+  const back = `/organisations/${organisationId}/competences`;
+  return (
+    <Layout ctx={ctx} title={title} breadcrumb={[{ label: t('competences.title', { name }), href: href(ctx, back) }, { label: title }]}>
+      <h1>{title}</h1>
+      <p>{t('competences.reviewHint')}</p>
+      <ErrorSummary ctx={ctx} errors={errors} />
+      <form method="post" action={href(ctx, `/organisations/${organisationId}/${what === 'competence' ? 'competences' : 'facilities'}/${id}/edit`)} novalidate>
+        <CsrfField ctx={ctx} />
+        {what === 'competence' ? (
+          <CompetenceFields ctx={ctx} options={options} values={values} errors={errors} />
+        ) : (
+          <FacilityFields ctx={ctx} options={options} values={values} errors={errors} />
+        )}
+        <button type="submit" class="btn btn-primary">
+          {t('competences.submit')}
+        </button>{' '}
+        <a class="btn btn-outline-secondary" href={href(ctx, back)}>
+          {t('competences.cancel')}
+        </a>
+      </form>
+    </Layout>
+  );
+}
 
 export function CompetencesPage({ ctx, data, form, values, errors }: { ctx: PageContext; data: PageData; form?: 'competence' | 'facility'; values?: FormValues; errors?: FieldErrors }) {
   const { t } = ctx;
@@ -103,6 +186,9 @@ export function CompetencesPage({ ctx, data, form, values, errors }: { ctx: Page
                 </td>
                 {data.canEdit && (
                   <td>
+                    <a class="btn btn-sm btn-outline-primary mb-1" href={href(ctx, `${base}/competences/${c.id}/edit`)}>
+                      {t('competences.edit')}
+                    </a>
                     <form method="post" action={href(ctx, `${base}/competences/${c.id}/delete`)}>
                       <CsrfField ctx={ctx} />
                       <button type="submit" class="btn btn-sm btn-outline-danger">
@@ -148,6 +234,9 @@ export function CompetencesPage({ ctx, data, form, values, errors }: { ctx: Page
                 </td>
                 {data.canEdit && (
                   <td>
+                    <a class="btn btn-sm btn-outline-primary mb-1" href={href(ctx, `${base}/facilities/${f.id}/edit`)}>
+                      {t('competences.edit')}
+                    </a>
                     <form method="post" action={href(ctx, `${base}/facilities/${f.id}/delete`)}>
                       <CsrfField ctx={ctx} />
                       <button type="submit" class="btn btn-sm btn-outline-danger">
@@ -167,11 +256,7 @@ export function CompetencesPage({ ctx, data, form, values, errors }: { ctx: Page
           <p>{t('competences.reviewHint')}</p>
           <form method="post" action={href(ctx, `${base}/competences`)} novalidate>
             <CsrfField ctx={ctx} />
-            <ConceptSelect ctx={ctx} options={data.options} name="conceptId" label={t('competences.concept')} value={cv.conceptId} errors={ce} required />
-            <Select ctx={ctx} name="kind" label={t('competences.kind')} options={choices(ctx, 'kinds', competenceKinds)} emptyLabel={t('competences.choose')} value={cv.kind} errors={ce} required />
-            <Textarea ctx={ctx} name="description" label={t('competences.description')} value={cv.description} errors={ce} maxLength={4000} rows={3} />
-            <Textarea ctx={ctx} name="evidence" label={t('competences.evidence')} hint={t('competences.evidenceHint')} value={cv.evidence} errors={ce} maxLength={2000} rows={2} />
-            <Select ctx={ctx} name="visibility" label={t('competences.visibility')} options={choices(ctx, 'visibilities', visibilities)} value={cv.visibility || 'public'} errors={ce} required />
+            <CompetenceFields ctx={ctx} options={data.options} values={cv} errors={ce} />
             <button type="submit" class="btn btn-primary">
               {t('competences.submit')}
             </button>
@@ -179,13 +264,7 @@ export function CompetencesPage({ ctx, data, form, values, errors }: { ctx: Page
           <h2 class="mt-5">{t('competences.addFacility')}</h2>
           <form method="post" action={href(ctx, `${base}/facilities`)} novalidate>
             <CsrfField ctx={ctx} />
-            <Select ctx={ctx} name="kind" label={t('competences.kind')} options={choices(ctx, 'facilityKinds', facilityKinds)} emptyLabel={t('competences.choose')} value={fv.kind} errors={fe} required />
-            <Input ctx={ctx} name="name" label={t('competences.name')} value={fv.name} errors={fe} required maxLength={300} />
-            <Textarea ctx={ctx} name="description" label={t('competences.description')} value={fv.description} errors={fe} maxLength={4000} rows={3} />
-            <Input ctx={ctx} name="certification" label={t('competences.certification')} hint={t('competences.certificationHint')} value={fv.certification} errors={fe} maxLength={200} />
-            <Input ctx={ctx} name="accreditationReference" label={t('competences.accreditationReference')} value={fv.accreditationReference} errors={fe} maxLength={200} />
-            <ConceptSelect ctx={ctx} options={data.options} name="conceptIds" label={t('competences.facilityConcept')} value={fv.conceptIds} errors={fe} />
-            <Select ctx={ctx} name="visibility" label={t('competences.visibility')} options={choices(ctx, 'visibilities', visibilities)} value={fv.visibility || 'public'} errors={fe} required />
+            <FacilityFields ctx={ctx} options={data.options} values={fv} errors={fe} />
             <button type="submit" class="btn btn-primary">
               {t('competences.submit')}
             </button>

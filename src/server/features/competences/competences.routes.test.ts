@@ -200,4 +200,41 @@ describe('competences and facilities', () => {
     assert.equal(validated.statusCode, 303);
     assert.equal((await t.db.query<{ status: string }>('SELECT status FROM facility WHERE id = $1', [fid]))[0].status, 'validated');
   });
+  test('edit pages: the form is filled, errors show beside the fields, saving a validated declaration re-submits it', async () => {
+    const [row] = await t.db.query<{ id: string }>(
+      "INSERT INTO organisation_competence (organisation_id, concept_id, kind, status, visibility) VALUES ($1, 'tech.encapsulation', 'produces', 'validated', 'public') RETURNING id",
+      [orgId],
+    );
+    const url = (lang: string) => `/${lang}/organisations/${orgId}/competences/${row.id}/edit`;
+    for (const [lang, title, error] of [
+      ['it', 'Modifica la competenza', 'Scegli uno dei valori proposti.'],
+      ['en', 'Edit the competence', 'Choose one of the values offered.'],
+    ] as const) {
+      const page = await t.app.inject({ url: url(lang), headers: { cookie: owner.cookie } });
+      assert.equal(page.statusCode, 200);
+      assert.ok(page.body.includes(title));
+      assert.match(page.body, /<option value="tech.encapsulation" selected/);
+      // Each concept is offered once: the suggested ones only in the first group.
+      assert.equal(page.body.split('value="stage.packaging.plastic"').length, 2);
+      const bad = await t.app.inject({
+        method: 'POST',
+        url: url(lang),
+        headers: formHeaders(owner),
+        payload: form({ _csrf: owner.csrf, conceptId: 'tech.encapsulation', kind: '', evidence: 'Brevetto 2024', visibility: 'public' }),
+      });
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.body, new RegExp(`id="f-kind-error"[^>]*>${error}`));
+      assert.ok(bad.body.includes('Brevetto 2024'));
+    }
+    assert.equal((await t.app.inject({ url: url('it'), headers: { cookie: sameCluster.cookie } })).statusCode, 403);
+    const ok = await t.app.inject({
+      method: 'POST',
+      url: url('it'),
+      headers: formHeaders(owner),
+      payload: form({ _csrf: owner.csrf, conceptId: 'tech.encapsulation', kind: 'service', evidence: 'Brevetto 2024', visibility: 'members' }),
+    });
+    assert.equal(ok.statusCode, 303, ok.body);
+    const [after] = await t.db.query<{ status: string; kind: string; evidence: string }>('SELECT status, kind, evidence FROM organisation_competence WHERE id = $1', [row.id]);
+    assert.deepEqual(after, { status: 'submitted', kind: 'service', evidence: 'Brevetto 2024' });
+  });
 });

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { h } from 'preact';
 import { AppError, ValidationError, fieldsFromZodIssues } from '../../lib/errors.ts';
 import { pageContext, sendPage } from '../../lib/html.tsx';
-import { CompetencesPage, type FormValues, ReviewQueuePage } from './competences.pages.tsx';
+import { CompetencesPage, EditPage, type FormValues, ReviewQueuePage, competenceFormValues, facilityFormValues } from './competences.pages.tsx';
 import {
   CompetenceIn,
   CompetenceList,
@@ -21,11 +21,13 @@ import {
   ReviewParams,
 } from './competences.schemas.ts';
 import {
+  competenceEditData,
   competencesPageData,
   declareCompetence,
   declareFacility,
   deleteCompetence,
   deleteFacility,
+  facilityEditData,
   listCompetences,
   listFacilities,
   reviewCompetence,
@@ -186,6 +188,55 @@ export const competencesPageRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/organisations/:id/facilities/:facilityId/delete', { config: { access: owners }, schema: { params: FacilityParams } }, async (req, reply) => {
     await deleteFacility(app.db, req.actor, { organisationId: req.params.id, facilityId: req.params.facilityId });
     return reply.redirect(`/${req.locale}/organisations/${req.params.id}/competences`, 303);
+  });
+
+  app.get('/organisations/:id/competences/:competenceId/edit', { config: { access: owners }, schema: { params: CompetenceParams } }, async (req, reply) => {
+    const input = { organisationId: req.params.id, competenceId: req.params.competenceId };
+    const d = await competenceEditData(app.db, req.actor, input);
+    const props = { ctx: pageContext(req, reply), what: 'competence' as const, organisationId: input.organisationId, id: input.competenceId, name: d.name, options: d.options };
+    return sendPage(reply, h(EditPage, { ...props, values: competenceFormValues(d.competence) }));
+  });
+  app.post('/organisations/:id/competences/:competenceId/edit', { config: { access: owners }, schema: { params: CompetenceParams } }, async (req, reply) => {
+    const input = { organisationId: req.params.id, competenceId: req.params.competenceId };
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const values: FormValues = Object.fromEntries(['conceptId', 'kind', 'description', 'evidence', 'visibility'].map((k) => [k, str(body, k)]));
+    try {
+      const parsed = CompetenceIn.safeParse(values);
+      if (!parsed.success) throw new ValidationError(fieldsFromZodIssues(parsed.error.issues as never));
+      await updateCompetence(app.db, req.actor, { ...input, patch: parsed.data });
+      return reply.redirect(`/${req.locale}/organisations/${input.organisationId}/competences`, 303);
+    } catch (err) {
+      if (!(err instanceof AppError) || !err.fields) throw err;
+      const d = await competenceEditData(app.db, req.actor, input);
+      const props = { ctx: pageContext(req, reply), what: 'competence' as const, organisationId: input.organisationId, id: input.competenceId, name: d.name, options: d.options };
+      return sendPage(reply, h(EditPage, { ...props, values, errors: err.fields }), 400);
+    }
+  });
+  app.get('/organisations/:id/facilities/:facilityId/edit', { config: { access: owners }, schema: { params: FacilityParams } }, async (req, reply) => {
+    const input = { organisationId: req.params.id, facilityId: req.params.facilityId };
+    const d = await facilityEditData(app.db, req.actor, input);
+    const props = { ctx: pageContext(req, reply), what: 'facility' as const, organisationId: input.organisationId, id: input.facilityId, name: d.name, options: d.options };
+    return sendPage(reply, h(EditPage, { ...props, values: facilityFormValues(d.facility) }));
+  });
+  app.post('/organisations/:id/facilities/:facilityId/edit', { config: { access: owners }, schema: { params: FacilityParams } }, async (req, reply) => {
+    const input = { organisationId: req.params.id, facilityId: req.params.facilityId };
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const values: FormValues = Object.fromEntries(
+      ['kind', 'name', 'description', 'certification', 'accreditationReference', 'visibility'].map((k) => [k, str(body, k)]),
+    );
+    const conceptIds = list(body, 'conceptIds');
+    try {
+      const parsed = FacilityIn.safeParse({ ...values, conceptIds });
+      if (!parsed.success) throw new ValidationError(fieldsFromZodIssues(parsed.error.issues as never));
+      await updateFacility(app.db, req.actor, { ...input, patch: parsed.data });
+      return reply.redirect(`/${req.locale}/organisations/${input.organisationId}/competences`, 303);
+    } catch (err) {
+      if (!(err instanceof AppError) || !err.fields) throw err;
+      const d = await facilityEditData(app.db, req.actor, input);
+      const errors = Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [k.split('.')[0], v]));
+      const props = { ctx: pageContext(req, reply), what: 'facility' as const, organisationId: input.organisationId, id: input.facilityId, name: d.name, options: d.options };
+      return sendPage(reply, h(EditPage, { ...props, values: { ...values, conceptIds: conceptIds[0] ?? '' }, errors }), 400);
+    }
   });
 
   app.get('/staff/competences', { config: { access: reviewers } }, async (req, reply) =>

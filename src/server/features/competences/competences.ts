@@ -309,14 +309,31 @@ export async function competencesPageData(db: Db, actor: Actor | null, organisat
   const competences = await listCompetences(db, actor, query);
   const facilities = await listFacilities(db, actor, query);
   const canEdit = isMemberOf(actor, organisationId);
-  let options: ConceptOption[] = [];
-  if (canEdit) {
-    const ateco = await selectOrganisationAteco(db, organisationId);
-    const suggested = ateco.length ? new Set((await suggestConcepts(db, ateco)).items.map((c) => c.id)) : new Set<string>();
-    const all = await selectConcepts(db, {});
-    options = all
-      .filter((c) => c.scheme === 'stage' || c.scheme === 'technology' || c.scheme === 'product')
-      .map((c) => ({ id: c.id, scheme: c.scheme, label: { it: c.label_it, en: c.label_en }, suggested: suggested.has(c.id) }));
-  }
+  const options = canEdit ? await conceptOptions(db, organisationId) : [];
   return { organisationId, name, competences: competences.items, facilities: facilities.items, canEdit, options };
+}
+
+/** Concepts a competence may name, grouped by scheme on the page; those the organisation's ATECO codes suggest are flagged. */
+export async function conceptOptions(db: Db, organisationId: string): Promise<ConceptOption[]> {
+  const ateco = await selectOrganisationAteco(db, organisationId);
+  const suggested = ateco.length ? new Set((await suggestConcepts(db, ateco)).items.map((c) => c.id)) : new Set<string>();
+  const all = await selectConcepts(db, {});
+  return all
+    .filter((c) => c.scheme === 'stage' || c.scheme === 'technology' || c.scheme === 'product')
+    .map((c) => ({ id: c.id, scheme: c.scheme, label: { it: c.label_it, en: c.label_en }, suggested: suggested.has(c.id) }));
+}
+
+/** The owner's edit form: the declaration as it stands (any status) and the concept choices. */
+export async function competenceEditData(db: Db, actor: Actor | null, input: { organisationId: string; competenceId: string }) {
+  const row = await selectCompetence(db, input.competenceId);
+  if (!row || row.organisation_id !== input.organisationId) throw new NotFoundError('competence');
+  requireOwner(actor, input.organisationId);
+  return { competence: competenceOut(row, true), name: row.organisation_name, options: await conceptOptions(db, input.organisationId) };
+}
+
+export async function facilityEditData(db: Db, actor: Actor | null, input: { organisationId: string; facilityId: string }) {
+  const row = await selectFacility(db, input.facilityId);
+  if (!row || row.organisation_id !== input.organisationId) throw new NotFoundError('facility');
+  requireOwner(actor, input.organisationId);
+  return { facility: facilityOut(row, true), name: row.organisation_name, options: await conceptOptions(db, input.organisationId) };
 }
