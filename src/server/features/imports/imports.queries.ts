@@ -90,7 +90,7 @@ export async function selectExistingByTaxIdentity(
               (SELECT o.id FROM organisation o WHERE o.tax_code = r.tax LIMIT 1),
               (SELECT o.id FROM organisation o WHERE r.vc = 'IT' AND o.tax_code = r.vat LIMIT 1),
               (SELECT o.id FROM organisation o WHERE r.tax ~ '^[0-9]{11}$' AND o.vat_country = 'IT' AND o.vat_number = r.tax LIMIT 1)) AS id
-       FROM json_to_recordset($1::json) AS r(i int, vc text, vat text, tax text)`,
+       FROM json_to_recordset($1::json) AS r(i int, vc char(2), vat text, tax text)`,
     [JSON.stringify(keys)],
   );
   return new Map(rows.filter((r) => r.id).map((r) => [r.i, r.id as string]));
