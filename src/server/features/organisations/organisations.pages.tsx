@@ -241,9 +241,14 @@ export function OrganisationPage({ ctx, org, canEdit }: { ctx: PageContext; org:
       ) : (
         <p class="text-muted">{t('organisations.page.noAteco')}</p>
       )}
-      <p>
-        <a href={href(ctx, `/organisations/${org.id}/ingredients`)}>{t('organisations.page.ingredients')}</a>
-      </p>
+      <ul class="list-unstyled">
+        <li>
+          <a href={href(ctx, `/organisations/${org.id}/competences`)}>{t('organisations.page.competences')}</a>
+        </li>
+        <li>
+          <a href={href(ctx, `/organisations/${org.id}/ingredients`)}>{t('organisations.page.ingredients')}</a>
+        </li>
+      </ul>
 
       <h2 class="h4">{t('organisations.page.memberships')}</h2>
       {org.memberships.length ? (
