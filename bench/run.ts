@@ -202,6 +202,7 @@ async function benchEngine(engine: 'pglite' | 'postgres'): Promise<EngineResult>
       FILIERA_DEMO: '0',
       LOG_LEVEL: 'silent',
       HOST: '127.0.0.1',
+      PUBLIC_URL: 'http://127.0.0.1',
     });
     const app = await buildApp({ config, db, mailer: createMemoryMailer(), logger: false });
     const appPort = await freePort();
