@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -49,23 +48,11 @@ export function pgliteDb(pglite: PGlite): Db {
   return wrap(pglite, false);
 }
 
-// Named statements let each connection keep its plan: planning a directory or requirement query costs
-// more than running it. The same SQL text always gets the same name.
-const statementNames = new Map<string, string>();
-function statement(sql: string, params?: unknown[]): pg.QueryConfig {
-  let name = statementNames.get(sql);
-  if (!name) {
-    name = `f_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
-    if (statementNames.size < 5000) statementNames.set(sql, name);
-  }
-  return { name, text: sql, values: params };
-}
-
 export function postgresDb(pool: pg.Pool): Db {
   const fromClient = (client: pg.PoolClient): Db => ({
     engine: 'postgres',
     async query<T>(sql: string, params?: unknown[]) {
-      return (await client.query(statement(sql, params))).rows as T[];
+      return (await client.query(sql, params)).rows as T[];
     },
     async exec(sql: string) {
       await client.query(sql);
@@ -76,7 +63,7 @@ export function postgresDb(pool: pg.Pool): Db {
   return {
     engine: 'postgres',
     async query<T>(sql: string, params?: unknown[]) {
-      return (await pool.query(statement(sql, params))).rows as T[];
+      return (await pool.query(sql, params)).rows as T[];
     },
     async exec(sql: string) {
       await pool.query(sql);

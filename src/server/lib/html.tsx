@@ -164,6 +164,16 @@ export function Layout({ ctx, title, children, breadcrumb }: LayoutProps) {
                         </a>
                       </li>
                       <li class="nav-item">
+                        <a class="nav-link" href={href(ctx, '/staff/competences')}>
+                          <span>{t('common.nav.review')}</span>
+                        </a>
+                      </li>
+                      <li class="nav-item">
+                        <a class="nav-link" href={href(ctx, '/staff/imports')}>
+                          <span>{t('common.nav.imports')}</span>
+                        </a>
+                      </li>
+                      <li class="nav-item">
                         <a class="nav-link" href={href(ctx, '/audit')}>
                           <span>{t('common.nav.audit')}</span>
                         </a>
