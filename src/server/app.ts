@@ -23,11 +23,13 @@ import { auditApiRoutes, auditPageRoutes } from './features/audit/audit.routes.t
 import { clustersApiRoutes, clustersPageRoutes } from './features/clusters/clusters.routes.ts';
 import { competencesApiRoutes, competencesPageRoutes } from './features/competences/competences.routes.ts';
 import { cosingApiRoutes, cosingPageRoutes } from './features/cosing/cosing.routes.ts';
+import { coverageApiRoutes, coveragePageRoutes } from './features/coverage/coverage.routes.ts';
 import { importsApiRoutes, importsPageRoutes } from './features/imports/imports.routes.ts';
 import { mapApiRoutes, mapPageRoutes } from './features/map/map.routes.ts';
 import { membersApiRoutes, membersPageRoutes } from './features/members/members.routes.ts';
 import { organisationsApiRoutes, organisationsPageRoutes } from './features/organisations/organisations.routes.ts';
 import { requirementsApiRoutes, requirementsPageRoutes } from './features/requirements/requirements.routes.ts';
+import { searchApiRoutes, searchPageRoutes } from './features/search/search.routes.ts';
 import { taxonomyApiRoutes, taxonomyPageRoutes } from './features/taxonomy/taxonomy.routes.ts';
 import {
   type Access,
@@ -267,9 +269,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.get('/', { config: { access: 'public' } }, async (req, reply) => reply.redirect(`/${preferredLocale(req)}`));
 
   const apiRoutes = [clustersApiRoutes, organisationsApiRoutes, membersApiRoutes, requirementsApiRoutes, accountsApiRoutes, auditApiRoutes,
-    taxonomyApiRoutes, cosingApiRoutes, mapApiRoutes, importsApiRoutes, competencesApiRoutes];
+    taxonomyApiRoutes, cosingApiRoutes, mapApiRoutes, importsApiRoutes, competencesApiRoutes, searchApiRoutes, coverageApiRoutes];
   const pageRoutes = [clustersPageRoutes, organisationsPageRoutes, membersPageRoutes, requirementsPageRoutes, accountsPageRoutes, auditPageRoutes,
-    taxonomyPageRoutes, cosingPageRoutes, mapPageRoutes, importsPageRoutes, competencesPageRoutes];
+    taxonomyPageRoutes, cosingPageRoutes, mapPageRoutes, importsPageRoutes, competencesPageRoutes, searchPageRoutes, coveragePageRoutes];
   for (const routes of apiRoutes) {
     await app.register(routes, { prefix: '/api/v1' });
   }

@@ -4,12 +4,14 @@ import { messages as audit } from '../features/audit/audit.i18n.ts';
 import { messages as clusters } from '../features/clusters/clusters.i18n.ts';
 import { messages as competences } from '../features/competences/competences.i18n.ts';
 import { messages as cosing } from '../features/cosing/cosing.i18n.ts';
+import { messages as coverage } from '../features/coverage/coverage.i18n.ts';
 import { messages as imports } from '../features/imports/imports.i18n.ts';
 import { messages as map } from '../features/map/map.i18n.ts';
 import { messages as members } from '../features/members/members.i18n.ts';
 import { messages as organisations } from '../features/organisations/organisations.i18n.ts';
 import { messages as requirements } from '../features/requirements/requirements.i18n.ts';
+import { messages as search } from '../features/search/search.i18n.ts';
 import { messages as taxonomy } from '../features/taxonomy/taxonomy.i18n.ts';
 import { messages as common } from './common.i18n.ts';
 
-export const catalogs = { common, accounts, audit, clusters, members, organisations, requirements, taxonomy, cosing, map, imports, competences };
+export const catalogs = { common, accounts, audit, clusters, members, organisations, requirements, taxonomy, cosing, map, imports, competences, search, coverage };
