@@ -127,6 +127,9 @@ export const expectedAccess: Record<string, Access> = {
   // map: members per province are public, like the directory
   'GET /api/v1/map/provinces': 'public',
   'GET /:lang/map': 'public',
+  // search: public; documents hold public content only
+  'GET /api/v1/search': 'public',
+  'GET /:lang/search': 'public',
   // imports: staff of the batch's cluster (checked in the domain)
   'GET /api/v1/imports/template.csv': R('staff'),
   'GET /api/v1/imports/template.xlsx': R('staff'),

@@ -1,5 +1,33 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { h } from 'preact';
+import { pageContext, sendPage } from '../../lib/html.tsx';
+import { SearchPage } from './search.pages.tsx';
+import { SearchOutSchema, SearchQuerySchema } from './search.schemas.ts';
+import { searchFor } from './search.ts';
 
-export const searchApiRoutes: FastifyPluginAsyncZod = async () => {};
+const tags = ['search'];
 
-export const searchPageRoutes: FastifyPluginAsyncZod = async () => {};
+export const searchApiRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/search',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary:
+          'Competence search over the public profiles of member organisations, in Italian and English: full text with stemming, accent-insensitive, taxonomy synonyms in both languages, typo-tolerant on the taxonomy; facets; each result says why it matched.',
+        querystring: SearchQuerySchema,
+        response: { 200: SearchOutSchema },
+      },
+    },
+    async (req) => searchFor(app.db, req.actor, req.query),
+  );
+};
+
+export const searchPageRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get('/search', { config: { access: 'public' }, schema: { querystring: SearchQuerySchema } }, async (req, reply) => {
+    const ctx = pageContext(req, reply);
+    const data = await searchFor(app.db, req.actor, { ...req.query, lang: ctx.locale === 'en' ? 'en' : 'it' });
+    return sendPage(reply, h(SearchPage, { ctx, query: req.query, data }));
+  });
+};

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { type TestApp, agentFor, createTestApp } from '../../testing/app.ts';
+import { buildCluster, buildMembership, buildOrganisation, buildUser } from '../../testing/factories.ts';
+
+describe('search API and page', () => {
+  let t: TestApp;
+  let enId: string;
+  let peerId: string;
+
+  before(async () => {
+    t = await createTestApp();
+    const cluster = await buildCluster(t.db);
+    const org = await buildOrganisation(t.db, { legal_name: 'Westbrook Fragrances Srl' });
+    enId = org.id;
+    await t.db.query('UPDATE organisation SET description_en = $2 WHERE id = $1', [org.id, 'Fine perfume compositions for niche brands.']);
+    await buildMembership(t.db, cluster.id, org.id);
+    await t.db.query(
+      `INSERT INTO organisation_competence (organisation_id, concept_id, kind, description, visibility, status) VALUES
+         ($1, 'stage.raw-materials.fragrance-compounds', 'produces', 'Bespoke accords', 'public', 'validated'),
+         ($1, 'tech.encapsulation', 'service', 'Vexmorial capsules', 'members', 'validated'),
+         ($1, 'tech.extraction', 'service', 'Drabulite extraction', 'public', 'submitted')`,
+      [org.id],
+    );
+    const peer = await buildOrganisation(t.db);
+    peerId = peer.id;
+    await buildMembership(t.db, cluster.id, peer.id);
+  });
+  after(() => t.close());
+
+  test('GET /api/v1/search: an Italian word finds the English-only profile, with facets and why', async () => {
+    const res = await t.app.inject({ url: '/api/v1/search?q=profumo&lang=it' });
+    assert.equal(res.statusCode, 200);
+    const body = res.json();
+    const item = body.items.find((i: { organisation: { id: string } }) => i.organisation.id === enId);
+    assert.ok(item);
+    assert.deepEqual(Object.keys(item.organisation).sort(), ['category', 'id', 'name', 'provinces']);
+    assert.ok(item.why.concepts.length + item.why.words.length > 0);
+    assert.equal(body.facets.stage.find((f: { id: string }) => f.id === 'stage.raw-materials.fragrance-compounds')?.label, 'Composizioni profumate');
+    assert.equal(body.page, 1);
+    assert.ok(body.total >= 1);
+    assert.equal((await t.app.inject({ url: '/api/v1/search?q=x&sizeClass=huge' })).statusCode, 400);
+  });
+
+  test('members-only and submitted declarations stay out, for visitors and members alike', async () => {
+    assert.equal((await t.app.inject({ url: '/api/v1/search?q=vexmorial' })).json().total, 0);
+    assert.equal((await t.app.inject({ url: '/api/v1/search?q=drabulite' })).json().total, 0);
+    const member = await agentFor(t.app, (await buildUser(t.db, { roles: [{ role: 'member', organisationId: peerId }] })).id);
+    assert.equal((await t.app.inject({ url: '/api/v1/search?q=vexmorial', headers: member.headers })).json().total, 0);
+  });
+
+  test('the page renders in both languages, with the why in the page language and an empty state', async () => {
+    const it = await t.app.inject({ url: '/it/search?q=fragranze' });
+    assert.equal(it.statusCode, 200);
+    assert.match(it.body, /Westbrook Fragrances Srl/);
+    assert.match(it.body, /Perché:/);
+    assert.match(it.body, /Composizioni profumate/);
+    const en = await t.app.inject({ url: '/en/search?q=fragranze' });
+    assert.equal(en.statusCode, 200);
+    assert.match(en.body, /Why:/);
+    assert.match(en.body, /Fragrance compounds/);
+    const empty = await t.app.inject({ url: '/en/search' });
+    assert.equal(empty.statusCode, 200);
+    assert.match(empty.body, /Type at least one word/);
+    const none = await t.app.inject({ url: '/it/search?q=zzqxv' });
+    assert.match(none.body, /Nessun profilo pubblico corrisponde/);
+    const filtered = await t.app.inject({ url: '/it/search?q=fragranze&province=MI' });
+    assert.match(filtered.body, /Togli il filtro Provincia: MI/);
+  });
+});

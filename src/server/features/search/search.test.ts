@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Db } from '../../db/db.ts';
+import { createTestDb } from '../../testing/db.ts';
+import { buildCluster, buildMembership, buildOrganisation } from '../../testing/factories.ts';
+import type { Reader } from '../competences/competences.queries.ts';
+import { search } from './search.ts';
+
+const visitor: Reader = { orgIds: [], staffClusterIds: [] };
+
+describe('competence search (domain)', () => {
+  let db: Db;
+  const ids: Record<string, string> = {};
+
+  const competence = (org: string, conceptId: string, o: { status?: string; visibility?: string; description?: string } = {}) =>
+    db.query(
+      `INSERT INTO organisation_competence (organisation_id, concept_id, kind, description, visibility, status) VALUES ($1, $2, 'service', $3, $4, $5)`,
+      [org, conceptId, o.description ?? null, o.visibility ?? 'public', o.status ?? 'validated'],
+    );
+  const find = async (q: string, extra: Record<string, string> = {}, reader = visitor) => search(db, reader, { q, ...extra });
+  const found = async (q: string, extra: Record<string, string> = {}) => (await find(q, extra)).items.map((i) => i.organisation.id);
+
+  before(async () => {
+    db = await createTestDb();
+    const cluster = await buildCluster(db);
+    const org = async (key: string, o: Parameters<typeof buildOrganisation>[1], d: { it?: string; en?: string }) => {
+      const row = await buildOrganisation(db, o);
+      await db.query('UPDATE organisation SET description_it = $2, description_en = $3 WHERE id = $1', [row.id, d.it ?? null, d.en ?? null]);
+      await buildMembership(db, cluster.id, row.id);
+      ids[key] = row.id;
+    };
+    // English-only profile: description in English, competences described in English.
+    await org('en', { legal_name: 'Northfield Labs Srl' }, { en: 'Co-packing for cosmetic brands, skin care emollients and perfume compositions.' });
+    await competence(ids.en, 'stage.filling.filling', { description: 'Tube and jar filling lines' });
+    await competence(ids.en, 'function.skin-conditioning-emollient', { description: 'Emollient esters' });
+    // Italian-only profile, no competences: only its text can match.
+    await org('it', { legal_name: 'Officina Lariana Srl' }, { it: 'Cosmèsi naturale: produzione per conto terzi di creme e sieri.' });
+    // A second co-packer, a university in Bergamo.
+    await org('bg', { legal_name: 'Ateneo di prova', category: 'university', seatMunicipality: '016024' }, { en: 'Research on co-packing lines.' });
+    await competence(ids.bg, 'stage.filling.filling');
+    // Declarations the public must not find.
+    await org('hidden', { legal_name: 'Riservata Spa' }, {});
+    await competence(ids.hidden, 'tech.encapsulation', { status: 'submitted', description: 'Zorblaxite microcapsules' });
+    await competence(ids.hidden, 'tech.extraction', { visibility: 'members', description: 'Quintorvane supercritical extraction' });
+  });
+  after(() => db.close());
+
+  test('Italian queries find an English-only profile, with why', async () => {
+    for (const q of ['confezionamento', 'conto terzi', 'emolliente', 'profumo']) {
+      const r = await find(q);
+      const item = r.items.find((i) => i.organisation.id === ids.en);
+      assert.ok(item, `${q} finds the English-only profile`);
+      assert.ok(item.why.concepts.length + item.why.words.length > 0, `${q}: why is not empty`);
+      for (const i of r.items) assert.ok(i.why.concepts.length + i.why.words.length > 0, `${q}: every result says why`);
+    }
+    const emolliente = (await find('emolliente')).items.find((i) => i.organisation.id === ids.en);
+    assert.deepEqual(emolliente?.why.concepts.map((c) => c.label), ['Condizionante cutaneo – emolliente']);
+    const en = (await find('emolliente', { lang: 'en' })).items.find((i) => i.organisation.id === ids.en);
+    assert.deepEqual(en?.why.concepts.map((c) => c.label), ['Skin conditioning – emollient']);
+  });
+
+  test('an English query finds an Italian-only profile through the taxonomy synonyms', async () => {
+    const r = await find('contract manufacturing');
+    const item = r.items.find((i) => i.organisation.id === ids.it);
+    assert.ok(item, 'contract manufacturing finds "produzione per conto terzi"');
+    assert.ok(item.why.words.length > 0);
+    assert.ok(!(await found('quantum computing')).includes(ids.it));
+  });
+
+  test('accents do not matter; a one-letter typo on a concept label still finds it', async () => {
+    const a = await found('cosmèsi');
+    const b = await found('cosmesi');
+    assert.ok(a.includes(ids.it));
+    assert.deepEqual(a, b);
+    const typo = await find('emoliente');
+    const item = typo.items.find((i) => i.organisation.id === ids.en);
+    assert.ok(item, 'emoliente finds the emollient profile');
+    assert.ok(item.why.concepts.some((c) => c.id === 'function.skin-conditioning-emollient'));
+  });
+
+  test('facets count the matches and filter them', async () => {
+    const r = await find('co-packing');
+    assert.deepEqual(new Set(r.items.map((i) => i.organisation.id)), new Set([ids.en, ids.bg]));
+    assert.equal(r.total, 2);
+    assert.equal(r.facets.stage.find((f) => f.id === 'stage.filling.filling')?.count, 2);
+    assert.equal(r.facets.province.find((f) => f.id === 'MI')?.count, 1);
+    assert.equal(r.facets.province.find((f) => f.id === 'BG')?.count, 1);
+    assert.equal(r.facets.category.find((f) => f.id === 'university')?.count, 1);
+    const bg = await find('co-packing', { province: 'BG' });
+    assert.deepEqual(bg.items.map((i) => i.organisation.id), [ids.bg]);
+    assert.equal(bg.total, 1);
+    assert.deepEqual(bg.facets.province.map((f) => f.id), ['BG']);
+    const company = await find('co-packing', { category: 'company' });
+    assert.deepEqual(company.items.map((i) => i.organisation.id), [ids.en]);
+    // A broad stage concept filters on its narrower concepts too.
+    assert.equal((await find('co-packing', { stage: 'stage.filling' })).total, 2);
+    assert.equal((await find('co-packing', { stage: 'stage.manufacturing' })).total, 0);
+  });
+
+  test('submitted and members-only declarations are not findable by the public', async () => {
+    assert.equal((await find('zorblaxite')).total, 0);
+    assert.equal((await find('quintorvane')).total, 0);
+    const member: Reader = { orgIds: [ids.en], staffClusterIds: [] };
+    assert.equal((await find('quintorvane', {}, member)).total, 0);
+  });
+
+  test('the index follows the competences: validation makes a declaration findable', async () => {
+    await db.query("UPDATE organisation_competence SET status = 'validated' WHERE description = 'Zorblaxite microcapsules'");
+    assert.deepEqual(await found('zorblaxite'), [ids.hidden]);
+    await db.query("UPDATE organisation_competence SET status = 'rejected' WHERE description = 'Zorblaxite microcapsules'");
+    assert.equal((await find('zorblaxite')).total, 0);
+  });
+
+  test('an empty query returns nothing', async () => {
+    assert.equal((await find('')).total, 0);
+  });
+});
