@@ -61,6 +61,10 @@ export async function rebuildOrganisationDocuments(db: Db, ids: string[]): Promi
   );
 }
 
+export async function anyStale(db: Db): Promise<boolean> {
+  return (await db.query('SELECT 1 FROM search_stale LIMIT 1')).length > 0;
+}
+
 /** Takes the stale organisations off the queue (their rebuild commits with the same transaction). */
 export async function takeStale(db: Db, limit: number): Promise<string[]> {
   const rows = await db.query<{ id: string }>(

@@ -111,6 +111,13 @@ describe('competence search (domain)', () => {
     assert.equal((await find('zorblaxite')).total, 0);
   });
 
+  test('the index follows the profile: a new description and a withdrawn membership', async () => {
+    await db.query('UPDATE organisation SET description_en = $2 WHERE id = $1', [ids.hidden, 'Glimmerwort sourcing']);
+    assert.deepEqual(await found('glimmerwort'), [ids.hidden]);
+    await db.query("UPDATE membership SET status = 'withdrawn' WHERE organisation_id = $1", [ids.hidden]);
+    assert.equal((await find('glimmerwort')).total, 0);
+  });
+
   test('an empty query returns nothing', async () => {
     assert.equal((await find('')).total, 0);
   });

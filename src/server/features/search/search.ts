@@ -5,6 +5,7 @@ import type { Reader } from '../competences/competences.queries.ts';
 import {
   type Filters,
   type SearchDocument,
+  anyStale,
   deleteDocument,
   rebuildOrganisationDocuments,
   selectConceptLabels,
@@ -49,6 +50,8 @@ export async function reindexOrganisation(db: Db, id: string): Promise<void> {
 /** Rebuilds every queued document; returns how many organisations were rebuilt. */
 export async function reindexStale(db: Db): Promise<number> {
   let n = 0;
+  // the common case, nothing queued, costs one read and no transaction
+  if (!(await anyStale(db))) return 0;
   for (;;) {
     const done = await db.transaction(async (tx) => {
       const ids = await takeStale(tx, 500);
