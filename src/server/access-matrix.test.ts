@@ -175,6 +175,12 @@ export const expectedAccess: Record<string, Access> = {
   'GET /:lang/staff/competences': STAFF,
   'POST /:lang/staff/competences/:id/review': STAFF,
   'POST /:lang/staff/facilities/:id/review': STAFF,
+
+  // coverage: public to read (members-only counts for the cluster staff; across clusters for region/platform admins, checked in the domain)
+  'GET /api/v1/coverage': 'public',
+  'GET /api/v1/coverage.csv': 'public',
+  'GET /api/v1/coverage.xlsx': 'public',
+  'GET /:lang/coverage': 'public',
 };
 
 // Actors of the matrix. 'user' is signed in without any role: it separates 'authenticated' from role lists.
