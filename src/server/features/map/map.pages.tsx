@@ -1,15 +1,52 @@
-import { type PageContext, Layout, Select, href } from '../../lib/html.tsx';
+import type { FieldErrors } from '../../lib/errors.ts';
+import { type PageContext, ErrorSummary, Layout, Select, fieldError, href } from '../../lib/html.tsx';
 import { categories } from '../organisations/organisations.schemas.ts';
 import { MAP_HEIGHT, MAP_WIDTH } from './map.geo.ts';
-import type { MapPageData } from './map.ts';
+import { DIRECTORY_ACCEPTS_CONCEPT, type MapPageData } from './map.ts';
 import type { MapQuery } from './map.schemas.ts';
 
-/** The directory filtered like the map, for one province: /organisations?province=MI&cluster=…&category=… */
+/** The directory filtered like the map, for one province: /organisations?province=MI&cluster=…&category=… (concept once it takes it). */
 export function directoryHref(ctx: PageContext, acronym: string, q: MapQuery): string {
   const p = new URLSearchParams({ province: acronym });
   if (q.cluster) p.set('cluster', q.cluster);
   if (q.category) p.set('category', q.category);
+  if (q.concept && DIRECTORY_ACCEPTS_CONCEPT) p.set('concept', q.concept);
   return href(ctx, `/organisations?${p}`);
+}
+
+/** The concept select: one group per scheme, sub-concepts indented under their parent. */
+function ConceptSelect({ ctx, data, errors }: { ctx: PageContext; data: MapPageData; errors?: FieldErrors }) {
+  const l = ctx.locale === 'en' ? 'en' : 'it';
+  const error = fieldError(ctx, errors, 'concept');
+  const value = data.concept?.id ?? '';
+  return (
+    <div class="select-wrapper mb-4">
+      <label for="concept">{ctx.t('map.filter.concept')}</label>
+      <select
+        id="concept"
+        name="concept"
+        class={error ? 'is-invalid' : undefined}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={error ? 'concept-error' : undefined}
+      >
+        <option value="">{ctx.t('map.filter.conceptAll')}</option>
+        {data.conceptGroups.map((g) => (
+          <optgroup label={ctx.t(`taxonomy.scheme.${g.scheme}`)}>
+            {g.items.map((c) => (
+              <option value={c.id} selected={value === c.id}>
+                {'\u00a0\u00a0'.repeat(c.depth) + c.label[l]}
+              </option>
+            ))}
+          </optgroup>
+        ))}
+      </select>
+      {error && (
+        <div id="concept-error" class="invalid-feedback d-block">
+          {error}
+        </div>
+      )}
+    </div>
+  );
 }
 
 function Swatch({ shade }: { shade: number }) {
@@ -20,14 +57,16 @@ function Swatch({ shade }: { shade: number }) {
   );
 }
 
-export function MapPage({ ctx, data }: { ctx: PageContext; data: MapPageData }) {
+export function MapPage({ ctx, data, errors }: { ctx: PageContext; data: MapPageData; errors?: FieldErrors }) {
   const { t } = ctx;
   const q = data.query;
+  const conceptLabel = data.concept ? (ctx.locale === 'en' ? data.concept.label.en : data.concept.label.it) : null;
   const clusterLabel = (c: MapPageData['clusters'][number]) => (ctx.locale === 'en' ? c.nameEn : c.nameIt);
   return (
     <Layout ctx={ctx} title={t('map.title')}>
       <h1>{t('map.title')}</h1>
       <p class="lead">{t('map.intro')}</p>
+      <ErrorSummary ctx={ctx} errors={errors} />
 
       <form method="get" action={href(ctx, '/map')} class="mb-4" data-testid="map-filters">
         <fieldset>
@@ -49,6 +88,7 @@ export function MapPage({ ctx, data }: { ctx: PageContext; data: MapPageData }) 
               emptyLabel={t('map.filter.all')}
               options={categories.map((c) => ({ value: c, label: t(`organisations.category.${c}`) }))}
             />
+            <ConceptSelect ctx={ctx} data={data} errors={errors} />
             <div class="mb-4">
               <button type="submit" class="btn btn-primary me-2">
                 {t('map.filter.submit')}
@@ -60,6 +100,13 @@ export function MapPage({ ctx, data }: { ctx: PageContext; data: MapPageData }) 
           </div>
         </fieldset>
       </form>
+
+      {conceptLabel && (
+        <div class="callout" data-testid="map-concept">
+          <p>{t('map.concept.active', { concept: conceptLabel })}</p>
+          {!DIRECTORY_ACCEPTS_CONCEPT && <p class="mb-0">{t('map.concept.directoryNote')}</p>}
+        </div>
+      )}
 
       <div class="row">
         <div class="col-lg-7 mb-4">
@@ -86,7 +133,7 @@ export function MapPage({ ctx, data }: { ctx: PageContext; data: MapPageData }) 
             )}
           </svg>
           <div class="mt-2">
-            <p class="h6 mb-1">{t('map.legend.title')}</p>
+            <p class="h6 mb-1">{conceptLabel ? t('map.concept.legendTitle', { concept: conceptLabel }) : t('map.legend.title')}</p>
             <ul class="list-inline mb-2" data-testid="map-legend">
               {data.legend.map((l) => (
                 <li class="list-inline-item me-3" data-shade={l.shade}>
@@ -105,7 +152,7 @@ export function MapPage({ ctx, data }: { ctx: PageContext; data: MapPageData }) 
         <div class="col-lg-5">
           <div class="table-responsive">
             <table class="table table-sm" data-testid="map-table">
-              <caption>{t('map.table.caption')}</caption>
+              <caption>{conceptLabel ? t('map.concept.caption', { concept: conceptLabel }) : t('map.table.caption')}</caption>
               <thead>
                 <tr>
                   <th scope="col">{t('map.table.province')}</th>
@@ -132,7 +179,11 @@ export function MapPage({ ctx, data }: { ctx: PageContext; data: MapPageData }) 
               </tbody>
             </table>
           </div>
-          <p data-testid="map-region-members">{t('map.table.regionMembers', { count: data.regionMembers })}</p>
+          <p data-testid="map-region-members">
+            {conceptLabel
+              ? t('map.concept.regionMembers', { concept: conceptLabel, count: data.regionMembers })
+              : t('map.table.regionMembers', { count: data.regionMembers })}
+          </p>
         </div>
       </div>
     </Layout>

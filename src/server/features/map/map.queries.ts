@@ -2,12 +2,13 @@ import type { Db } from '../../db/db.ts';
 import { LOMBARDY_REGION_CODE } from '../requirements/requirements.queries.ts';
 
 /**
- * What narrows the members counted on the map. The concept filter (value-chain stage, technology) plugs in
- * here once member competences exist: a `conceptIds` entry and one more condition in memberWhere.
+ * What narrows the members counted on the map. `conceptId`: only members with a validated, public competence
+ * on that concept or on any concept below it in the taxonomy (a sub-stage counts under its stage).
  */
 export type ProvinceCountFilters = {
   clusterId?: string;
   category?: string;
+  conceptId?: string;
 };
 
 function params() {
@@ -25,6 +26,16 @@ function params() {
 function memberWhere(f: ProvinceCountFilters, p: (v: unknown) => string): string {
   const w = [f.clusterId ? `o.active_cluster_ids @> ARRAY[${p(f.clusterId)}::uuid]` : `o.active_cluster_ids <> '{}'`];
   if (f.category) w.push(`o.category = ${p(f.category)}`);
+  if (f.conceptId) {
+    // Uncorrelated, so the concept subtree and the organisations holding it are computed once, not per organisation.
+    w.push(`o.id IN (SELECT oc.organisation_id FROM organisation_competence oc
+                      WHERE oc.status = 'validated' AND oc.visibility = 'public'
+                        AND oc.concept_id IN (WITH RECURSIVE sub(id) AS (
+                                                SELECT id FROM concept_effective WHERE id = ${p(f.conceptId)}
+                                                UNION
+                                                SELECT c.id FROM concept_effective c JOIN sub ON c.parent_id = sub.id)
+                                              SELECT id FROM sub))`);
+  }
   return w.join(' AND ');
 }
 

@@ -142,3 +142,125 @@ describe('map routes', () => {
     assert.equal(missing.statusCode, 404);
   });
 });
+
+describe('map routes: concept filter', () => {
+  let t: TestApp;
+  let slug: string;
+  let submittedOrg: string;
+  const parent = 'stage.raw-materials';
+  const child = 'stage.raw-materials.botanical';
+  const competence = (organisationId: string, conceptId: string, status: string, visibility: string) =>
+    t.db.query(`INSERT INTO organisation_competence (organisation_id, concept_id, kind, status, visibility) VALUES ($1, $2, 'produces', $3, $4)`, [
+      organisationId,
+      conceptId,
+      status,
+      visibility,
+    ]);
+  before(async () => {
+    t = await createTestApp();
+    const cluster = await buildCluster(t.db);
+    slug = cluster.slug;
+    const member = async (seat: string) => {
+      const o = await buildOrganisation(t.db, { seatMunicipality: seat });
+      await buildMembership(t.db, cluster.id, o.id);
+      return o.id;
+    };
+    // Milano: validated public on the sub-stage, and on the stage itself; Bergamo: validated public on the sub-stage.
+    await competence(await member('015146'), child, 'validated', 'public');
+    await competence(await member('015146'), parent, 'validated', 'public');
+    await competence(await member('016024'), child, 'validated', 'public');
+    // Not counted: submitted, members-only, rejected, and a validated public one of a non-member.
+    submittedOrg = await member('015146');
+    await competence(submittedOrg, child, 'submitted', 'public');
+    await competence(await member('017029'), child, 'validated', 'members');
+    await competence(await member('017029'), parent, 'rejected', 'public');
+    const outsider = await buildOrganisation(t.db, { seatMunicipality: '015146' });
+    await competence(outsider.id, child, 'validated', 'public');
+    // A member with no competence at all.
+    await member('015146');
+  });
+  after(() => t.close());
+
+  const counts = async (qs: string) => {
+    const res = await t.app.inject({ url: `/api/v1/map/provinces?${qs}` });
+    assert.equal(res.statusCode, 200, res.body);
+    const rows = res.json() as Row[];
+    assert.equal(rows.length, 12);
+    return Object.fromEntries(rows.map((r) => [r.acronym, r.members]));
+  };
+
+  test('API: a validated public competence on a sub-stage counts under its parent stage; submitted or members-only ones do not', async () => {
+    const all = await counts('');
+    assert.equal(all.MI, 4);
+    assert.equal(all.BS, 2);
+    const stage = await counts(`concept=${parent}`);
+    assert.equal(stage.MI, 2);
+    assert.equal(stage.BG, 1);
+    assert.equal(stage.BS, 0, 'members-only and rejected competences do not count');
+    const sub = await counts(`concept=${child}&cluster=${slug}`);
+    assert.equal(sub.MI, 1, 'the competence on the parent stage does not count under the sub-stage');
+    assert.equal(sub.BG, 1);
+    assert.equal(sub.BS, 0);
+    // Other stages hold nothing.
+    const other = await counts('concept=stage.biotech');
+    assert.equal(Object.values(other).reduce((a, b) => a + b, 0), 0);
+    // Validating the submitted one makes it count.
+    await t.db.query(`UPDATE organisation_competence SET status = 'validated' WHERE organisation_id = $1`, [submittedOrg]);
+    assert.equal((await counts(`concept=${parent}`)).MI, 3);
+    await t.db.query(`UPDATE organisation_competence SET status = 'submitted' WHERE organisation_id = $1`, [submittedOrg]);
+    assert.equal((await counts(`concept=${parent}`)).MI, 2);
+  });
+
+  test('API: an unknown concept is a 400 naming the field', async () => {
+    const res = await t.app.inject({ url: '/api/v1/map/provinces?concept=stage.no-such-stage' });
+    assert.equal(res.statusCode, 400);
+    assert.equal(res.json().error, 'validation_failed');
+    assert.deepEqual(Object.keys(res.json().fields), ['query.concept']);
+  });
+
+  test('page: the concept select grouped by scheme in both languages, the filter reflected, links without the concept', async () => {
+    for (const [lang, stages, techs, products, label] of [
+      ['it', 'Fasi della filiera', 'Tecnologie', 'Categorie di prodotto', 'Filtra la mappa'],
+      ['en', 'Value-chain stages', 'Technologies', 'Product categories', 'Filter the map'],
+    ]) {
+      const plain = await t.app.inject({ url: `/${lang}/map` });
+      assert.equal(plain.statusCode, 200);
+      assert.match(plain.body, new RegExp(label));
+      assert.match(plain.body, /<label for="concept">[^<]+<\/label>/);
+      const select = plain.body.slice(plain.body.indexOf('<select id="concept"'), plain.body.indexOf('</select>', plain.body.indexOf('<select id="concept"')));
+      const groups = [...select.matchAll(/<optgroup label="([^"]+)"/g)].map((m) => m[1]);
+      assert.deepEqual(groups, [stages, techs, products]);
+      assert.ok(select.indexOf(`value="${parent}"`) < select.indexOf(`value="${child}"`));
+      assert.ok(select.indexOf(`value="${child}"`) < select.indexOf('<optgroup', select.indexOf('<optgroup') + 1), 'stages come first');
+      assert.doesNotMatch(plain.body, /data-testid="map-concept"/);
+
+      const res = await t.app.inject({ url: `/${lang}/map?concept=${parent}` });
+      assert.equal(res.statusCode, 200);
+      assert.match(res.body, new RegExp(`<option value="${parent}" selected`));
+      const [{ label_it, label_en }] = await t.db.query<{ label_it: string; label_en: string }>('SELECT label_it, label_en FROM concept_effective WHERE id = $1', [parent]);
+      const conceptLabel = lang === 'it' ? label_it : label_en;
+      const caption = /<caption>([^<]+)<\/caption>/.exec(res.body)![1];
+      assert.ok(caption.includes(conceptLabel.replace(/&/g, '&amp;')), caption);
+      assert.match(res.body, /data-testid="map-concept"/);
+      const { rows, links } = parseMap(res.body);
+      assert.equal(rows.find((r) => r.acronym === 'MI')!.members, 2);
+      assert.equal(links.find((l) => l.acronym === 'MI')!.shade, 4);
+      assert.equal(links.find((l) => l.acronym === 'BS')!.shade, 0);
+      for (const r of rows) {
+        const url = new URL(r.href, 'http://x');
+        assert.equal(url.searchParams.get('concept'), null, 'the directory does not take the concept yet');
+        assert.equal(url.searchParams.get('province'), r.acronym);
+      }
+      assert.match(res.body, /data-members="2"/);
+      assert.doesNotMatch(res.body, /style="/);
+    }
+  });
+
+  test('page: an unknown concept is a 400 with the error beside the select', async () => {
+    const res = await t.app.inject({ url: '/en/map?concept=stage.no-such-stage' });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /id="concept-error"/);
+    assert.match(res.body, /aria-invalid="true"/);
+    assert.equal(parseMap(res.body).rows.length, 12);
+  });
+});

@@ -3,10 +3,15 @@ import { categories } from '../organisations/organisations.schemas.ts';
 
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 
-/** The map's filters: the same names and values as the directory's, so a province links to the same list. */
+/**
+ * The map's filters: cluster and category have the same names and values as the directory's, so a province links to the
+ * same list; the directory does not take `concept` yet, so the links leave it out (the page says so).
+ */
 export const MapQuerySchema = z.object({
   cluster: z.preprocess(emptyToUndefined, z.string().max(100).optional()),
   category: z.preprocess(emptyToUndefined, z.enum(categories).optional()),
+  /** A taxonomy concept id (value-chain stage, technology, product category); its sub-concepts count too. */
+  concept: z.preprocess(emptyToUndefined, z.string().trim().max(200).optional()),
 });
 export type MapQuery = z.output<typeof MapQuerySchema>;
 

@@ -1,20 +1,35 @@
 import type { Db } from '../../db/db.ts';
+import { ValidationError } from '../../lib/errors.ts';
 import { getCluster } from '../clusters/clusters.ts';
+import { conceptTree } from '../taxonomy/taxonomy.ts';
+import { selectConcept } from '../taxonomy/taxonomy.queries.ts';
 import { type ProvinceShape, provinceShapes } from './map.geo.ts';
 import { type ProvinceCountFilters, countRegionMembers, selectClusterOptions, selectProvinceCounts } from './map.queries.ts';
 import type { MapQuery, ProvinceCount } from './map.schemas.ts';
 
-/** Turns the query into the counts' filters; an unknown cluster is a 404, not an empty map. */
-async function resolveFilters(db: Db, q: MapQuery): Promise<ProvinceCountFilters> {
+/** Whether the directory accepts a concept filter; while it does not, province links leave the concept out. */
+export const DIRECTORY_ACCEPTS_CONCEPT = false;
+
+export type MapConcept = { id: string; scheme: string; label: { it: string; en: string } };
+
+/** Turns the query into the counts' filters; an unknown cluster is a 404, an unknown concept a 400 on `query.concept`. */
+async function resolveFilters(db: Db, q: MapQuery): Promise<{ filters: ProvinceCountFilters; concept: MapConcept | null }> {
   const filters: ProvinceCountFilters = {};
   if (q.cluster) filters.clusterId = (await getCluster(db, q.cluster)).id;
   if (q.category) filters.category = q.category;
-  return filters;
+  let concept: MapConcept | null = null;
+  if (q.concept) {
+    const row = await selectConcept(db, q.concept);
+    if (!row) throw new ValidationError({ 'query.concept': 'invalid_value' }, 'Unknown concept');
+    filters.conceptId = row.id;
+    concept = { id: row.id, scheme: row.scheme, label: { it: row.label_it, en: row.label_en } };
+  }
+  return { filters, concept };
 }
 
 /** Members per Lombard province for the filters (all 12 provinces, zeros included). */
 export async function listProvinceCounts(db: Db, q: MapQuery): Promise<ProvinceCount[]> {
-  const rows = await selectProvinceCounts(db, await resolveFilters(db, q));
+  const rows = await selectProvinceCounts(db, (await resolveFilters(db, q)).filters);
   return rows.map((r) => ({ acronym: r.acronym, name: r.name, regionCode: r.region_code, members: r.members }));
 }
 
@@ -46,15 +61,22 @@ export type MapPageData = {
   legend: ReturnType<typeof legendClasses>;
   regionMembers: number;
   clusters: { slug: string; nameIt: string; nameEn: string }[];
+  /** The concept filtered on, if any. */
+  concept: MapConcept | null;
+  /** The select's choices, grouped by scheme (stages, technologies, product categories), each in tree order. */
+  conceptGroups: { scheme: 'stage' | 'technology' | 'product'; items: { id: string; depth: number; label: { it: string; en: string } }[] }[];
 };
 
+const conceptSchemes = ['stage', 'technology', 'product'] as const;
+
 export async function getMapPageData(db: Db, q: MapQuery): Promise<MapPageData> {
-  const filters = await resolveFilters(db, q);
-  const [rows, regionMembers, clusters, shapes] = await Promise.all([
+  const { filters, concept } = await resolveFilters(db, q);
+  const [rows, regionMembers, clusters, shapes, tree] = await Promise.all([
     selectProvinceCounts(db, filters),
     countRegionMembers(db, filters),
     selectClusterOptions(db),
     provinceShapes(),
+    conceptTree(db),
   ]);
   const max = Math.max(0, ...rows.map((r) => r.members));
   const byAcronym = new Map(shapes.map((s) => [s.acronym, s]));
@@ -71,5 +93,10 @@ export async function getMapPageData(db: Db, q: MapQuery): Promise<MapPageData> 
     legend: legendClasses(max),
     regionMembers,
     clusters: clusters.map((c) => ({ slug: c.slug, nameIt: c.name_it, nameEn: c.name_en })),
+    concept,
+    conceptGroups: conceptSchemes.map((scheme) => ({
+      scheme,
+      items: tree[scheme].map((c) => ({ id: c.id, depth: c.depth, label: c.label })),
+    })),
   };
 }
