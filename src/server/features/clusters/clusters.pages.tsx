@@ -113,6 +113,9 @@ export function ClusterPage({
         <a class="btn btn-outline-primary me-2 mb-2" href={href(ctx, `/map?cluster=${c.slug}`)}>
           {t('clusters.page.map')}
         </a>
+        <a class="btn btn-outline-primary me-2 mb-2" href={href(ctx, `/coverage?cluster=${c.slug}`)}>
+          {t('clusters.page.coverage')}
+        </a>
         <a class="btn btn-outline-primary me-2 mb-2" href={href(ctx, `/clusters/${c.slug}/apply`)}>
           {t('clusters.page.apply')}
         </a>
