@@ -84,13 +84,19 @@ export type ConceptHit = { id: string; scheme: string; label_it: string; label_e
 export async function selectConceptsForPhrases(db: Db, phrases: string[]): Promise<ConceptHit[]> {
   if (phrases.length === 0) return [];
   return db.query<ConceptHit>(
-    `WITH vocab AS (
-       SELECT ce.id, fold_text(t) AS term FROM concept_effective ce
+    `WITH vocab AS MATERIALIZED (
+       SELECT DISTINCT ce.id, fold_text(t) AS term FROM concept_effective ce
          CROSS JOIN LATERAL unnest(ARRAY[ce.label_it, ce.label_en] || ce.synonyms_it || ce.synonyms_en) t
         WHERE NOT ce.retired),
-     hits AS (
-       SELECT DISTINCT v.id FROM vocab v JOIN unnest($1::text[]) p(phrase)
-         ON v.term = p.phrase OR (length(p.phrase) >= 4 AND similarity(v.term, p.phrase) >= 0.4))
+     phrase AS (SELECT DISTINCT p AS phrase FROM unnest($1::text[]) p),
+     -- similarity() over every pair is slow on long queries: join on shared trigrams first (same measure as pg_trgm:
+     -- shared distinct trigrams over the union of both sets)
+     vt AS (SELECT v.id, v.term, g, cardinality(show_trgm(v.term)) AS n FROM vocab v CROSS JOIN LATERAL unnest(show_trgm(v.term)) g),
+     pt AS (SELECT p.phrase, g, cardinality(show_trgm(p.phrase)) AS n FROM phrase p CROSS JOIN LATERAL unnest(show_trgm(p.phrase)) g
+             WHERE length(p.phrase) >= 4),
+     fuzzy AS (SELECT vt.id FROM vt JOIN pt ON pt.g = vt.g GROUP BY vt.id, vt.term, vt.n, pt.phrase, pt.n
+                HAVING count(*)::float / nullif(vt.n + pt.n - count(*), 0) >= 0.4),
+     hits AS (SELECT v.id FROM vocab v JOIN phrase p ON v.term = p.phrase UNION SELECT id FROM fuzzy)
      SELECT ce.id, ce.scheme, ce.label_it, ce.label_en,
             ARRAY[ce.label_it, ce.label_en] || ce.synonyms_it || ce.synonyms_en AS terms
        FROM concept_effective ce JOIN hits h ON h.id = ce.id ORDER BY ce.id`,

@@ -71,14 +71,14 @@ export async function reindexAll(db: Db): Promise<void> {
 export const pageSize = 20;
 const facetNames = ['stage', 'technology', 'product', 'province', 'category', 'sizeClass'] as const;
 
-/** Words of the folded query and every run of up to four consecutive words (phrases like "conto terzi"). */
+/** Words of the folded query (the first 12) and every run of up to three consecutive words (phrases like "conto terzi"). */
 export function phrasesOf(folded: string): { words: string[]; phrases: string[] } {
-  const words = folded.split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 0);
+  const words = folded.split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 0).slice(0, 12);
   const phrases = new Set<string>();
   for (let i = 0; i < words.length; i++) {
-    for (let n = 1; n <= 4 && i + n <= words.length; n++) phrases.add(words.slice(i, i + n).join(' '));
+    for (let n = 1; n <= 3 && i + n <= words.length; n++) phrases.add(words.slice(i, i + n).join(' '));
   }
-  return { words, phrases: [...phrases].slice(0, 60) };
+  return { words, phrases: [...phrases] };
 }
 
 async function fold(db: Db, texts: string[]): Promise<string[]> {
