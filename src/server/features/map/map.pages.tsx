@@ -110,11 +110,12 @@ export function MapPage({ ctx, data, errors }: { ctx: PageContext; data: MapPage
 
       <div class="row">
         <div class="col-lg-7 mb-4">
-          {/* The table beside the map is its accessible equivalent: the image stays out of the tab order. */}
+          {/* A group of links, one per province, each named with its count (links inside role="img" would be
+              nested interactive content); the table beside it says the same in rows. */}
           <svg
             class="map-svg"
             viewBox={`0 0 ${MAP_WIDTH} ${MAP_HEIGHT}`}
-            role="img"
+            role="group"
             aria-labelledby="map-title map-desc"
             data-testid="map-svg"
           >
@@ -122,10 +123,14 @@ export function MapPage({ ctx, data, errors }: { ctx: PageContext; data: MapPage
             <desc id="map-desc">{t('map.svg.desc')}</desc>
             {data.provinces.map((p) =>
               p.shape ? (
-                <a href={directoryHref(ctx, p.acronym, q)} tabIndex={-1} data-province={p.acronym}>
+                <a
+                  href={directoryHref(ctx, p.acronym, q)}
+                  data-province={p.acronym}
+                  aria-label={`${p.acronym} – ${t('map.svg.province', { province: p.name, members: p.members })}`}
+                >
                   <title>{t('map.svg.province', { province: p.name, members: p.members })}</title>
                   <path class={`map-province map-q${p.shade}`} d={p.shape.d} />
-                  <text class={`map-label map-label-q${p.shade}`} x={p.shape.labelX} y={p.shape.labelY}>
+                  <text class={`map-label map-label-q${p.shade}`} x={p.shape.labelX} y={p.shape.labelY} aria-hidden="true">
                     {p.acronym}
                   </text>
                 </a>

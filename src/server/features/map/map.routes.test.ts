@@ -8,7 +8,7 @@ type Row = { acronym: string; name: string; regionCode: string; members: number 
 /** The province links, shading classes and table counts of a rendered map page. */
 function parseMap(html: string) {
   const svg = html.slice(html.indexOf('<svg class="map-svg"'), html.indexOf('</svg>', html.indexOf('<svg class="map-svg"')));
-  const links = [...svg.matchAll(/<a href="([^"]+)"[^>]*data-province="([A-Z]{2})">[\s\S]*?<path class="map-province map-q(\d)" d="([^"]*)"/g)].map(
+  const links = [...svg.matchAll(/<a href="([^"]+)"[^>]*data-province="([A-Z]{2})"[^>]*>[\s\S]*?<path class="map-province map-q(\d)" d="([^"]*)"/g)].map(
     (m) => ({ href: m[1].replace(/&amp;/g, '&'), acronym: m[2], shade: Number(m[3]), d: m[4] }),
   );
   const table = html.slice(html.indexOf('data-testid="map-table"'), html.indexOf('</table>', html.indexOf('data-testid="map-table"')));
@@ -74,7 +74,9 @@ describe('map routes', () => {
     const res = await t.app.inject({ url: `/it/map?cluster=${slug}&category=company` });
     assert.equal(res.statusCode, 200);
     const { svg, links, rows } = parseMap(res.body);
-    assert.match(svg, /role="img"/);
+    assert.match(svg, /role="group"/);
+    assert.doesNotMatch(svg, /role="img"|tabindex="-1"/, 'links stay reachable and are not nested in an image');
+    assert.match(svg, /<a [^>]*aria-label="[^"]+"/);
     assert.match(svg, /<title id="map-title">[^<]+<\/title>/);
     assert.match(svg, /<desc id="map-desc">[^<]+<\/desc>/);
     assert.equal(links.length, 12);
