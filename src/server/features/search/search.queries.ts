@@ -192,3 +192,7 @@ export async function foldText(db: Db, q: string): Promise<string> {
   const [row] = await db.query<{ f: string }>('SELECT fold_text($1) AS f', [q]);
   return row.f;
 }
+
+export async function selectDocumentConcepts(db: Db, type: string, id: string) {
+  return db.query<{ concept_ids: string[] }>('SELECT concept_ids FROM search_document WHERE type = $1 AND id = $2', [type, id]);
+}

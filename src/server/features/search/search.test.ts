@@ -4,7 +4,7 @@ import type { Db } from '../../db/db.ts';
 import { createTestDb } from '../../testing/db.ts';
 import { buildCluster, buildMembership, buildOrganisation } from '../../testing/factories.ts';
 import type { Reader } from '../competences/competences.queries.ts';
-import { search } from './search.ts';
+import { explain, search } from './search.ts';
 
 const visitor: Reader = { orgIds: [], staffClusterIds: [] };
 
@@ -116,6 +116,14 @@ describe('competence search (domain)', () => {
     assert.deepEqual(await found('glimmerwort'), [ids.hidden]);
     await db.query("UPDATE membership SET status = 'withdrawn' WHERE organisation_id = $1", [ids.hidden]);
     assert.equal((await find('glimmerwort')).total, 0);
+  });
+
+  test('explain says why one document matches, and null when it does not', async () => {
+    const why = await explain(db, visitor, { q: 'emolliente', type: 'organisation', id: ids.en, locale: 'en' });
+    assert.deepEqual(why?.concepts, [{ id: 'function.skin-conditioning-emollient', label: 'Skin conditioning – emollient' }]);
+    assert.ok(why?.words.includes('emollient'));
+    assert.equal(await explain(db, visitor, { q: 'emolliente', type: 'organisation', id: ids.it, locale: 'en' }), null);
+    assert.equal(await explain(db, visitor, { q: 'quintorvane', type: 'organisation', id: ids.hidden, locale: 'it' }), null);
   });
 
   test('an empty query returns nothing', async () => {

@@ -11,6 +11,7 @@ import {
   selectConceptLabels,
   selectConceptSubtree,
   selectConceptsForPhrases,
+  selectDocumentConcepts,
   selectFacets,
   selectMatchedTerms,
   selectResults,
@@ -149,6 +150,27 @@ export function explainMatch(docConceptIds: string[], queryConceptIds: string[],
     concepts: docConceptIds.filter((id) => queryConceptIds.includes(id)).map((id) => ({ id, label: labels.get(id) ?? id })),
     words,
   };
+}
+
+/**
+ * Why one document matches a query (for matchmaking and for a single result): null when it does not match or is
+ * not indexed. Documents hold public content only, so the explanation never reveals what a reader may not see.
+ */
+export async function explain(
+  db: Db,
+  reader: Reader,
+  input: { q: string; type: SearchDocument['type']; id: string; locale: 'it' | 'en' },
+): Promise<{ concepts: { id: string; label: string }[]; words: string[] } | null> {
+  void reader;
+  if (input.q.trim() === '') return null;
+  await reindexStale(db);
+  const x = await expandQuery(db, input.q);
+  const [doc] = await selectDocumentConcepts(db, input.type, input.id);
+  if (!doc) return null;
+  const words = (await selectMatchedTerms(db, [input.id], x.terms)).map((m) => m.term);
+  const labels = new Map(x.concepts.map((c) => [c.id, input.locale === 'en' ? c.label_en : c.label_it]));
+  const why = explainMatch(doc.concept_ids, x.conceptIds, labels, words);
+  return why.concepts.length + why.words.length > 0 ? why : null;
 }
 
 export async function searchFor(db: Db, actor: Actor | null, input: SearchQuery): Promise<SearchOut> {
