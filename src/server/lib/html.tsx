@@ -147,6 +147,11 @@ export function Layout({ ctx, title, children, breadcrumb }: LayoutProps) {
                     </a>
                   </li>
                   <li class="nav-item">
+                    <a class="nav-link" href={href(ctx, '/search')}>
+                      <span>{t('common.nav.search')}</span>
+                    </a>
+                  </li>
+                  <li class="nav-item">
                     <a class="nav-link" href={href(ctx, '/taxonomy')}>
                       <span>{t('common.nav.taxonomy')}</span>
                     </a>
