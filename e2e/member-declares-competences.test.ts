@@ -4,7 +4,7 @@ import { buildMembership, buildOrganisation, buildUser } from '../src/server/tes
 import { type Journey, mainText, startJourney } from './harness.ts';
 
 // A member declares a competence in Italian, staff validate it, an English-speaking visitor finds the member on
-// the map filtered by that stage and reads the validated competence. Fictitious member: no real organisation.
+// the map filtered by that stage and through the search, and reads the validated competence. Fictitious member: no real organisation.
 describe('journey: a member declares a competence, staff validate it, a visitor finds it in English', () => {
   let j: Journey;
   let orgId: string;
@@ -73,6 +73,15 @@ describe('journey: a member declares a competence, staff validate it, a visitor 
       await j.context.clearCookies();
       assert.equal(await bergamoOnMap('en'), 1);
       assert.match(await mainText(page), /Safety assessment and efficacy testing/);
+    });
+
+    await j.step('and through the competence search, written in English, with the reason', async (page) => {
+      await page.goto('/en/search');
+      await page.fill('main input[name="q"]', 'stability testing');
+      await Promise.all([page.waitForURL('**/en/search?**'), page.locator('main form button[type="submit"]').first().click()]);
+      const text = await mainText(page);
+      assert.match(text, new RegExp(orgName));
+      assert.match(text, /Stability and compatibility testing/);
     });
 
     await j.step('and reads its validated competence in English', async (page) => {
