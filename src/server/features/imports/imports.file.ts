@@ -22,10 +22,24 @@ export const organisationColumns = [
 ] as const;
 
 /**
- * Seam for the competences import (being built in the members/competences feature): its column set goes here
- * and is accepted by the header check; the rows' values are kept in the batch but not applied yet.
+ * Competences declared for the organisation: '|'-separated `concept_id:kind` entries, e.g.
+ * `stage.testing.stability:service|tech.encapsulation:research`. Imported as submitted: staff still validate them.
  */
-export const competenceColumns: readonly string[] = [];
+export const competenceColumns = ['competences'] as const;
+export const competenceKinds = ['produces', 'service', 'research'] as const;
+export type CompetenceKind = (typeof competenceKinds)[number];
+
+/** Splits a competences cell into its entries; an entry without a ':' has an empty kind (reported as invalid). */
+export function parseCompetences(v: string): { conceptId: string; kind: string }[] {
+  return v
+    .split('|')
+    .map((e) => e.trim())
+    .filter(Boolean)
+    .map((e) => {
+      const at = e.lastIndexOf(':');
+      return at === -1 ? { conceptId: e, kind: '' } : { conceptId: e.slice(0, at).trim(), kind: e.slice(at + 1).trim().toLowerCase() };
+    });
+}
 
 export const requiredColumns = ['legal_name'] as const;
 export const templateColumns = [...organisationColumns, ...competenceColumns];
@@ -47,6 +61,7 @@ const exampleRow: Record<string, string> = {
   legal_municipality: '015146',
   legal_address: 'Via Esempio 1',
   join_cluster: 'yes',
+  competences: 'stage.testing.stability:service|tech.encapsulation:research',
 };
 
 export type ParsedFile = { header: string[]; rows: string[][] };

@@ -2,7 +2,7 @@ import type { FeatureMessages } from '../../lib/i18n.ts';
 
 const it = {
   'page.title': 'Importazione di organizzazioni',
-  'page.intro': 'Carica un file CSV o XLSX con le organizzazioni, le sedi e i codici ATECO: la verifica elenca ogni riga con problemi e non scrive nulla finché non confermi.',
+  'page.intro': 'Carica un file CSV o XLSX con le organizzazioni, le sedi, i codici ATECO e le competenze: la verifica elenca ogni riga con problemi e non scrive nulla finché non confermi. Le competenze importate restano da convalidare: lo staff le esamina in Staff › Competenze prima che diventino pubbliche.',
   'page.template': 'Scarica il modello con le colonne previste:',
   'page.noCluster': 'Solo lo staff di un cluster può importare organizzazioni.',
   'page.dryRun': 'Verifica il file',
@@ -39,6 +39,7 @@ const it = {
   'reason.unknown_municipality': 'comune sconosciuto',
   'reason.ambiguous_municipality': 'comune ambiguo: indicare il codice ISTAT o la provincia, es. "Castro (BG)"',
   'reason.unknown_ateco': 'codice ATECO sconosciuto',
+  'reason.unknown_concept': 'competenza sconosciuta (usa l’identificativo della tassonomia, es. "tech.encapsulation:research")',
   'reason.invalid_choice': 'valore non ammesso',
   'reason.invalid_number': 'numero non valido',
   'reason.duplicate_in_file': 'ripetuto in un’altra riga del file',
@@ -46,7 +47,7 @@ const it = {
 };
 const en: Record<keyof typeof it, string> = {
   'page.title': 'Import organisations',
-  'page.intro': 'Upload a CSV or XLSX file with organisations, their seats and ATECO codes: the check lists every row with a problem and writes nothing until you confirm.',
+  'page.intro': 'Upload a CSV or XLSX file with organisations, their seats, ATECO codes and competences: the check lists every row with a problem and writes nothing until you confirm. Imported competences still need validation: staff review them in Staff › Competences before they become public.',
   'page.template': 'Download the template with the expected columns:',
   'page.noCluster': 'Only the staff of a cluster can import organisations.',
   'page.dryRun': 'Check the file',
@@ -83,6 +84,7 @@ const en: Record<keyof typeof it, string> = {
   'reason.unknown_municipality': 'unknown municipality',
   'reason.ambiguous_municipality': 'ambiguous municipality: give the ISTAT code or the province, e.g. "Castro (BG)"',
   'reason.unknown_ateco': 'unknown ATECO code',
+  'reason.unknown_concept': 'unknown competence (use the taxonomy identifier, e.g. "tech.encapsulation:research")',
   'reason.invalid_choice': 'value not allowed',
   'reason.invalid_number': 'invalid number',
   'reason.duplicate_in_file': 'repeated on another row of the file',

@@ -1,7 +1,13 @@
 import type { Db } from '../../db/db.ts';
 import type { OrganisationData } from '../organisations/organisations.schemas.ts';
 
-export type ImportRow = { row: number; data: OrganisationData; joinCluster: boolean };
+export type ImportRow = {
+  row: number;
+  data: OrganisationData;
+  joinCluster: boolean;
+  /** Absent in batches validated before the competences column existed. */
+  competences?: { conceptId: string; kind: string }[];
+};
 export type ImportError = { row: number; column: string; reason: string };
 export type BatchRecord = {
   id: string;
@@ -187,6 +193,23 @@ export async function admitMembers(tx: Db, clusterId: string, organisationIds: s
     [rows.map((r) => r.id), actorUserId],
   );
   return rows.length;
+}
+
+/** Competences declared by the import, as submitted for staff review; one already declared is left as it is. Returns how many were added. */
+export async function insertCompetences(
+  tx: Db,
+  rows: { organisation_id: string; concept_id: string; kind: string }[],
+  createdBy: string | null,
+): Promise<number> {
+  if (!rows.length) return 0;
+  const added = await tx.query<{ id: string }>(
+    `INSERT INTO organisation_competence (organisation_id, concept_id, kind, visibility, status, created_by)
+     SELECT DISTINCT organisation_id, concept_id, kind, 'public', 'submitted', $2::uuid
+       FROM json_to_recordset($1::json) AS r(organisation_id uuid, concept_id text, kind text)
+     ON CONFLICT (organisation_id, concept_id, kind) DO NOTHING RETURNING id`,
+    [JSON.stringify(rows), createdBy],
+  );
+  return added.length;
 }
 
 export async function selectClusterNames(db: Db, ids: string[]): Promise<{ id: string; name_it: string; name_en: string }[]> {

@@ -70,6 +70,7 @@ describe('imports HTTP', () => {
     assert.equal(csv.statusCode, 200);
     const lines = csv.body.trim().split('\n');
     assert.deepEqual(lines[0].split(','), templateColumns);
+    assert.ok(lines[0].split(',').includes('competences'));
     assert.equal(lines.length, 2);
     assert.match(lines[1], /^EXAMPLE - /);
     const xlsx = await t.app.inject({ url: '/api/v1/imports/template.xlsx', headers: agent.headers });
@@ -134,6 +135,46 @@ describe('imports HTTP', () => {
     assert.equal(await count('SELECT count(*) AS n FROM seat WHERE organisation_id = $1', [alfa.id]), 2);
   });
 
+  test('competences: the dry run reports unknown concepts and bad kinds; apply adds them as submitted, once', async () => {
+    const h = 'legal_name,vat_number,competences';
+    const bad = [
+      h,
+      `Comp Buona Prova,${vat('0000000061')},stage.testing.stability:service|tech.encapsulation:research`,
+      `Comp Ignota Prova,${vat('0000000062')},no.such.concept:service`,
+      `Comp Tipo Prova,${vat('0000000063')},tech.encapsulation:selling`,
+    ].join('\n');
+    const dry = await upload(staff, bad);
+    assert.equal(dry.statusCode, 201, dry.body);
+    assert.equal(dry.json().validCount, 1);
+    assert.deepEqual(
+      dry.json().errors,
+      [
+        { row: 3, column: 'competences', reason: 'unknown_concept' },
+        { row: 4, column: 'competences', reason: 'invalid_choice' },
+      ],
+    );
+    assert.equal(await count('SELECT count(*) AS n FROM organisation_competence WHERE created_by = $1', [staff]), 0);
+
+    const csv = [h, `Comp Buona Prova,${vat('0000000061')},stage.testing.stability:service|tech.encapsulation:research|tech.encapsulation:research`].join('\n');
+    for (let round = 0; round < 2; round++) {
+      const res = await upload(staff, csv);
+      assert.deepEqual([res.json().validCount, res.json().errors], [1, []], res.body);
+      assert.equal((await apply(staff, res.json().id)).statusCode, 202);
+      await t.runJobs();
+      const agent = await agentFor(t.app, staff);
+      assert.equal((await t.app.inject({ url: `/api/v1/imports/${res.json().id}`, headers: agent.headers })).json().status, 'done');
+      const rows = await t.db.query<{ concept_id: string; kind: string; status: string; visibility: string; created_by: string }>(
+        `SELECT c.concept_id, c.kind, c.status, c.visibility, c.created_by FROM organisation_competence c
+           JOIN organisation o ON o.id = c.organisation_id WHERE o.vat_number = $1 ORDER BY c.concept_id`,
+        [vat('0000000061')],
+      );
+      assert.deepEqual(rows, [
+        { concept_id: 'stage.testing.stability', kind: 'service', status: 'submitted', visibility: 'public', created_by: staff },
+        { concept_id: 'tech.encapsulation', kind: 'research', status: 'submitted', visibility: 'public', created_by: staff },
+      ]);
+    }
+  });
+
   test('an XLSX file is read like the CSV', async () => {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('x');
@@ -173,6 +214,7 @@ describe('imports HTTP', () => {
     assert.equal(form.statusCode, 200);
     assert.match(form.body, /enctype="multipart\/form-data"/);
     assert.match(form.body, /template\.csv/);
+    assert.match(form.body, /Staff › Competenze/);
 
     const empty = multipart({ _csrf: agent.csrf, clusterId: cluster.id });
     const missing = await t.app.inject({ method: 'POST', url: '/it/staff/imports', headers: { cookie: agent.cookie, 'content-type': empty.contentType }, payload: empty.payload });

@@ -4,15 +4,17 @@ import { recordAudit } from '../../lib/audit.ts';
 import { type Actor, isStaffOf } from '../../lib/auth.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, fieldsFromZodIssues } from '../../lib/errors.ts';
 import { enqueueJob, type JobHandlers } from '../../lib/jobs.ts';
+import { selectUnknownConcepts } from '../competences/competences.queries.ts';
 import { existingAtecoCodes } from '../organisations/organisations.queries.ts';
 import { OrganisationInputSchema, taxIdentityIssues } from '../organisations/organisations.schemas.ts';
-import { exampleMarker, fileKind, readImportFile, requiredColumns, templateColumns } from './imports.file.ts';
+import { competenceKinds, exampleMarker, fileKind, parseCompetences, readImportFile, requiredColumns, templateColumns } from './imports.file.ts';
 import { selectClusterNames,
   type BatchRecord,
   type ImportError,
   type ImportRow,
   admitMembers,
   insertBatch,
+  insertCompetences,
   insertOrganisations,
   replaceAtecoOf,
   replaceSeatsOf,
@@ -76,7 +78,9 @@ export async function validateImport(
   const records = file.rows.map((r, i) => ({ r, row: i + 2 })).filter(({ r }) => !cell(r, 'legal_name').startsWith(exampleMarker));
   const muniValues = new Set<string>();
   const atecoValues = new Set<string>();
+  const conceptValues = new Set<string>();
   for (const { r } of records) {
+    for (const c of parseCompetences(cell(r, 'competences'))) if (c.conceptId) conceptValues.add(c.conceptId);
     for (const c of ['operational_municipality', 'legal_municipality']) if (cell(r, c)) muniValues.add(cell(r, c).replace(/\s+/g, ' '));
     for (const a of cell(r, 'ateco_codes').split('|')) if (a.trim()) atecoValues.add(a.trim());
   }
@@ -96,6 +100,7 @@ export async function validateImport(
     return found[0].istat_code;
   };
   const knownAteco = new Set(await existingAtecoCodes(db, [...atecoValues]));
+  const unknownConcepts = new Set(conceptValues.size ? await selectUnknownConcepts(db, [...conceptValues]) : []);
 
   const rows: ImportRow[] = [];
   const seenVat = new Map<string, number>();
@@ -119,6 +124,9 @@ export async function validateImport(
     }
     const atecoCodes = cell(r, 'ateco_codes').split('|').map((a) => a.trim()).filter(Boolean);
     if (atecoCodes.some((a) => !knownAteco.has(a))) add('ateco_codes', 'unknown_ateco');
+    const competences = parseCompetences(cell(r, 'competences'));
+    if (competences.some((c) => !c.conceptId || unknownConcepts.has(c.conceptId))) add('competences', 'unknown_concept');
+    else if (competences.some((c) => !(competenceKinds as readonly string[]).includes(c.kind))) add('competences', 'invalid_choice');
     const join = cell(r, 'join_cluster').toLowerCase();
     if (join && !['yes', 'no', 'si', 'sì', 'y', 'n', 'true', 'false', '1', '0'].includes(join)) add('join_cluster', 'invalid_choice');
     const raw = {
@@ -147,7 +155,7 @@ export async function validateImport(
       else {
         if (d.vatNumber) seenVat.set(`${d.vatCountry}:${d.vatNumber}`, row);
         if (d.taxCode) seenTax.set(d.taxCode, row);
-        rows.push({ row, data: d, joinCluster: ['yes', 'si', 'sì', 'y', 'true', '1'].includes(join) });
+        rows.push({ row, data: d, joinCluster: ['yes', 'si', 'sì', 'y', 'true', '1'].includes(join), competences });
       }
     }
     errors.push(...rowErrors);
@@ -248,6 +256,11 @@ async function applyChunk(tx: Db, batch: BatchRecord, chunk: ImportRow[]) {
   );
   await replaceAtecoOf(tx, chunk.flatMap((r, i) => r.data.atecoCodes.map((code, n) => ({ organisation_id: ids[i], code, is_primary: n === 0 }))));
   const joined = await admitMembers(tx, batch.cluster_id, [...new Set(chunk.flatMap((r, i) => (r.joinCluster ? [ids[i]] : [])))], batch.created_by);
+  await insertCompetences(
+    tx,
+    chunk.flatMap((r, i) => (r.competences ?? []).map((c) => ({ organisation_id: ids[i], concept_id: c.conceptId, kind: c.kind }))),
+    batch.created_by,
+  );
   return { created: created.length, updated: updated.length, joined };
 }
 
