@@ -1,10 +1,13 @@
 /**
- * `npm run bench`: speed figures of TARGETS.md (S1, S2, S3, S5, S6) measured in one run on this machine.
+ * `npm run bench`: speed figures of TARGETS.md (S1–S7) measured in one run on this machine.
  * Every speed target is a ratio against a baseline measured in the same run; absolute figures are printed
  * for information. PGlite always; PostgreSQL too when DATABASE_URL is set (a fresh database
  * filiera_bench_<pid> is created on that server and dropped at the end).
  *
  * BENCH_SECONDS (default 10) and BENCH_CONNECTIONS (default 32) tune the load runs.
+ * S4 (bench/search.ts) generates BENCH_SEARCH_ORGS organisations (default 100,000) on PostgreSQL and
+ * BENCH_SEARCH_ORGS_PGLITE (default 10,000: search and indexing on PGlite take minutes at 100k) on PGlite;
+ * the size used is printed and written with the figures. BENCH_SEARCH_BUDGET_S caps each timed series.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -16,6 +19,7 @@ import Fastify from 'fastify';
 import pg from 'pg';
 import { buildApp } from '../src/server/app.ts';
 import { benchImport } from './import.ts';
+import { SEARCH_ORGS, benchSearch } from './search.ts';
 import { loadConfig } from '../src/server/config.ts';
 import { type Db, openDb } from '../src/server/db/db.ts';
 import { migrate } from '../src/server/db/migrate.ts';
@@ -39,7 +43,9 @@ type EngineResult = {
   ratios: { apiToSelect1: number; pageToSelect1: number; apiToIndexedSelect: number; pageToIndexedSelect: number };
   requirements: { runs: number; p50: number; p95: number; max: number; queriesPerEvaluation: number; requirements: number };
   import: Awaited<ReturnType<typeof benchImport>>;
+  search: Awaited<ReturnType<typeof benchSearch>>;
 };
+const SEARCH_ORGS_PGLITE = Number(process.env.BENCH_SEARCH_ORGS_PGLITE ?? 10_000);
 
 const log = (msg: string) => console.log(`[bench] ${msg}`);
 
@@ -268,6 +274,8 @@ async function benchEngine(engine: 'pglite' | 'postgres'): Promise<EngineResult>
       `import           ${imported.rows} CSV rows (${imported.badRowsReported} bad, all reported): dry run ${imported.dryRunSeconds.toFixed(2)} s, apply ${imported.applySeconds.toFixed(2)} s, ${imported.rowsPerSecond.toFixed(0)} rows/s`,
     );
 
+    const searched = await benchSearch(db, log, engine === 'pglite' ? SEARCH_ORGS_PGLITE : SEARCH_ORGS);
+
     return {
       engine,
       setupSeconds: (performance.now() - started) / 1000,
@@ -281,6 +289,7 @@ async function benchEngine(engine: 'pglite' | 'postgres'): Promise<EngineResult>
       },
       requirements,
       import: imported,
+      search: searched,
     };
   } finally {
     await cleanup();
@@ -351,6 +360,16 @@ async function main() {
       value: `${r.requirements.queriesPerEvaluation} queries for ${r.requirements.requirements} requirements, p95 ${fmt(r.requirements.p95, 2)} ms`,
       ok: r.requirements.queriesPerEvaluation <= r.requirements.requirements && (r.engine !== 'postgres' || r.requirements.p95 <= 10),
     })),
+    ...results.map((r) => {
+      const limit = r.engine === 'postgres' ? 60 : 150;
+      const size = r.search.organisations >= 100_000 ? '' : ` — MEASURED AT ${r.search.organisations.toLocaleString('en')} ORGANISATIONS, not 100k`;
+      return {
+        id: 'S4',
+        what: `competence search (facets) ≤ 3 × ranked full-text top 20, p95 ≤ ${limit} ms (${r.engine}${size})`,
+        value: `p95 ${fmt(r.search.search.p95, 1)} ms vs baseline ${fmt(r.search.baseline.p95, 1)} ms (× ${fmt(r.search.ratioP95, 1)}); indexing ${fmt(r.search.documentsPerSecond)} documents/s`,
+        ok: r.search.organisations >= 100_000 && r.search.ratioP95 <= 3 && r.search.search.p95 <= limit,
+      };
+    }),
     pgR && { id: 'S7', what: 'import of 10k organisations from CSV ≥ 2,000 rows/s, every bad row reported (PostgreSQL)', value: `${fmt(pgR.import.rowsPerSecond)} rows/s, ${pgR.import.badRowsReported} bad rows reported`, ok: pgR.import.rowsPerSecond >= 2000 && pgR.import.badRowsReported === pgR.import.rows / 50 },
     { id: 'S6', what: 'start on an existing data folder ≤ 3 s', value: `${fmt(existingMedian, 2)} s (median of 3)`, ok: existingMedian <= 3 },
     { id: 'S6', what: 'first start with demo data ≤ 10 s', value: `${fmt(cold.emptyWithDemo, 2)} s`, ok: cold.emptyWithDemo <= 10 },
@@ -380,7 +399,7 @@ async function main() {
   const out = {
     date: new Date().toISOString(),
     machine: { cores: cpus().length, cpu: cpus()[0]?.model, memoryGb: Number((totalmem() / 2 ** 30).toFixed(1)), node: process.version },
-    settings: { connections: CONNECTIONS, seconds: SECONDS, organisations: ORGS, evaluationRuns: EVAL_RUNS, filter: FILTER },
+    settings: { connections: CONNECTIONS, seconds: SECONDS, organisations: ORGS, evaluationRuns: EVAL_RUNS, filter: FILTER, searchOrganisations: { postgres: SEARCH_ORGS, pglite: SEARCH_ORGS_PGLITE } },
     engines: results,
     coldStart: cold,
     targets,
