@@ -366,8 +366,8 @@ async function main() {
       return {
         id: 'S4',
         what: `competence search (facets) ≤ 3 × ranked full-text top 20, p95 ≤ ${limit} ms (${r.engine}${size})`,
-        value: `p95 ${fmt(r.search.search.p95, 1)} ms vs baseline ${fmt(r.search.baseline.p95, 1)} ms (× ${fmt(r.search.ratioP95, 1)}); indexing ${fmt(r.search.documentsPerSecond)} documents/s`,
-        ok: r.search.organisations >= 100_000 && r.search.ratioP95 <= 3 && r.search.search.p95 <= limit,
+        value: `slowest query p95 ${fmt(r.search.worstP95, 1)} ms vs baseline ${fmt(r.search.baseline.p95, 1)} ms (× ${fmt(r.search.ratioP95, 1)}); indexing ${fmt(r.search.documentsPerSecond)} documents/s`,
+        ok: r.search.organisations >= 100_000 && r.search.ratioP95 <= 3 && r.search.worstP95 <= limit,
       };
     }),
     pgR && { id: 'S7', what: 'import of 10k organisations from CSV ≥ 2,000 rows/s, every bad row reported (PostgreSQL)', value: `${fmt(pgR.import.rowsPerSecond)} rows/s, ${pgR.import.badRowsReported} bad rows reported`, ok: pgR.import.rowsPerSecond >= 2000 && pgR.import.badRowsReported === pgR.import.rows / 50 },

@@ -30,7 +30,10 @@ export type SearchBench = {
   indexSeconds: number;
   documentsPerSecond: number;
   queries: (Timing & { q: string; lang: string; total: number })[];
+  /** all runs pooled (the series can differ in length when the time budget cut them) */
   search: Timing;
+  /** the slowest query's p95: the S4 figure */
+  worstP95: number;
   baseline: Timing & { word: string; matching: number };
   ratioP95: number;
 };
@@ -145,9 +148,10 @@ export async function benchSearch(db: Db, log: (msg: string) => void, size = SEA
     baseTimes.push(performance.now() - t);
   }
   const searchT = timing(all);
+  const worstP95 = Math.max(...queries.map((q) => q.p95));
   const baseline = { word: COMMON_WORD, matching, ...timing(baseTimes) };
   log(`S4 baseline      ranked full text "${COMMON_WORD}" (${matching} matching), top 20: p50 ${baseline.p50.toFixed(1)} ms  p95 ${baseline.p95.toFixed(1)} ms over ${baseline.runs} runs`);
-  log(`S4 search (all)  p50 ${searchT.p50.toFixed(1)} ms  p95 ${searchT.p95.toFixed(1)} ms over ${searchT.runs} runs; p95 ratio to baseline ${(searchT.p95 / baseline.p95).toFixed(2)}`);
+  log(`S4 search (all)  p50 ${searchT.p50.toFixed(1)} ms  p95 ${searchT.p95.toFixed(1)} ms over ${searchT.runs} runs; slowest query p95 ${worstP95.toFixed(1)} ms = ${(worstP95 / baseline.p95).toFixed(2)} × baseline p95`);
   return {
     organisations: counts.organisations,
     competences: counts.competences,
@@ -157,7 +161,8 @@ export async function benchSearch(db: Db, log: (msg: string) => void, size = SEA
     documentsPerSecond: documentsIndexed / indexSeconds,
     queries,
     search: searchT,
+    worstP95,
     baseline,
-    ratioP95: searchT.p95 / baseline.p95,
+    ratioP95: worstP95 / baseline.p95,
   };
 }
