@@ -3,6 +3,7 @@ import type { Db } from '../../db/db.ts';
 import { recordAudit } from '../../lib/audit.ts';
 import { type Actor, isStaffOf } from '../../lib/auth.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, fieldsFromZodIssues } from '../../lib/errors.ts';
+import { isUuid } from '../../lib/ids.ts';
 import { enqueueJob, type JobHandlers } from '../../lib/jobs.ts';
 import { selectUnknownConcepts } from '../competences/competences.queries.ts';
 import { existingAtecoCodes } from '../organisations/organisations.queries.ts';
@@ -172,7 +173,7 @@ export async function validateImport(
 }
 
 export async function getImport(db: Db, actor: Actor, id: string): Promise<BatchRecord> {
-  const batch = /^[0-9a-f-]{36}$/i.test(id) ? await selectBatch(db, id) : null;
+  const batch = isUuid(id) ? await selectBatch(db, id) : null;
   if (!batch) throw new NotFoundError();
   requireStaff(actor, batch.cluster_id);
   return batch;
@@ -181,7 +182,7 @@ export async function getImport(db: Db, actor: Actor, id: string): Promise<Batch
 /** Confirms a validated batch: the job applies it. Only once; nothing was written before. */
 export async function confirmImport(db: Db, actor: Actor, id: string): Promise<BatchRecord> {
   return db.transaction(async (tx) => {
-    const batch = /^[0-9a-f-]{36}$/i.test(id) ? await selectBatch(tx, id, { forUpdate: true }) : null;
+    const batch = isUuid(id) ? await selectBatch(tx, id, { forUpdate: true }) : null;
     if (!batch) throw new NotFoundError();
     requireStaff(actor, batch.cluster_id);
     if (batch.status !== 'validated') throw new ConflictError('import_not_pending', 'This import was already confirmed');

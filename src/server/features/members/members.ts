@@ -3,6 +3,7 @@ import { recordAudit } from '../../lib/audit.ts';
 import { type Actor, isOrgAdminOf, isStaffOf, managedClusterIds } from '../../lib/auth.ts';
 import { ConflictError, type FieldErrors, ForbiddenError, NotFoundError, ValidationError, fieldsFromZodIssues } from '../../lib/errors.ts';
 import type { Locale } from '../../lib/i18n.ts';
+import { isUuid } from '../../lib/ids.ts';
 import { enqueueEmail } from '../../lib/jobs.ts';
 import { hitRateLimit } from '../../lib/rate-limit.ts';
 import { inviteUser } from '../accounts/accounts.ts';
@@ -32,8 +33,6 @@ import {
 /** Submissions per IP address and hour: enough for a consultant filing for several firms, not for a flood. */
 export const APPLICATION_RATE_LIMIT = { limit: 10, windowSeconds: 3600 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const isUuid = (v: string) => UUID.test(v);
 
 const clusterName = (row: { cluster_name_it: string; cluster_name_en: string }, locale: Locale) =>
   locale === 'en' ? row.cluster_name_en : row.cluster_name_it;

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/db.ts';
+import { isUuid } from '../../lib/ids.ts';
 import { LOMBARDY_REGION_CODE } from '../requirements/requirements.queries.ts';
 import { recordAudit } from '../../lib/audit.ts';
 import { type Actor, hasRole, isMemberOf, isOrgAdminOf, isStaffOf } from '../../lib/auth.ts';
@@ -40,7 +41,6 @@ import {
 } from './organisations.schemas.ts';
 import { normaliseTaxCode, normaliseVat } from './organisations.validation.ts';
 
-export const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Every check of an organisation's data at once: shape, tax identity check digits, ISTAT municipalities
@@ -158,7 +158,7 @@ export type OrganisationSummary = Pick<
 >;
 
 export async function getOrganisationSummary(db: Db, id: string): Promise<OrganisationSummary> {
-  const row = uuidPattern.test(id) ? await selectOrganisation(db, id) : null;
+  const row = isUuid(id) ? await selectOrganisation(db, id) : null;
   if (!row) throw new NotFoundError('organisation');
   return {
     id: row.id,
@@ -223,7 +223,7 @@ function foldQuery(q: string): string {
 
 /** Everything stored about the organisation: only for those who may see it (see getOrganisation). */
 async function loadOrganisation(db: Db, id: string): Promise<{ detail: OrganisationDetail; clusterIds: string[] }> {
-  const row = uuidPattern.test(id) ? await selectOrganisation(db, id) : null;
+  const row = isUuid(id) ? await selectOrganisation(db, id) : null;
   if (!row) throw new NotFoundError('organisation');
   const [seats, ateco, memberships, history] = await Promise.all([
     selectSeats(db, id),
@@ -395,7 +395,7 @@ export async function getOrganisationForEdit(
 
 export async function updateOrganisation(db: Db, actor: Actor, id: string, patch: OrganisationPatch): Promise<OrganisationDetail> {
   return db.transaction(async (tx) => {
-    if (!uuidPattern.test(id) || !(await selectOrganisation(tx, id, { forUpdate: true }))) throw new NotFoundError('organisation');
+    if (!isUuid(id) || !(await selectOrganisation(tx, id, { forUpdate: true }))) throw new NotFoundError('organisation');
     if (!(await canEditOrganisation(tx, actor, id))) throw new ForbiddenError();
     const current = toInput((await loadOrganisation(tx, id)).detail);
     if (patch?.category !== undefined && (patch.category ?? null) !== (current.category ?? null) && !(await canChangeCategory(tx, actor, id))) {
