@@ -228,6 +228,28 @@ export function Layout({ ctx, title, children, breadcrumb }: LayoutProps) {
   );
 }
 
+/** A text in the page language, or the other language marked with its lang attribute; `empty` when neither exists. */
+export function Localised({
+  ctx,
+  it,
+  en,
+  as = 'p',
+  empty = null,
+}: {
+  ctx: PageContext;
+  it: string | null;
+  en: string | null;
+  as?: 'p' | 'div';
+  empty?: ComponentChildren;
+}) {
+  const own = ctx.locale === 'en' ? en : it;
+  const other = ctx.locale === 'en' ? it : en;
+  const Tag = as;
+  if (own) return <Tag>{own}</Tag>;
+  if (other) return <Tag lang={ctx.locale === 'en' ? 'it' : 'en'}>{other}</Tag>;
+  return <>{empty}</>;
+}
+
 export function CsrfField({ ctx }: { ctx: PageContext }) {
   return <input type="hidden" name="_csrf" value={ctx.csrfToken} />;
 }

@@ -1,4 +1,4 @@
-import { CsrfField, ErrorSummary, Input, Layout, type PageContext, Select, Textarea, href } from '../../lib/html.tsx';
+import { CsrfField, ErrorSummary, Input, Layout, Localised, type PageContext, Select, Textarea, href } from '../../lib/html.tsx';
 import type { FieldErrors } from '../../lib/errors.ts';
 import { formatDate } from '../../lib/i18n.ts';
 import { RequirementsSummary } from '../requirements/requirements.pages.tsx';
@@ -7,16 +7,6 @@ import type { NewestMember } from './clusters.queries.ts';
 import type { ClusterView } from './clusters.schemas.ts';
 
 const nameOf = (ctx: PageContext, c: ClusterView) => (ctx.locale === 'en' ? c.nameEn : c.nameIt);
-
-/** A text in the page language, or the other language marked with its lang attribute. */
-function Localised({ ctx, it, en, as = 'p' }: { ctx: PageContext; it: string | null; en: string | null; as?: 'p' | 'div' }) {
-  const own = ctx.locale === 'en' ? en : it;
-  const other = ctx.locale === 'en' ? it : en;
-  const Tag = as;
-  if (own) return <Tag>{own}</Tag>;
-  if (other) return <Tag lang={ctx.locale === 'en' ? 'it' : 'en'}>{other}</Tag>;
-  return null;
-}
 
 function ClusterCard({ ctx, c }: { ctx: PageContext; c: ClusterView }) {
   return (

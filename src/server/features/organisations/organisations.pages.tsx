@@ -1,4 +1,4 @@
-import { CsrfField, ErrorSummary, Input, Layout, type PageContext, Pagination, Select, Textarea, href } from '../../lib/html.tsx';
+import { CsrfField, ErrorSummary, Input, Layout, Localised, type PageContext, Pagination, Select, Textarea, href } from '../../lib/html.tsx';
 import type { FieldErrors } from '../../lib/errors.ts';
 import { formatDate, formatDateTime } from '../../lib/i18n.ts';
 import type { ClusterView } from '../clusters/clusters.schemas.ts';
@@ -145,14 +145,6 @@ export function DirectoryPage({
   );
 }
 
-function Localised({ ctx, it, en }: { ctx: PageContext; it: string | null; en: string | null }) {
-  const own = ctx.locale === 'en' ? en : it;
-  const other = ctx.locale === 'en' ? it : en;
-  if (own) return <p>{own}</p>;
-  if (other) return <p lang={ctx.locale === 'en' ? 'it' : 'en'}>{other}</p>;
-  return <p class="text-muted">{ctx.t('organisations.page.noDescription')}</p>;
-}
-
 export function OrganisationPage({ ctx, org, canEdit }: { ctx: PageContext; org: OrganisationDetail; canEdit: boolean }) {
   const t = ctx.t;
   const dash = '—';
@@ -169,7 +161,7 @@ export function OrganisationPage({ ctx, org, canEdit }: { ctx: PageContext; org:
           </a>
         </p>
       )}
-      <Localised ctx={ctx} it={org.descriptionIt} en={org.descriptionEn} />
+      <Localised ctx={ctx} it={org.descriptionIt} en={org.descriptionEn} empty={<p class="text-muted">{t('organisations.page.noDescription')}</p>} />
       <dl class="row">
         <dt class="col-sm-4">{t('organisations.field.category')}</dt>
         <dd class="col-sm-8">{org.category ? t(`organisations.category.${org.category}`) : t('common.common.unknown')}</dd>
