@@ -30,6 +30,9 @@ import { membersApiRoutes, membersPageRoutes } from './features/members/members.
 import { organisationsApiRoutes, organisationsPageRoutes } from './features/organisations/organisations.routes.ts';
 import { requirementsApiRoutes, requirementsPageRoutes } from './features/requirements/requirements.routes.ts';
 import { searchApiRoutes, searchPageRoutes } from './features/search/search.routes.ts';
+import { marketplaceApiRoutes, marketplacePageRoutes } from './features/marketplace/marketplace.routes.ts';
+import { collaborationsApiRoutes, collaborationsPageRoutes } from './features/collaborations/collaborations.routes.ts';
+import { matchingApiRoutes, matchingPageRoutes } from './features/matching/matching.routes.ts';
 import { taxonomyApiRoutes, taxonomyPageRoutes } from './features/taxonomy/taxonomy.routes.ts';
 import {
   type Access,
@@ -269,9 +272,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.get('/', { config: { access: 'public' } }, async (req, reply) => reply.redirect(`/${preferredLocale(req)}`));
 
   const apiRoutes = [clustersApiRoutes, organisationsApiRoutes, membersApiRoutes, requirementsApiRoutes, accountsApiRoutes, auditApiRoutes,
-    taxonomyApiRoutes, cosingApiRoutes, mapApiRoutes, importsApiRoutes, competencesApiRoutes, searchApiRoutes, coverageApiRoutes];
+    taxonomyApiRoutes, cosingApiRoutes, mapApiRoutes, importsApiRoutes, competencesApiRoutes, searchApiRoutes, coverageApiRoutes,
+    marketplaceApiRoutes, collaborationsApiRoutes, matchingApiRoutes];
   const pageRoutes = [clustersPageRoutes, organisationsPageRoutes, membersPageRoutes, requirementsPageRoutes, accountsPageRoutes, auditPageRoutes,
-    taxonomyPageRoutes, cosingPageRoutes, mapPageRoutes, importsPageRoutes, competencesPageRoutes, searchPageRoutes, coveragePageRoutes];
+    taxonomyPageRoutes, cosingPageRoutes, mapPageRoutes, importsPageRoutes, competencesPageRoutes, searchPageRoutes, coveragePageRoutes,
+    marketplacePageRoutes, collaborationsPageRoutes, matchingPageRoutes];
   for (const routes of apiRoutes) {
     await app.register(routes, { prefix: '/api/v1' });
   }

@@ -11,7 +11,10 @@ import { messages as members } from '../features/members/members.i18n.ts';
 import { messages as organisations } from '../features/organisations/organisations.i18n.ts';
 import { messages as requirements } from '../features/requirements/requirements.i18n.ts';
 import { messages as search } from '../features/search/search.i18n.ts';
+import { messages as marketplace } from '../features/marketplace/marketplace.i18n.ts';
+import { messages as collaborations } from '../features/collaborations/collaborations.i18n.ts';
+import { messages as matching } from '../features/matching/matching.i18n.ts';
 import { messages as taxonomy } from '../features/taxonomy/taxonomy.i18n.ts';
 import { messages as common } from './common.i18n.ts';
 
-export const catalogs = { common, accounts, audit, clusters, members, organisations, requirements, taxonomy, cosing, map, imports, competences, search, coverage };
+export const catalogs = { common, accounts, audit, clusters, members, organisations, requirements, taxonomy, cosing, map, imports, competences, search, coverage, marketplace, collaborations, matching };

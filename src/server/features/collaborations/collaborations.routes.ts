@@ -1,0 +1,5 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+
+export const collaborationsApiRoutes: FastifyPluginAsyncZod = async () => {};
+
+export const collaborationsPageRoutes: FastifyPluginAsyncZod = async () => {};
