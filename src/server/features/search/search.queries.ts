@@ -1,8 +1,10 @@
 import type { Db } from '../../db/db.ts';
 
 export type SearchDocument = {
-  type: 'organisation';
+  type: 'organisation' | 'profile';
   id: string;
+  /** the profile type (technology_offer, …); null for organisations */
+  subtype?: string | null;
   clusterIds: string[];
   name: string;
   textIt: string;
@@ -15,12 +17,12 @@ export type SearchDocument = {
 
 export async function upsertDocument(db: Db, d: SearchDocument): Promise<void> {
   await db.query(
-    `INSERT INTO search_document (type, id, cluster_ids, name, text_it, text_en, concept_ids, provinces, category, size_class, indexed_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now())
+    `INSERT INTO search_document (type, id, cluster_ids, name, text_it, text_en, concept_ids, provinces, category, size_class, subtype, indexed_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())
      ON CONFLICT (type, id) DO UPDATE SET cluster_ids = EXCLUDED.cluster_ids, name = EXCLUDED.name, text_it = EXCLUDED.text_it,
        text_en = EXCLUDED.text_en, concept_ids = EXCLUDED.concept_ids, provinces = EXCLUDED.provinces, category = EXCLUDED.category,
-       size_class = EXCLUDED.size_class, indexed_at = now()`,
-    [d.type, d.id, d.clusterIds, d.name, d.textIt, d.textEn, d.conceptIds, d.provinces, d.category, d.sizeClass],
+       size_class = EXCLUDED.size_class, subtype = EXCLUDED.subtype, indexed_at = now()`,
+    [d.type, d.id, d.clusterIds, d.name, d.textIt, d.textEn, d.conceptIds, d.provinces, d.category, d.sizeClass, d.subtype ?? null],
   );
 }
 
