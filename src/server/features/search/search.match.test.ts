@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import type { Db } from '../../db/db.ts';
+import { createTestDb } from '../../testing/db.ts';
+import { foldJs, matchDocuments, parseLexicon, wordsOf } from './search.match.ts';
+import { indexDocument } from './search.ts';
+
+describe('matchmaking ranking', () => {
+  let db: Db;
+  const clusterA = randomUUID();
+  const clusterB = randomUUID();
+  const ids = {
+    enEmulsion: randomUUID(),
+    itPackaging: randomUUID(),
+    enProfile: randomUUID(),
+    itLab: randomUUID(),
+    other: randomUUID(),
+  };
+
+  const doc = (o: Partial<Parameters<typeof indexDocument>[1]> & { id: string; name: string }) =>
+    indexDocument(db, {
+      type: 'organisation',
+      clusterIds: [clusterA],
+      textIt: '',
+      textEn: '',
+      conceptIds: [],
+      provinces: [],
+      category: 'company',
+      sizeClass: null,
+      ...o,
+    });
+
+  before(async () => {
+    db = await createTestDb();
+    // English only: no Italian word anywhere
+    await doc({
+      id: ids.enEmulsion,
+      name: 'Northfield Formulation Ltd',
+      textEn: 'We design stable emulsions and run clinical trials of skin care products; emollient esters for creams.',
+      conceptIds: ['function.skin-conditioning-emollient'],
+    });
+    // Italian only
+    await doc({
+      id: ids.itPackaging,
+      name: 'Officina Lariana Srl',
+      textIt: 'Riempimento e confezionamento conto terzi di creme e sieri; sintesi di esteri per la cosmesi.',
+      category: 'university',
+      clusterIds: [clusterB],
+    });
+    // a profile (technology request) in English, another cluster
+    await doc({
+      type: 'profile',
+      subtype: 'technology_request',
+      id: ids.enProfile,
+      name: 'Looking for emulsion stabilisers',
+      textEn: 'A cosmetics brand seeks a partner to stabilise water-in-oil emulsions.',
+      clusterIds: [clusterB],
+    });
+    // an Italian laboratory profile, offer
+    await doc({
+      type: 'profile',
+      subtype: 'technology_offer',
+      id: ids.itLab,
+      name: 'Laboratorio di emulsioni',
+      textIt: 'Offriamo prove di stabilità delle emulsioni cosmetiche e studi clinici.',
+      category: 'research_organisation',
+    });
+    await doc({ id: ids.other, name: 'Quantum Widgets', textEn: 'Quantum computing hardware and cryogenic widgets.' });
+  });
+  after(() => db.close());
+
+  const match = (text: string, o: Partial<Parameters<typeof matchDocuments>[1]> = {}) =>
+    matchDocuments(db, { text, types: ['organisation', 'profile'], locale: 'it', ...o });
+
+  test('an Italian need finds an English-only document, and the why is in the reader language', async () => {
+    const r = await match('Cerchiamo un partner per emulsioni stabili e sperimentazione clinica di prodotti per la pelle', { lang: 'it' });
+    const item = r.find((i) => i.id === ids.enEmulsion);
+    assert.ok(item, 'the English-only formulator is found');
+    assert.ok(item.why.words.includes('emulsioni'), `why words in Italian: ${item.why.words.join(', ')}`);
+    assert.ok(item.why.words.includes('sperimentazione clinica'), `lexicon phrase shown in Italian: ${item.why.words.join(', ')}`);
+    assert.ok(!r.some((i) => i.id === ids.other), 'an unrelated document is not a match');
+    for (const i of r) assert.ok(i.why.words.length + i.why.concepts.length > 0, `${i.name} says why`);
+
+    const en = await match('Cerchiamo un partner per emulsioni stabili e sperimentazione clinica', { lang: 'it', locale: 'en' });
+    const enItem = en.find((i) => i.id === ids.enEmulsion);
+    assert.ok(enItem?.why.words.includes('clinical trial'), `an English reader sees the English equivalent: ${enItem?.why.words.join(', ')}`);
+  });
+
+  test('an English need finds an Italian-only document through the taxonomy and the lexicon', async () => {
+    const r = await match('We need contract filling and packing, and the synthesis of esters', { lang: 'en', locale: 'en' });
+    const item = r.find((i) => i.id === ids.itPackaging);
+    assert.ok(item, 'the Italian-only co-packer is found');
+    assert.ok(item.why.words.includes('synthesis'), `why words in English: ${item.why.words.join(', ')}`);
+    assert.ok(item.why.words.some((w) => /contract filling/i.test(w)), `the taxonomy term in English: ${item.why.words.join(', ')}`);
+  });
+
+  test('shared concepts are listed with labels in the reader language', async () => {
+    const it = await match('emolliente', { locale: 'it' });
+    const item = it.find((i) => i.id === ids.enEmulsion);
+    assert.deepEqual(item?.why.concepts.map((c) => c.label), ['Condizionante cutaneo – emolliente']);
+    const en = await match('emolliente', { locale: 'en' });
+    assert.deepEqual(en.find((i) => i.id === ids.enEmulsion)?.why.concepts.map((c) => c.label), ['Skin conditioning – emollient']);
+    // a concept asked for explicitly, without text, finds its documents too
+    const byConcept = await match('', { conceptIds: ['function.skin-conditioning-emollient'] });
+    assert.deepEqual(byConcept.map((i) => i.id), [ids.enEmulsion]);
+  });
+
+  test('types, subtypes, clusters and exclusions filter; clusterIds null means all clusters', async () => {
+    const need = 'emulsions emulsioni';
+    const all = (await match(need, { clusterIds: null })).map((i) => i.id);
+    assert.ok(all.includes(ids.enEmulsion) && all.includes(ids.enProfile) && all.includes(ids.itLab));
+    const profiles = await match(need, { types: ['profile'] });
+    assert.ok(profiles.length > 0 && profiles.every((i) => i.type === 'profile'));
+    const offers = await match(need, { types: ['profile'], subtypes: ['technology_offer'] });
+    assert.deepEqual(offers.map((i) => i.id), [ids.itLab]);
+    const inB = await match(need, { clusterIds: [clusterB] });
+    assert.deepEqual(inB.map((i) => i.id), [ids.enProfile]);
+    const none = await match(need, { clusterIds: [] });
+    assert.deepEqual(none, []);
+    const excluded = (await match(need, { excludeIds: [ids.enEmulsion] })).map((i) => i.id);
+    assert.ok(!excluded.includes(ids.enEmulsion) && excluded.includes(ids.itLab));
+  });
+
+  test('boostCategories lifts complementary partners and says so', async () => {
+    const need = 'emulsioni e studi clinici';
+    const plain = await match(need, { types: ['organisation', 'profile'] });
+    assert.ok(plain.every((i) => !i.why.complementary));
+    const boosted = await match(need, { boostCategories: ['research_organisation'] });
+    const lab = boosted.find((i) => i.id === ids.itLab);
+    assert.equal(lab?.why.complementary, true);
+    assert.ok(boosted.filter((i) => i.id !== ids.itLab).every((i) => !i.why.complementary));
+    const before = plain.find((i) => i.id === ids.itLab)?.score ?? 0;
+    assert.ok((lab?.score ?? 0) > before, 'the boost raises the score');
+  });
+
+  test('folding matches fold_text() and the lexicon parser rejects half entries', async () => {
+    const samples = ["Cosmèsi dell'Università", 'ÀÉÎÕÜ çñ ÿ’x', 'Emulsion`s'];
+    for (const s of samples) {
+      const [row] = await db.query<{ f: string }>('SELECT fold_text($1) AS f', [s]);
+      assert.equal(foldJs(s), row.f);
+    }
+    assert.deepEqual(wordsOf("L'emulsione").map((w) => w.folded), ['l', 'emulsione']);
+    assert.throws(() => parseLexicon('cosmetics\temulsione\t\n'));
+    assert.deepEqual(parseLexicon('# c\ndomain\tit\ten\nx\ta | b\tc\n'), [{ domain: 'x', it: ['a', 'b'], en: ['c'] }]);
+  });
+});
