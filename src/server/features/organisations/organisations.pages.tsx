@@ -2,11 +2,12 @@ import { CsrfField, ErrorSummary, Input, Layout, Localised, type PageContext, Pa
 import type { FieldErrors } from '../../lib/errors.ts';
 import { formatDate, formatDateTime } from '../../lib/i18n.ts';
 import type { ClusterView } from '../clusters/clusters.schemas.ts';
+import type { DirectoryConcept } from './organisations.ts';
 import { type DirectoryPage as DirectoryResult, type DirectoryQuery, type OrganisationDetail, categories, sizeClasses } from './organisations.schemas.ts';
 
 type Options = { provinces: { acronym: string; name: string; region_name: string }[]; sections: { code: string; title_it: string; title_en: string }[] };
 
-const filterKeys = ['q', 'category', 'province', 'sizeClass', 'atecoSection'] as const;
+const filterKeys = ['q', 'category', 'province', 'sizeClass', 'atecoSection', 'concept'] as const;
 
 export function DirectoryPage({
   ctx,
@@ -14,18 +15,24 @@ export function DirectoryPage({
   result,
   options,
   cluster,
+  concept,
+  unknownConcept,
 }: {
   ctx: PageContext;
   query: DirectoryQuery;
   result: DirectoryResult;
   options: Options;
   cluster?: ClusterView;
+  /** The concept the list is filtered by, if any. */
+  concept?: DirectoryConcept | null;
+  /** The address named a concept that does not exist: the list is shown without it. */
+  unknownConcept?: boolean;
 }) {
   const t = ctx.t;
   const base = cluster ? `/clusters/${cluster.slug}/members` : '/organisations';
-  const qs = (page: number) => {
+  const qs = (page: number, without?: (typeof filterKeys)[number]) => {
     const p = new URLSearchParams();
-    for (const k of filterKeys) if (query[k]) p.set(k, String(query[k]));
+    for (const k of filterKeys) if (query[k] && k !== without) p.set(k, String(query[k]));
     if (page > 1) p.set('page', String(page));
     if (query.pageSize !== 20) p.set('pageSize', String(query.pageSize));
     const s = p.toString();
@@ -35,6 +42,7 @@ export function DirectoryPage({
   const pages = Math.max(1, Math.ceil(result.total / result.pageSize));
   const clusterName = cluster ? (ctx.locale === 'en' ? cluster.nameEn : cluster.nameIt) : '';
   const title = cluster ? t('organisations.directory.clusterTitle', { cluster: clusterName }) : t('organisations.directory.title');
+  const conceptLabel = concept ? (ctx.locale === 'en' ? concept.label.en : concept.label.it) : null;
   return (
     <Layout
       ctx={ctx}
@@ -47,7 +55,22 @@ export function DirectoryPage({
     >
       <h1>{title}</h1>
       <p>{t('organisations.directory.lead')}</p>
+      {unknownConcept && (
+        <div class="alert alert-warning" role="alert" data-testid="directory-concept-unknown">
+          {t('organisations.directory.conceptUnknown')}
+        </div>
+      )}
+      {concept && conceptLabel && (
+        <div class="callout" data-testid="directory-concept" data-concept={concept.id}>
+          <p>{t('organisations.directory.conceptActive', { concept: conceptLabel })}</p>
+          <p class="mb-0">
+            <a href={qs(1, 'concept')}>{t('organisations.directory.conceptRemove', { concept: conceptLabel })}</a>
+          </p>
+        </div>
+      )}
       <form method="get" action={href(ctx, base)} class="mb-4" role="search" aria-label={t('organisations.directory.filters')}>
+        {/* The concept filter comes from links (the map, a concept's page); the form keeps it while other filters change. */}
+        {concept && <input type="hidden" name="concept" value={concept.id} />}
         <div class="row">
           <div class="col-md-4">
             <Input ctx={ctx} name="q" type="search" label={t('organisations.directory.q')} value={query.q} />

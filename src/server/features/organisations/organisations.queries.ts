@@ -221,6 +221,8 @@ export type DirectoryFilters = {
   sizeClass?: string;
   atecoSection?: string;
   q?: string;
+  /** A taxonomy concept and every concept below it (see selectConceptSubtree). */
+  conceptIds?: string[];
 };
 
 export type DirectoryRow = {
@@ -246,7 +248,37 @@ function directoryWhere(f: DirectoryFilters, p: (v: unknown) => string): string 
   if (f.province) w.push(`o.province_acronyms @> ARRAY[${p(f.province)}::text]`);
   if (f.atecoSection) w.push(`o.ateco_sections @> ARRAY[${p(f.atecoSection)}::text]`);
   if (f.q) w.push(`o.name_search LIKE ${p(`%${likeEscape(f.q)}%`)}`);
+  if (f.conceptIds) w.push(holdsConcept(p(f.conceptIds)));
   return w.join(' AND ');
+}
+
+/**
+ * Organisations holding one of the concepts (an SQL text[] expression) through a validated, public competence or
+ * a validated, public facility: what a visitor may see. Uncorrelated, so the holders are found once (competences
+ * through organisation_competence_concept_idx), not per organisation. The map counts members with the same test.
+ */
+export function holdsConcept(conceptIds: string): string {
+  return `o.id IN (SELECT oc.organisation_id FROM organisation_competence oc
+                    WHERE oc.concept_id = ANY (${conceptIds}::text[]) AND oc.status = 'validated' AND oc.visibility = 'public'
+                   UNION
+                   SELECT f.organisation_id FROM facility f
+                    WHERE f.concept_ids && ${conceptIds}::text[] AND f.status = 'validated' AND f.visibility = 'public')`;
+}
+
+export type ConceptSubtree = { id: string; scheme: string; label_it: string; label_en: string; ids: string[] };
+
+/** The concept with the ids of itself and all its descendants (a stage and its sub-stages), or null when unknown. */
+export async function selectConceptSubtree(db: Db, id: string): Promise<ConceptSubtree | null> {
+  const [row] = await db.query<ConceptSubtree>(
+    `WITH RECURSIVE sub(id) AS (
+       SELECT id FROM concept WHERE id = $1
+       UNION
+       SELECT c.id FROM concept c JOIN sub ON c.parent_id = sub.id)
+     SELECT e.id, e.scheme, e.label_it, e.label_en, ARRAY(SELECT id FROM sub ORDER BY id) AS ids
+       FROM concept_effective e WHERE e.id = $1`,
+    [id],
+  );
+  return row ?? null;
 }
 
 function params() {

@@ -379,3 +379,168 @@ describe('organisations HTTP', () => {
     });
   });
 });
+
+describe('directory concept filter', () => {
+  let t: TestApp;
+  let alpha: { id: string; slug: string };
+  const ids: Record<string, string> = {};
+  const stage = 'stage.testing';
+  const sub = 'stage.testing.clinical';
+  const leaf = 'stage.testing.clinical.patch-test';
+  const competence = (org: string, concept: string, status = 'validated', visibility = 'public') =>
+    t.db.query(`INSERT INTO organisation_competence (organisation_id, concept_id, kind, status, visibility) VALUES ($1, $2, 'service', $3, $4)`, [
+      org,
+      concept,
+      status,
+      visibility,
+    ]);
+  const facility = (org: string, concepts: string[], status = 'validated', visibility = 'public') =>
+    t.db.query(`INSERT INTO facility (organisation_id, kind, name, concept_ids, status, visibility) VALUES ($1, 'laboratory', 'Lab', $2::text[], $3, $4)`, [
+      org,
+      concepts,
+      status,
+      visibility,
+    ]);
+
+  before(async () => {
+    t = await createTestApp();
+    alpha = await buildCluster(t.db, { slug: 'conc-alpha' });
+    const beta = await buildCluster(t.db, { slug: 'conc-beta' });
+    const mk = async (key: string, o: Parameters<typeof buildOrganisation>[1], cluster: string | null = alpha.id, status = 'active') => {
+      const org = await buildOrganisation(t.db, { legal_name: key, ...o });
+      ids[key] = org.id;
+      if (cluster) await buildMembership(t.db, cluster, org.id, { status });
+      return org.id;
+    };
+    // Holders: on the leaf two levels down, on the stage itself, through a facility, on two concepts of the subtree.
+    await competence(await mk('Alfa Leaf', {}), leaf);
+    await competence(await mk('Bravo Stage', { category: 'university' }), stage);
+    await facility(await mk('Charlie Facility', { seatMunicipality: '019035' }), ['tech.encapsulation', sub]);
+    const delta = await mk('Delta Twice', {}, beta.id);
+    await competence(delta, sub);
+    await competence(delta, leaf);
+    // Not holders: submitted, members-only, rejected; facilities submitted or members-only; another stage;
+    // a holder without an active membership; a non-member.
+    await competence(await mk('Echo Submitted', {}), leaf, 'submitted');
+    await competence(await mk('Foxtrot Members', {}), sub, 'validated', 'members');
+    await competence(await mk('Golf Rejected', {}), stage, 'rejected');
+    await facility(await mk('Hotel Facility Submitted', {}), [sub], 'submitted');
+    await facility(await mk('India Facility Members', {}), [leaf], 'validated', 'members');
+    await competence(await mk('Juliett Other Stage', {}), 'stage.raw-materials');
+    await competence(await mk('Kilo Withdrawn', {}, alpha.id, 'withdrawn'), stage);
+    await competence(await mk('Lima Outsider', {}, null), stage);
+  });
+  after(() => t.close());
+
+  const list = async (qs: string) => {
+    const res = await t.app.inject({ url: `/api/v1/organisations?${qs}` });
+    assert.equal(res.statusCode, 200, res.body);
+    return res.json() as { items: { legalName: string }[]; total: number };
+  };
+  const names = async (qs: string) => {
+    const r = await list(qs);
+    assert.equal(r.total, r.items.length, qs);
+    return r.items.map((i) => i.legalName);
+  };
+
+  test('API: validated public competences and facilities on the concept or below it; sub-stages roll up to their stage', async () => {
+    assert.deepEqual(await names(`concept=${stage}`), ['Alfa Leaf', 'Bravo Stage', 'Charlie Facility', 'Delta Twice']);
+    assert.deepEqual(await names(`concept=${sub}`), ['Alfa Leaf', 'Charlie Facility', 'Delta Twice']);
+    assert.deepEqual(await names(`concept=${leaf}`), ['Alfa Leaf', 'Delta Twice']);
+    assert.deepEqual(await names('concept=tech.encapsulation'), ['Charlie Facility']);
+    assert.deepEqual(await names('concept=stage.biotech'), []);
+    // An empty value is no filter.
+    assert.equal((await list('concept=&pageSize=100')).total, 10);
+  });
+
+  test('API: the concept combines with the other filters and with pagination', async () => {
+    assert.deepEqual(await names(`concept=${stage}&cluster=conc-beta`), ['Delta Twice']);
+    assert.deepEqual(await names(`concept=${stage}&category=university`), ['Bravo Stage']);
+    assert.deepEqual(await names(`concept=${stage}&province=CR`), ['Charlie Facility']);
+    assert.deepEqual(await names(`concept=${stage}&q=twice`), ['Delta Twice']);
+    const pages = [];
+    for (const page of [1, 2, 3]) {
+      const r = await list(`concept=${stage}&pageSize=3&page=${page}`);
+      assert.equal(r.total, 4);
+      pages.push(...r.items.map((i) => i.legalName));
+    }
+    assert.deepEqual(pages, ['Alfa Leaf', 'Bravo Stage', 'Charlie Facility', 'Delta Twice']);
+  });
+
+  test('API: the total follows validations and withdrawals of competences and facilities, which do not touch organisations', async () => {
+    const total = async () => (await list(`concept=${stage}&pageSize=1`)).total;
+    assert.equal(await total(), 4);
+    assert.equal(await total(), 4);
+    await t.db.query(`UPDATE organisation_competence SET status = 'validated' WHERE organisation_id = $1`, [ids['Echo Submitted']]);
+    assert.equal(await total(), 5);
+    await t.db.query(`UPDATE facility SET visibility = 'public' WHERE organisation_id = $1`, [ids['India Facility Members']]);
+    assert.equal(await total(), 6);
+    await t.db.query(`DELETE FROM organisation_competence WHERE organisation_id = $1`, [ids['Alfa Leaf']]);
+    assert.equal(await total(), 5);
+    await t.db.query(`UPDATE facility SET status = 'submitted' WHERE organisation_id = $1`, [ids['India Facility Members']]);
+    await t.db.query(`UPDATE organisation_competence SET status = 'submitted' WHERE organisation_id = $1`, [ids['Echo Submitted']]);
+    await competence(ids['Alfa Leaf'], leaf);
+    assert.equal(await total(), 4);
+    // Membership changes reach it too.
+    await t.db.query(`UPDATE membership SET status = 'suspended' WHERE organisation_id = $1`, [ids['Bravo Stage']]);
+    assert.equal(await total(), 3);
+    await t.db.query(`UPDATE membership SET status = 'active' WHERE organisation_id = $1`, [ids['Bravo Stage']]);
+    assert.equal(await total(), 4);
+  });
+
+  test('API: an unknown concept is a 400 naming the field', async () => {
+    for (const c of ['stage.no-such-stage', 'NOT A CONCEPT', 'x'.repeat(200)]) {
+      const res = await t.app.inject({ url: `/api/v1/organisations?concept=${encodeURIComponent(c)}` });
+      assert.equal(res.statusCode, 400, c);
+      assert.equal(res.json().error, 'validation_failed');
+      assert.deepEqual(Object.keys(res.json().fields), ['query.concept']);
+    }
+    const long = await t.app.inject({ url: `/api/v1/organisations?concept=${'x'.repeat(201)}` });
+    assert.equal(long.statusCode, 400);
+    assert.deepEqual(Object.keys(long.json().fields), ['query.concept']);
+  });
+
+  test('page: the active concept with its label in the page language, a link that removes it, kept by the form and the pages', async () => {
+    const [{ label_it, label_en }] = await t.db.query<{ label_it: string; label_en: string }>('SELECT label_it, label_en FROM concept_effective WHERE id = $1', [stage]);
+    const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    for (const [lang, label, remove] of [
+      ['it', label_it, 'Togli il filtro'],
+      ['en', label_en, 'Remove the filter'],
+    ]) {
+      const res = await t.app.inject({ url: `/${lang}/organisations?concept=${stage}&category=company&pageSize=1` });
+      assert.equal(res.statusCode, 200);
+      const callout = res.body.slice(res.body.indexOf('data-testid="directory-concept"'), res.body.indexOf('</div>', res.body.indexOf('data-testid="directory-concept"')));
+      assert.match(callout, new RegExp(esc(label)));
+      const removeLink = new RegExp(`<a href="([^"]+)">${remove}[^<]*${esc(label)}`).exec(callout);
+      assert.ok(removeLink, callout);
+      const removeUrl = new URL(removeLink[1].replace(/&amp;/g, '&'), 'http://x');
+      assert.equal(removeUrl.pathname, `/${lang}/organisations`);
+      assert.equal(removeUrl.searchParams.get('concept'), null);
+      assert.equal(removeUrl.searchParams.get('category'), 'company');
+      const without = await t.app.inject({ url: removeLink[1].replace(/&amp;/g, '&') });
+      assert.equal(without.statusCode, 200);
+      assert.doesNotMatch(without.body, /data-testid="directory-concept"/);
+      assert.match(without.body, /data-total="9"/);
+      // Three companies hold it (Bravo is a university): the count, the hidden field and the next page keep the concept.
+      assert.match(res.body, /data-total="3"/);
+      assert.match(res.body, new RegExp(`<input type="hidden" name="concept" value="${esc(stage)}"`));
+      const next = /<a class="page-link" href="([^"]+)" rel="next">/.exec(res.body);
+      assert.ok(next);
+      assert.equal(new URL(next[1].replace(/&amp;/g, '&'), 'http://x').searchParams.get('concept'), stage);
+    }
+    const plain = await t.app.inject({ url: '/en/organisations' });
+    assert.doesNotMatch(plain.body, /data-testid="directory-concept"|name="concept"/);
+    const members = await t.app.inject({ url: `/en/clusters/conc-beta/members?concept=${stage}` });
+    assert.match(members.body, /data-total="1"/);
+    assert.match(members.body, /Delta Twice/);
+  });
+
+  test('page: an unknown concept is a 400 that shows the list without it and says so', async () => {
+    const res = await t.app.inject({ url: '/en/organisations?concept=stage.no-such-stage' });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /data-testid="directory-concept-unknown"/);
+    assert.match(res.body, /not in the taxonomy/);
+    assert.match(res.body, /data-total="10"/);
+    assert.doesNotMatch(res.body, /name="concept"/);
+  });
+});

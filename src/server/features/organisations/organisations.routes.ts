@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import { z } from 'zod';
-import { AppError } from '../../lib/errors.ts';
+import { AppError, ValidationError } from '../../lib/errors.ts';
 import { pageContext, sendPage } from '../../lib/html.tsx';
 import { getCluster } from '../clusters/clusters.ts';
 import { DirectoryPage, OrganisationEditPage, OrganisationPage, orgFormValues } from './organisations.pages.tsx';
@@ -22,6 +22,7 @@ import {
 } from './organisations.schemas.ts';
 import {
   canEditOrganisation,
+  browseDirectory,
   createOrganisation,
   getDirectoryOptions,
   getOrganisation,
@@ -43,7 +44,8 @@ export const organisationsApiRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: 'public' },
       schema: {
         tags,
-        summary: 'Member directory: organisations with an active membership, filtered and paginated',
+        summary:
+          'Member directory: organisations with an active membership, filtered and paginated. `concept` (a taxonomy concept id) keeps members with a validated, public competence or facility on the concept or on any concept below it; an unknown concept is a 400 on query.concept.',
         querystring: DirectoryQuerySchema,
         response: { 200: DirectoryResponseSchema },
       },
@@ -193,8 +195,21 @@ function formErrors(fields: Record<string, string> | undefined, rows: number[]):
 export const organisationsPageRoutes: FastifyPluginAsyncZod = async (app) => {
   const directory = async (req: FastifyRequest, reply: FastifyReply, query: DirectoryQuery, clusterSlug?: string) => {
     const cluster = clusterSlug ? await getCluster(app.db, clusterSlug) : undefined;
-    const [result, options] = await Promise.all([listDirectory(app.db, { ...query, cluster: clusterSlug }), getDirectoryOptions(app.db)]);
-    return sendPage(reply, h(DirectoryPage, { ctx: pageContext(req, reply), query, result, options, cluster }));
+    const options = await getDirectoryOptions(app.db);
+    try {
+      const { result, concept } = await browseDirectory(app.db, { ...query, cluster: clusterSlug });
+      return sendPage(reply, h(DirectoryPage, { ctx: pageContext(req, reply), query, result, options, cluster, concept }));
+    } catch (err) {
+      // An unknown concept: the list without it, and the page says the filter was not understood.
+      if (!(err instanceof ValidationError && err.fields?.['query.concept'])) throw err;
+      const withoutConcept = { ...query, concept: undefined };
+      const { result } = await browseDirectory(app.db, { ...withoutConcept, cluster: clusterSlug });
+      return sendPage(
+        reply,
+        h(DirectoryPage, { ctx: pageContext(req, reply), query: withoutConcept, result, options, cluster, unknownConcept: true }),
+        400,
+      );
+    }
   };
   app.get('/organisations', { config: { access: 'public' }, schema: { querystring: DirectoryQuerySchema } }, async (req, reply) =>
     directory(req, reply, req.query),

@@ -152,6 +152,8 @@ export const DirectoryQuerySchema = z.object({
   sizeClass: z.preprocess(emptyToUndefined, z.enum(sizeClasses).optional()),
   atecoSection: z.preprocess(emptyToUndefined, z.string().trim().toUpperCase().regex(/^[A-Z]$/).optional()),
   q: z.preprocess(emptyToUndefined, z.string().trim().max(100).optional()),
+  /** A taxonomy concept id (e.g. a value-chain stage): members holding it, or a concept below it, validated and public. */
+  concept: z.preprocess(emptyToUndefined, z.string().trim().max(200).optional()),
   page: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(10000).default(1)),
   pageSize: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100).default(20)),
 });

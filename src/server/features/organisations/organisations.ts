@@ -20,6 +20,7 @@ import {
   selectRegionMunicipalities,
   selectProvinces,
   selectAtecoSections,
+  selectConceptSubtree,
   updateOrganisationRow,
   insertOrganisation,
   type MunicipalityRow,
@@ -175,11 +176,15 @@ export async function getOrganisationSummary(db: Db, id: string): Promise<Organi
 }
 
 // Counting every match on every request costs more than the page itself; an exact total is reused
-// until the data version changes (any instance's write bumps it in the database).
+// until the data version changes (any instance's write bumps it in the database). The version follows
+// organisations and what the triggers fold into them (memberships, seats, ATECO codes), not competences,
+// facilities or the taxonomy: a total filtered by concept is counted every time (it only counts the
+// concept's holders, found by index).
 const totalsByDb = new WeakMap<Db, Map<string, { version: number; total: number }>>();
 const TOTALS_KEPT = 1000;
 
 async function directoryTotal(db: Db, filters: DirectoryFilters, version: number): Promise<number> {
+  if (filters.conceptIds) return (await countDirectory(db, filters)).total;
   let totals = totalsByDb.get(db);
   if (!totals) totalsByDb.set(db, (totals = new Map()));
   const key = JSON.stringify(filters);
@@ -191,11 +196,38 @@ async function directoryTotal(db: Db, filters: DirectoryFilters, version: number
   return counted.total;
 }
 
+/** The concept a directory is filtered by, with its labels. */
+export type DirectoryConcept = { id: string; label: { it: string; en: string } };
+
+/**
+ * A concept id of the directory's filter: the concept and all concepts below it (a stage and its sub-stages).
+ * An unknown id is a 400 on `query.concept`, as on the map.
+ */
+async function resolveDirectoryConcept(db: Db, id: string): Promise<DirectoryConcept & { ids: string[] }> {
+  const row = await selectConceptSubtree(db, id);
+  if (!row) throw new ValidationError({ 'query.concept': 'invalid_value' }, 'Unknown concept');
+  return { id: row.id, label: { it: row.label_it, en: row.label_en }, ids: row.ids };
+}
+
 export async function listDirectory(db: Db, q: DirectoryQuery): Promise<DirectoryPage> {
-  const filters = { cluster: q.cluster, category: q.category, province: q.province, sizeClass: q.sizeClass, atecoSection: q.atecoSection, q: q.q ? foldQuery(q.q) : undefined };
+  return (await browseDirectory(db, q)).result;
+}
+
+/** One page of the directory and, when it is filtered by concept, that concept (for the page to show). */
+export async function browseDirectory(db: Db, q: DirectoryQuery): Promise<{ result: DirectoryPage; concept: DirectoryConcept | null }> {
+  const concept = q.concept ? await resolveDirectoryConcept(db, q.concept) : null;
+  const filters: DirectoryFilters = {
+    cluster: q.cluster,
+    category: q.category,
+    province: q.province,
+    sizeClass: q.sizeClass,
+    atecoSection: q.atecoSection,
+    q: q.q ? foldQuery(q.q) : undefined,
+    conceptIds: concept?.ids,
+  };
   const { rows, version } = await selectDirectoryPage(db, filters, q.page, q.pageSize);
   const total = await directoryTotal(db, filters, version);
-  return {
+  const result: DirectoryPage = {
     items: rows.map((r) => ({
       id: r.id,
       legalName: r.legal_name,
@@ -210,6 +242,7 @@ export async function listDirectory(db: Db, q: DirectoryQuery): Promise<Director
     pageSize: q.pageSize,
     total,
   };
+  return { result, concept: concept && { id: concept.id, label: concept.label } };
 }
 
 /** The same folding as the database's fold_text(), so the search column and the query meet. */
