@@ -181,6 +181,30 @@ export const expectedAccess: Record<string, Access> = {
   'GET /api/v1/coverage.csv': 'public',
   'GET /api/v1/coverage.xlsx': 'public',
   'GET /:lang/coverage': 'public',
+
+  // collaborations: member users of an organisation express interest and withdraw it; the profile owner's users or the staff of
+  // the profile's cluster decide (checked in the domain); the two parties and the cluster's staff follow the collaboration;
+  // staff and region officers read the cluster lists and the report
+  'POST /api/v1/interests': R('member', 'org_admin'),
+  'GET /api/v1/interests': R('member', 'org_admin', 'staff', 'region', 'platform_admin'),
+  'GET /api/v1/interests/:id': R('member', 'org_admin', 'staff', 'region', 'platform_admin'),
+  'POST /api/v1/interests/:id/decision': R('member', 'org_admin', 'staff'),
+  'POST /api/v1/interests/:id/withdrawal': R('member', 'org_admin'),
+  'GET /api/v1/collaborations': R('member', 'org_admin', 'staff', 'region', 'platform_admin'),
+  'GET /api/v1/collaborations/report': STAFF,
+  'GET /api/v1/collaborations/report.csv': STAFF,
+  'GET /api/v1/collaborations/:id': R('member', 'org_admin', 'staff', 'region', 'platform_admin'),
+  'POST /api/v1/collaborations/:id/events': R('member', 'org_admin', 'staff'),
+  'GET /:lang/marketplace/:id/interest': R('member', 'org_admin'),
+  'POST /:lang/marketplace/:id/interest': R('member', 'org_admin'),
+  'GET /:lang/interests': R('member', 'org_admin', 'staff', 'region', 'platform_admin'),
+  'GET /:lang/interests/:id': R('member', 'org_admin', 'staff', 'region', 'platform_admin'),
+  'POST /:lang/interests/:id/decision': R('member', 'org_admin', 'staff'),
+  'POST /:lang/interests/:id/withdraw': R('member', 'org_admin'),
+  'GET /:lang/collaborations/:id': R('member', 'org_admin', 'staff', 'region', 'platform_admin'),
+  'POST /:lang/collaborations/:id/events': R('member', 'org_admin', 'staff'),
+  'GET /:lang/staff/collaborations': STAFF,
+  'GET /:lang/staff/collaborations/report': STAFF,
 };
 
 // Actors of the matrix. 'user' is signed in without any role: it separates 'authenticated' from role lists.
