@@ -5,7 +5,7 @@ import { MAP_HEIGHT, MAP_WIDTH } from './map.geo.ts';
 import { DIRECTORY_ACCEPTS_CONCEPT, type MapPageData } from './map.ts';
 import type { MapQuery } from './map.schemas.ts';
 
-/** The directory filtered like the map, for one province: /organisations?province=MI&cluster=…&category=… (concept once it takes it). */
+/** The directory filtered like the map, for one province: /organisations?province=MI&cluster=…&category=…&concept=… */
 export function directoryHref(ctx: PageContext, acronym: string, q: MapQuery): string {
   const p = new URLSearchParams({ province: acronym });
   if (q.cluster) p.set('cluster', q.cluster);

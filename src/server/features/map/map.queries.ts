@@ -1,14 +1,16 @@
 import type { Db } from '../../db/db.ts';
+import { holdsConcept } from '../organisations/organisations.queries.ts';
 import { LOMBARDY_REGION_CODE } from '../requirements/requirements.queries.ts';
 
 /**
- * What narrows the members counted on the map. `conceptId`: only members with a validated, public competence
- * on that concept or on any concept below it in the taxonomy (a sub-stage counts under its stage).
+ * What narrows the members counted on the map. `conceptIds`: a concept and every concept below it in the taxonomy
+ * (a sub-stage counts under its stage); only members holding one through a validated, public competence or facility,
+ * the same test as the directory's concept filter, so a province's count is the length of the list it links to.
  */
 export type ProvinceCountFilters = {
   clusterId?: string;
   category?: string;
-  conceptId?: string;
+  conceptIds?: string[];
 };
 
 function params() {
@@ -26,16 +28,7 @@ function params() {
 function memberWhere(f: ProvinceCountFilters, p: (v: unknown) => string): string {
   const w = [f.clusterId ? `o.active_cluster_ids @> ARRAY[${p(f.clusterId)}::uuid]` : `o.active_cluster_ids <> '{}'`];
   if (f.category) w.push(`o.category = ${p(f.category)}`);
-  if (f.conceptId) {
-    // Uncorrelated, so the concept subtree and the organisations holding it are computed once, not per organisation.
-    w.push(`o.id IN (SELECT oc.organisation_id FROM organisation_competence oc
-                      WHERE oc.status = 'validated' AND oc.visibility = 'public'
-                        AND oc.concept_id IN (WITH RECURSIVE sub(id) AS (
-                                                SELECT id FROM concept_effective WHERE id = ${p(f.conceptId)}
-                                                UNION
-                                                SELECT c.id FROM concept_effective c JOIN sub ON c.parent_id = sub.id)
-                                              SELECT id FROM sub))`);
-  }
+  if (f.conceptIds) w.push(holdsConcept(p(f.conceptIds)));
   return w.join(' AND ');
 }
 

@@ -178,6 +178,15 @@ describe('map routes: concept filter', () => {
     await competence(await member('017029'), parent, 'rejected', 'public');
     const outsider = await buildOrganisation(t.db, { seatMunicipality: '015146' });
     await competence(outsider.id, child, 'validated', 'public');
+    // Pavia: a validated public laboratory on the sub-stage; a submitted one does not count.
+    await t.db.query(`INSERT INTO facility (organisation_id, kind, name, concept_ids, status, visibility) VALUES ($1, 'laboratory', 'Lab', $2::text[], 'validated', 'public')`, [
+      await member('018110'),
+      [child],
+    ]);
+    await t.db.query(`INSERT INTO facility (organisation_id, kind, name, concept_ids, status, visibility) VALUES ($1, 'laboratory', 'Lab', $2::text[], 'submitted', 'public')`, [
+      await member('018110'),
+      [child],
+    ]);
     // A member with no competence at all.
     await member('015146');
   });
@@ -199,10 +208,12 @@ describe('map routes: concept filter', () => {
     assert.equal(stage.MI, 2);
     assert.equal(stage.BG, 1);
     assert.equal(stage.BS, 0, 'members-only and rejected competences do not count');
+    assert.equal(stage.PV, 1, 'a validated public facility counts, a submitted one does not');
     const sub = await counts(`concept=${child}&cluster=${slug}`);
     assert.equal(sub.MI, 1, 'the competence on the parent stage does not count under the sub-stage');
     assert.equal(sub.BG, 1);
     assert.equal(sub.BS, 0);
+    assert.equal(sub.PV, 1);
     // Other stages hold nothing.
     const other = await counts('concept=stage.biotech');
     assert.equal(Object.values(other).reduce((a, b) => a + b, 0), 0);
@@ -220,7 +231,7 @@ describe('map routes: concept filter', () => {
     assert.deepEqual(Object.keys(res.json().fields), ['query.concept']);
   });
 
-  test('page: the concept select grouped by scheme in both languages, the filter reflected, links without the concept', async () => {
+  test('page: the concept select grouped by scheme in both languages, the filter reflected, links carrying the concept', async () => {
     for (const [lang, stages, techs, products, label] of [
       ['it', 'Fasi della filiera', 'Tecnologie', 'Categorie di prodotto', 'Filtra la mappa'],
       ['en', 'Value-chain stages', 'Technologies', 'Product categories', 'Filter the map'],
@@ -250,11 +261,50 @@ describe('map routes: concept filter', () => {
       assert.equal(links.find((l) => l.acronym === 'BS')!.shade, 0);
       for (const r of rows) {
         const url = new URL(r.href, 'http://x');
-        assert.equal(url.searchParams.get('concept'), null, 'the directory does not take the concept yet');
+        assert.equal(url.searchParams.get('concept'), parent);
         assert.equal(url.searchParams.get('province'), r.acronym);
       }
+      assert.doesNotMatch(res.body, /cannot filter by competence|non filtra ancora/);
       assert.match(res.body, /data-members="2"/);
       assert.doesNotMatch(res.body, /style="/);
+    }
+  });
+
+  test('page: a province link leads to the directory listing exactly the members the map counts there', async () => {
+    const holders = await t.db.query<{ legal_name: string; province: string }>(
+      `SELECT DISTINCT o.legal_name, a.province FROM organisation o CROSS JOIN unnest(o.province_acronyms) a(province)
+        WHERE o.active_cluster_ids <> '{}'
+          AND (o.id IN (SELECT organisation_id FROM organisation_competence WHERE concept_id IN ($1, $2) AND status = 'validated' AND visibility = 'public')
+               OR o.id IN (SELECT organisation_id FROM facility WHERE concept_ids && ARRAY[$1, $2] AND status = 'validated' AND visibility = 'public'))`,
+      [parent, child],
+    );
+    for (const lang of ['it', 'en']) {
+      const map = await t.app.inject({ url: `/${lang}/map?concept=${parent}&cluster=${slug}` });
+      const { rows, links } = parseMap(map.body);
+      assert.deepEqual(new Set(rows.map((r) => r.href)), new Set(links.map((l) => l.href)));
+      for (const r of rows) {
+        const page = await t.app.inject({ url: r.href });
+        assert.equal(page.statusCode, 200, r.href);
+        assert.match(page.body, /data-testid="directory-concept"/, 'the directory shows the concept filter');
+        assert.match(page.body, new RegExp(`data-total="${r.members}"`), `${lang} ${r.acronym}`);
+        const listed = [...page.body.matchAll(/<th scope="row"><a href="\/[a-z]{2}\/organisations\/[0-9a-f-]{36}">([^<]+)<\/a><\/th>/g)].map((m) => m[1]).sort();
+        const expected = holders.filter((h) => h.province === r.acronym).map((h) => h.legal_name).sort();
+        assert.deepEqual(listed, expected, `${lang} ${r.acronym}`);
+      }
+      assert.deepEqual(
+        rows.filter((r) => r.members > 0).map((r) => r.acronym).sort(),
+        ['BG', 'MI', 'PV'],
+      );
+    }
+  });
+
+  test('API: each province count is the directory total for the same filters, concept included', async () => {
+    for (const q of [`concept=${parent}`, `concept=${child}`, `concept=${parent}&cluster=${slug}&category=company`]) {
+      const rows = (await t.app.inject({ url: `/api/v1/map/provinces?${q}` })).json() as Row[];
+      for (const r of rows) {
+        const dir = (await t.app.inject({ url: `/api/v1/organisations?${q}&province=${r.acronym}&pageSize=1` })).json();
+        assert.equal(r.members, dir.total, `${q} ${r.acronym}`);
+      }
     }
   });
 

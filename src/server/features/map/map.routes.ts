@@ -16,7 +16,7 @@ export const mapApiRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary:
-          'Members (organisations with an active membership) per province of Lombardy, all 12 provinces with zeros; optionally of one cluster (slug), one organisation category, or one taxonomy concept (members with a validated, public competence on the concept or on any concept below it; unknown concept: 400 on query.concept). An organisation with seats in several provinces counts in each.',
+          'Members (organisations with an active membership) per province of Lombardy, all 12 provinces with zeros; optionally of one cluster (slug), one organisation category, or one taxonomy concept (members with a validated, public competence or facility on the concept or on any concept below it, as the directory concept filter does; unknown concept: 400 on query.concept). An organisation with seats in several provinces counts in each.',
         querystring: MapQuerySchema,
         response: { 200: ProvinceCountListSchema },
       },

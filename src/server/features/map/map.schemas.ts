@@ -4,8 +4,8 @@ import { categories } from '../organisations/organisations.schemas.ts';
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 
 /**
- * The map's filters: cluster and category have the same names and values as the directory's, so a province links to the
- * same list; the directory does not take `concept` yet, so the links leave it out (the page says so).
+ * The map's filters: cluster, category and concept have the same names and values as the directory's, so a province
+ * links to the list of the members it counts.
  */
 export const MapQuerySchema = z.object({
   cluster: z.preprocess(emptyToUndefined, z.string().max(100).optional()),

@@ -2,13 +2,13 @@ import type { Db } from '../../db/db.ts';
 import { ValidationError } from '../../lib/errors.ts';
 import { getCluster } from '../clusters/clusters.ts';
 import { conceptTree } from '../taxonomy/taxonomy.ts';
-import { selectConcept } from '../taxonomy/taxonomy.queries.ts';
+import { selectConceptSubtree } from '../organisations/organisations.queries.ts';
 import { type ProvinceShape, provinceShapes } from './map.geo.ts';
 import { type ProvinceCountFilters, countRegionMembers, selectClusterOptions, selectProvinceCounts } from './map.queries.ts';
 import type { MapQuery, ProvinceCount } from './map.schemas.ts';
 
-/** Whether the directory accepts a concept filter; while it does not, province links leave the concept out. */
-export const DIRECTORY_ACCEPTS_CONCEPT = false;
+/** Whether the directory accepts a concept filter: it does, so province links carry the concept. */
+export const DIRECTORY_ACCEPTS_CONCEPT = true;
 
 export type MapConcept = { id: string; scheme: string; label: { it: string; en: string } };
 
@@ -19,9 +19,9 @@ async function resolveFilters(db: Db, q: MapQuery): Promise<{ filters: ProvinceC
   if (q.category) filters.category = q.category;
   let concept: MapConcept | null = null;
   if (q.concept) {
-    const row = await selectConcept(db, q.concept);
+    const row = await selectConceptSubtree(db, q.concept);
     if (!row) throw new ValidationError({ 'query.concept': 'invalid_value' }, 'Unknown concept');
-    filters.conceptId = row.id;
+    filters.conceptIds = row.ids;
     concept = { id: row.id, scheme: row.scheme, label: { it: row.label_it, en: row.label_en } };
   }
   return { filters, concept };
