@@ -181,6 +181,20 @@ export const expectedAccess: Record<string, Access> = {
   'GET /api/v1/coverage.csv': 'public',
   'GET /api/v1/coverage.xlsx': 'public',
   'GET /:lang/coverage': 'public',
+  // matching: suggestions for a profile (its owner's users, its cluster's staff, region officers, platform admins: checked
+  // in the domain); suggested for you (member users); saved searches belong to the signed-in user
+  'GET /api/v1/profiles/:id/suggestions': R('member', 'org_admin', 'staff', 'region', 'platform_admin'),
+  'GET /api/v1/suggestions': R('member', 'org_admin'),
+  'GET /api/v1/saved-searches': 'authenticated',
+  'POST /api/v1/saved-searches': 'authenticated',
+  'GET /api/v1/saved-searches/:id/results': 'authenticated',
+  'DELETE /api/v1/saved-searches/:id': 'authenticated',
+  'GET /:lang/marketplace/:id/suggestions': R('member', 'org_admin', 'staff', 'region', 'platform_admin'),
+  'GET /:lang/suggestions': R('member', 'org_admin'),
+  'GET /:lang/saved-searches': 'authenticated',
+  'POST /:lang/saved-searches': 'authenticated',
+  'GET /:lang/saved-searches/:id': 'authenticated',
+  'POST /:lang/saved-searches/:id/delete': 'authenticated',
 
   // collaborations: member users of an organisation express interest and withdraw it; the profile owner's users or the staff of
   // the profile's cluster decide (checked in the domain); the two parties and the cluster's staff follow the collaboration;

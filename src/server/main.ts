@@ -6,7 +6,7 @@ import { loadReferenceData } from './db/reference-data.ts';
 import { seedDemo } from './features/clusters/clusters.demo.ts';
 import { importJobHandlers } from './features/imports/imports.ts';
 import { marketplaceJobHandlers } from './features/marketplace/marketplace.ts';
-import { matchingJobHandlers } from './features/matching/matching.ts';
+import { ensureDigestQueued, matchingJobHandlers } from './features/matching/matching.ts';
 import { emailHandlers, startJobWorker } from './lib/jobs.ts';
 import { createMailer } from './lib/mail.ts';
 
@@ -43,7 +43,8 @@ async function main() {
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dir: config.mailDir });
   log(`e-mail: ${mailer.describe}`);
   const app = await buildApp({ config, db, mailer });
-  const stopWorker = startJobWorker(db, { ...emailHandlers(mailer), ...importJobHandlers(db), ...marketplaceJobHandlers(db), ...matchingJobHandlers(db) }, { onError: (err) => app.log.error({ err }, 'job worker') });
+  const stopWorker = startJobWorker(db, { ...emailHandlers(mailer), ...importJobHandlers(db), ...marketplaceJobHandlers(db), ...matchingJobHandlers(db, { publicUrl: config.publicUrl }) }, { onError: (err) => app.log.error({ err }, 'job worker') });
+  await ensureDigestQueued(db);
   await app.listen({ port: config.port, host: config.host });
   log(`ready in ${Math.round(performance.now() - started)} ms: ${config.publicUrl}/it (English: ${config.publicUrl}/en)`);
   if (logins) printLogins(logins);
