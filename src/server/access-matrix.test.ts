@@ -181,6 +181,19 @@ export const expectedAccess: Record<string, Access> = {
   'GET /api/v1/coverage.csv': 'public',
   'GET /api/v1/coverage.xlsx': 'public',
   'GET /:lang/coverage': 'public',
+
+  // marketplace: published profiles are public (drafts and anonymous owners filtered by the domain); member users of an
+  // organisation with an active membership write its profiles; staff of the profile's cluster publish or return them
+  'GET /api/v1/profiles': 'public',
+  'POST /api/v1/profiles': R('member', 'org_admin'),
+  'GET /api/v1/profiles/mine': R('member', 'org_admin'),
+  'GET /api/v1/profiles/queue': R('staff'),
+  'GET /api/v1/profiles/:id': 'public',
+  'PATCH /api/v1/profiles/:id': R('member', 'org_admin'),
+  'POST /api/v1/profiles/:id/submit': R('member', 'org_admin'),
+  'POST /api/v1/profiles/:id/review': R('staff'),
+  'POST /api/v1/profiles/:id/close': R('member', 'org_admin', 'staff'),
+  'POST /api/v1/profiles/:id/renew': R('member', 'org_admin'),
   // matching: suggestions for a profile (its owner's users, its cluster's staff, region officers, platform admins: checked
   // in the domain); suggested for you (member users); saved searches belong to the signed-in user
   'GET /api/v1/profiles/:id/suggestions': R('member', 'org_admin', 'staff', 'region', 'platform_admin'),
