@@ -86,7 +86,7 @@ export function ImportBatchPage({ ctx, batch }: { ctx: PageContext; batch: Batch
       )}
       {batch.status === 'done' && (
         <p class="alert alert-success" role="status">
-          {t('imports.batch.done', { created: batch.created_count, updated: batch.updated_count, joined: batch.joined_count })}
+          {t('imports.batch.done', { created: batch.created_count, updated: batch.updated_count, joined: batch.joined_count, competences: batch.competences_count })}
         </p>
       )}
       {batch.status === 'failed' && <p class="alert alert-danger">{t('imports.batch.failed')}</p>}

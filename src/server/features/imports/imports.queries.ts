@@ -22,12 +22,22 @@ export type BatchRecord = {
   created_count: number;
   updated_count: number;
   joined_count: number;
+  /** Competence entries (concept and kind, once per organisation) of the rows applied so far. */
+  competences_count: number;
   created_at: string;
   finished_at: string | null;
 };
 
+// The competences applied are read from the stored rows up to the progress: a row is applied with all its
+// competences in one transaction, so this count moves with the others.
 const batchColumns = `id, cluster_id, created_by, status, file_name, row_count, jsonb_array_length(rows) AS valid_count, errors,
-  progress, created_count, updated_count, joined_count, created_at, finished_at`;
+  progress, created_count, updated_count, joined_count,
+  (SELECT count(*)::int
+     FROM jsonb_array_elements(rows) WITH ORDINALITY AS r(item, n)
+     CROSS JOIN LATERAL (SELECT DISTINCT e.c->>'conceptId', e.c->>'kind'
+                           FROM jsonb_array_elements(coalesce(r.item->'competences', '[]'::jsonb)) AS e(c)) d
+    WHERE r.n <= progress) AS competences_count,
+  created_at, finished_at`;
 
 export async function insertBatch(
   db: Db,

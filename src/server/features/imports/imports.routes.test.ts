@@ -117,7 +117,7 @@ describe('imports HTTP', () => {
     await t.runJobs();
     const agent = await agentFor(t.app, staff);
     const done = (await t.app.inject({ url: `/api/v1/imports/${id}`, headers: agent.headers })).json();
-    assert.deepEqual([done.status, done.progress, done.created, done.updated, done.joined], ['done', 3, 3, 0, 2]);
+    assert.deepEqual([done.status, done.progress, done.created, done.updated, done.joined, done.competences], ['done', 3, 3, 0, 2, 0]);
     const [alfa] = await t.db.query<{ id: string }>('SELECT id FROM organisation WHERE vat_number = $1', [vat('0000000001')]);
     assert.equal(await count('SELECT count(*) AS n FROM seat WHERE organisation_id = $1', [alfa.id]), 2);
     assert.equal(await count(`SELECT count(*) AS n FROM organisation_ateco WHERE organisation_id = $1 AND ateco_code = '20.42.00' AND is_primary`, [alfa.id]), 1);
@@ -129,7 +129,7 @@ describe('imports HTTP', () => {
     await apply(staff, again.json().id);
     await t.runJobs();
     const second = (await t.app.inject({ url: `/api/v1/imports/${again.json().id}`, headers: agent.headers })).json();
-    assert.deepEqual([second.status, second.created, second.updated, second.joined], ['done', 0, 3, 0]);
+    assert.deepEqual([second.status, second.created, second.updated, second.joined, second.competences], ['done', 0, 3, 0, 0]);
     assert.equal(await count('SELECT count(*) AS n FROM organisation WHERE vat_number = ANY($1)', [good.map((g) => g.split(',')[2])]), 3);
     assert.equal(await count(`SELECT count(*) AS n FROM seat WHERE organisation_id = $1 AND address = 'Via Due 2'`, [alfa.id]), 1);
     assert.equal(await count('SELECT count(*) AS n FROM seat WHERE organisation_id = $1', [alfa.id]), 2);
@@ -155,14 +155,32 @@ describe('imports HTTP', () => {
     );
     assert.equal(await count('SELECT count(*) AS n FROM organisation_competence WHERE created_by = $1', [staff]), 0);
 
-    const csv = [h, `Comp Buona Prova,${vat('0000000061')},stage.testing.stability:service|tech.encapsulation:research|tech.encapsulation:research`].join('\n');
+    const csv = [
+      h,
+      `Comp Buona Prova,${vat('0000000061')},stage.testing.stability:service|tech.encapsulation:research|tech.encapsulation:research`,
+      `Comp Seconda Prova,${vat('0000000064')},stage.testing:service`,
+      `Comp Senza Prova,${vat('0000000065')},`,
+    ].join('\n');
     for (let round = 0; round < 2; round++) {
       const res = await upload(staff, csv);
-      assert.deepEqual([res.json().validCount, res.json().errors], [1, []], res.body);
+      assert.deepEqual([res.json().validCount, res.json().errors], [3, []], res.body);
+      // Nothing is applied before the confirmation: no competence counted yet.
+      assert.equal(res.json().competences, 0);
       assert.equal((await apply(staff, res.json().id)).statusCode, 202);
       await t.runJobs();
       const agent = await agentFor(t.app, staff);
-      assert.equal((await t.app.inject({ url: `/api/v1/imports/${res.json().id}`, headers: agent.headers })).json().status, 'done');
+      const done = (await t.app.inject({ url: `/api/v1/imports/${res.json().id}`, headers: agent.headers })).json();
+      assert.equal(done.status, 'done');
+      // Three competences (the repeated one once), with the organisations counts.
+      assert.deepEqual([done.created, done.updated, done.competences], round === 0 ? [3, 0, 3] : [0, 3, 3]);
+      const [audit] = await t.db.query<{ after: { competences: number } }>(
+        `SELECT after FROM audit_event WHERE action = 'import.applied' AND subject_id = $1`,
+        [res.json().id],
+      );
+      assert.equal(audit.after.competences, 3);
+      const page = await t.app.inject({ url: `/it/staff/imports/${res.json().id}`, headers: { cookie: agent.cookie } });
+      assert.match(page.body, /3 organizzazioni create|0 organizzazioni create/);
+      assert.match(page.body, /, 3 competenze importate/);
       const rows = await t.db.query<{ concept_id: string; kind: string; status: string; visibility: string; created_by: string }>(
         `SELECT c.concept_id, c.kind, c.status, c.visibility, c.created_by FROM organisation_competence c
            JOIN organisation o ON o.id = c.organisation_id WHERE o.vat_number = $1 ORDER BY c.concept_id`,
@@ -248,6 +266,7 @@ describe('imports HTTP', () => {
     assert.match(done.body, /data-status="done"/);
     assert.doesNotMatch(done.body, /data-auto-refresh/);
     assert.match(done.body, /1 organisations created/);
+    assert.match(done.body, /0 competences imported/);
 
     const otherAgent = await agentFor(t.app, otherStaff);
     assert.equal((await t.app.inject({ url: location, headers: { cookie: otherAgent.cookie } })).statusCode, 403);

@@ -14,6 +14,8 @@ export const ImportBatchSchema = z.object({
   created: z.number(),
   updated: z.number(),
   joined: z.number(),
+  /** Competences of the rows applied so far (the competences column); new ones wait for staff validation. */
+  competences: z.number(),
   errors: z.array(z.object({ row: z.number(), column: z.string(), reason: z.string() })),
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
@@ -34,6 +36,7 @@ export function toImportBatch(b: BatchRecord): ImportBatch {
     created: b.created_count,
     updated: b.updated_count,
     joined: b.joined_count,
+    competences: b.competences_count,
     errors: b.errors.map((e) => ({ row: e.row, column: e.column, reason: e.reason })),
     createdAt: iso(b.created_at) as string,
     finishedAt: iso(b.finished_at),

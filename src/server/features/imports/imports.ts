@@ -218,7 +218,7 @@ export async function applyImport(db: Db, batchId: string): Promise<void> {
         subjectType: 'import_batch',
         subjectId: batchId,
         clusterId: batch.cluster_id,
-        after: { rows: done.valid_count, created: done.created_count, updated: done.updated_count, joined: done.joined_count, rejected: done.errors.length },
+        after: { rows: done.valid_count, created: done.created_count, updated: done.updated_count, joined: done.joined_count, competences: done.competences_count, rejected: done.errors.length },
       });
     });
   } catch (err) {
