@@ -7,6 +7,7 @@ import { emailHandlers, runDueJobs } from '../../lib/jobs.ts';
 import { createMemoryMailer } from '../../lib/mail.ts';
 import { createTestDb } from '../../testing/db.ts';
 import { buildCluster, buildMembership, buildOrganisation, buildUser } from '../../testing/factories.ts';
+import { closeProfile, createProfile, reviewProfile, submitProfile } from '../marketplace/marketplace.ts';
 import { buildPublishedProfile } from './matching.testing.ts';
 import {
   complementaryCategories,
@@ -194,6 +195,22 @@ describe('matchmaking (domain)', () => {
     await rejects(suggestionsForProfile(db, actors.cosmo, { profileId: '00000000-0000-4000-8000-000000000000', query: no, locale: 'it' }), 404);
   });
 
+  test('through the marketplace: a profile published by staff becomes a suggestion; closed, it is gone', async () => {
+    const p = await createProfile(db, actors.northfield, {
+      type: 'lab_service',
+      titleEn: 'Stability testing of encapsulated actives',
+      summaryEn: 'Accelerated stability of microcapsules in creams.',
+      conceptIds: ['tech.encapsulation'],
+    });
+    await submitProfile(db, actors.northfield, { id: p.id, publicUrl: 'https://filiera.test' });
+    const suggestions = async () => (await suggestionsForProfile(db, actors.cosmo, { profileId: prof.request, query: no, locale: 'it' })).profiles.map((i) => i.id);
+    assert.ok(!(await suggestions()).includes(p.id), 'not before publication');
+    await reviewProfile(db, actors.staffA, { id: p.id, review: { decision: 'publish', reason: null }, publicUrl: 'https://filiera.test' });
+    assert.ok((await suggestions()).includes(p.id), 'published: suggested for the request');
+    await closeProfile(db, actors.northfield, { id: p.id });
+    assert.ok(!(await suggestions()).includes(p.id), 'closed: gone');
+  });
+
   test('an offer gets requests, not other offers', async () => {
     const s = await suggestionsForProfile(db, actors.northfield, { profileId: prof.offerEn, query: no, locale: 'en' });
     assert.deepEqual(s.profiles.map((i) => i.id), [prof.request]);
@@ -250,7 +267,7 @@ describe('matchmaking (domain)', () => {
     const handlers = matchingJobHandlers(db, { publicUrl: 'https://filiera.test' });
     const mailer = createMemoryMailer();
     const runAll = () => runDueJobs(db, { ...emailHandlers(mailer), ...handlers }, 'test');
-    const emailJobs = async () => (await db.query<{ payload: { to: string; params: Record<string, string> } }>("SELECT payload FROM job WHERE kind = 'email' ORDER BY id")).map((r) => r.payload);
+    const emailJobs = async () => (await db.query<{ payload: { to: string; template: string; params: Record<string, string> } }>("SELECT payload FROM job WHERE kind = 'email' ORDER BY id")).map((r) => r.payload);
     const before = (await emailJobs()).length;
 
     const immediate = await createSavedSearch(db, actors.northfield, { query: 'microincapsulazione di attivi', profileTypes: [], conceptIds: [], allClusters: false, frequency: 'immediate', locale: 'en' });
@@ -279,7 +296,7 @@ describe('matchmaking (domain)', () => {
     await db.query("UPDATE profile SET status = 'closed' WHERE id = $1", [closedToday.id]);
 
     await handlers[digestJob]({});
-    const sent = (await emailJobs()).slice(before);
+    const sent = (await emailJobs()).slice(before).filter((e) => e.template === 'matching.digest');
     assert.equal(sent.length, 2, JSON.stringify(sent));
     const toNorthfield = sent.find((e) => e.to === actors.northfield.email)!;
     assert.ok(toNorthfield.params.list.includes(`https://filiera.test/en/marketplace/${fresh.id}`));
@@ -293,17 +310,17 @@ describe('matchmaking (domain)', () => {
 
     // checked: a second run finds nothing new
     await handlers[digestJob]({});
-    assert.equal((await emailJobs()).length, before + 2);
+    assert.equal((await emailJobs()).slice(before).filter((e) => e.template === 'matching.digest').length, 2);
     const [w] = await db.query<{ moved: boolean }>("SELECT last_checked_at > now() - interval '1 hour' AS moved FROM saved_search WHERE id = $1", [weekly.id]);
     assert.equal(w.moved, true);
 
     // the e-mails as sent, in each search's language
     await runAll();
-    const en = mailer.sent.find((m) => m.to === actors.northfield.email)!;
+    const en = mailer.sent.find((m) => m.to === actors.northfield.email && m.subject.startsWith('New profiles'))!;
     assert.match(en.subject, /^New profiles for your search “microincapsulazione di attivi” \(1\)$/);
     assert.ok(en.text.includes(`https://filiera.test/en/marketplace/${fresh.id}`));
     assert.ok(en.text.includes('https://filiera.test/en/saved-searches'));
-    const it = mailer.sent.find((m) => m.to === actors.ateneo.email)!;
+    const it = mailer.sent.find((m) => m.to === actors.ateneo.email && m.subject.startsWith('Nuovi profili'))!;
     assert.match(it.subject, /^Nuovi profili per la ricerca «Capsule» \(1\)$/);
     assert.ok(it.text.includes('Ricerca di partner R&S'));
   });
