@@ -55,6 +55,7 @@ export function Layout({ ctx, title, children, breadcrumb }: LayoutProps) {
   const { t, locale, actor } = ctx;
   const other: Locale = locale === 'it' ? 'en' : 'it';
   const isStaff = actor?.roles.some((r) => r.role === 'staff' || r.role === 'region' || r.role === 'platform_admin');
+  const isMemberUser = actor?.roles.some((r) => r.role === 'member' || r.role === 'org_admin');
   return (
     <html lang={locale}>
       <head>
@@ -161,6 +162,13 @@ export function Layout({ ctx, title, children, breadcrumb }: LayoutProps) {
                       <span>{t('common.nav.cosing')}</span>
                     </a>
                   </li>
+                  {isMemberUser && (
+                    <li class="nav-item">
+                      <a class="nav-link" href={href(ctx, '/interests')}>
+                        <span>{t('collaborations.nav.interests')}</span>
+                      </a>
+                    </li>
+                  )}
                   {isStaff && (
                     <>
                       <li class="nav-item">
@@ -176,6 +184,11 @@ export function Layout({ ctx, title, children, breadcrumb }: LayoutProps) {
                       <li class="nav-item">
                         <a class="nav-link" href={href(ctx, '/staff/imports')}>
                           <span>{t('common.nav.imports')}</span>
+                        </a>
+                      </li>
+                      <li class="nav-item">
+                        <a class="nav-link" href={href(ctx, '/staff/collaborations')}>
+                          <span>{t('collaborations.nav.collaborations')}</span>
                         </a>
                       </li>
                       <li class="nav-item">

@@ -2,6 +2,8 @@ import type { FeatureMessages } from '../../lib/i18n.ts';
 
 export const messages: FeatureMessages = {
   it: {
+    'nav.interests': 'Manifestazioni di interesse',
+    'nav.collaborations': 'Collaborazioni',
     choose: 'Scegli…',
     all: 'Tutti',
     filter: 'Filtra',
@@ -58,6 +60,7 @@ export const messages: FeatureMessages = {
     'form.nobody': 'Nessuna delle tue organizzazioni può manifestare interesse per questo profilo.',
     'form.error.taken': 'La tua organizzazione ha già una manifestazione di interesse aperta per questo profilo.',
     'form.error.own': 'Questo profilo è della tua organizzazione.',
+    'form.error.deadline': 'Il termine per manifestare interesse in questo profilo è scaduto.',
     'form.intro': 'Il titolare del profilo riceve il tuo messaggio per e-mail. Se accetta, le due organizzazioni vedono i reciproci contatti.',
     'form.introAnonymous':
       'Il profilo è anonimo: il tuo messaggio va allo staff del cluster, che lo inoltra. Se l’interesse è accettato, le due organizzazioni vedono i reciproci contatti.',
@@ -132,6 +135,8 @@ export const messages: FeatureMessages = {
       'La manifestazione di interesse per il profilo «{profile}» è stata accettata e si è aperta una collaborazione con {other}.\n\nContatti di {other}:\n{contacts}\n\nLa collaborazione: {url}',
   },
   en: {
+    'nav.interests': 'Expressions of interest',
+    'nav.collaborations': 'Collaborations',
     choose: 'Choose…',
     all: 'All',
     filter: 'Filter',
@@ -188,6 +193,7 @@ export const messages: FeatureMessages = {
     'form.nobody': 'None of your organisations can express interest in this profile.',
     'form.error.taken': 'Your organisation already has an open expression of interest in this profile.',
     'form.error.own': 'This profile is your own organisation’s.',
+    'form.error.deadline': 'The deadline for expressions of interest in this profile has passed.',
     'form.intro': 'The profile owner receives your message by e-mail. If they accept, both organisations see each other’s contacts.',
     'form.introAnonymous':
       'The profile is anonymous: your message goes to the cluster’s staff, who pass it on. If the interest is accepted, both organisations see each other’s contacts.',

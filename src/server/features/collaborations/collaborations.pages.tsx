@@ -78,14 +78,18 @@ export function InterestFormPage({
             {t(`collaborations.form.notEligible.${o.reason}`, { organisation: o.name })}
           </p>
         ))}
-      {eligible.length === 0 ? (
+      {data.deadlinePassed ? (
+        <p class="alert alert-warning" role="note">
+          {t('collaborations.form.error.deadline')}
+        </p>
+      ) : eligible.length === 0 ? (
         <p>{t('collaborations.form.nobody')}</p>
       ) : (
         <>
           <ErrorSummary ctx={ctx} errors={errors} />
           {errors?.profileId && (
             <p class="alert alert-danger" data-field="profileId">
-              {t(`collaborations.form.error.${errors.profileId === 'taken' ? 'taken' : 'own'}`)}
+              {t(`collaborations.form.error.${errors.profileId === 'taken' ? 'taken' : errors.profileId === 'deadline_passed' ? 'deadline' : 'own'}`)}
             </p>
           )}
           <p>{t(p.ownerName ? 'collaborations.form.intro' : 'collaborations.form.introAnonymous')}</p>

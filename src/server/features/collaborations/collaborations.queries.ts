@@ -15,12 +15,14 @@ export type ProfileRow = {
   summary_en: string | null;
   anonymous: boolean;
   status: string;
+  /** the last day to express interest (YYYY-MM-DD), if the owner set one */
+  deadline: string | null;
   owner_name: string;
 };
 
 export async function selectProfile(db: Db, id: string): Promise<ProfileRow | undefined> {
   const [row] = await db.query<ProfileRow>(
-    `SELECT p.id, p.cluster_id, p.organisation_id, p.type, p.title_it, p.title_en, p.summary_it, p.summary_en, p.anonymous, p.status,
+    `SELECT p.id, p.cluster_id, p.organisation_id, p.type, p.title_it, p.title_en, p.summary_it, p.summary_en, p.anonymous, p.status, p.deadline,
             o.legal_name AS owner_name
        FROM profile p JOIN organisation o ON o.id = p.organisation_id WHERE p.id = $1`,
     [id],

@@ -202,6 +202,7 @@ describe('expressions of interest and collaborations over HTTP', () => {
     const sentList = await t.app.inject({ url: '/en/interests?box=sent', headers: { cookie: partner.cookie } });
     assert.equal(sentList.statusCode, 200);
     assert.match(sentList.body, /Compostable packaging/);
+    assert.match(sentList.body, /<a class="nav-link" href="\/en\/interests"><span>Expressions of interest<\/span>/);
     const receivedList = await t.app.inject({ url: '/it/interests', headers: { cookie: owner.cookie } });
     assert.match(receivedList.body, /Packaging compostabile/);
     assert.match(receivedList.body, /Interessata Spa/);
@@ -252,6 +253,7 @@ describe('expressions of interest and collaborations over HTTP', () => {
     assert.match(staffList.body, /Packaging compostabile/);
     assert.match(staffList.body, /Progetto avviato/);
     assert.match(staffList.body, /0 giorni/);
+    assert.match(staffList.body, /<a class="nav-link" href="\/it\/staff\/collaborations"><span>Collaborazioni<\/span>/);
     const reportPage = await t.app.inject({ url: `/en/staff/collaborations/report?cluster=${clusterSlug}`, headers: { cookie: region.cookie } });
     assert.equal(reportPage.statusCode, 200);
     assert.match(reportPage.body, /Collaborations by stage/);

@@ -71,6 +71,10 @@ describe('expressions of interest and collaborations (domain)', () => {
     await assert.rejects(expressInterest(db, formerMember, base), (e: { status: number; fields: Record<string, string> }) => e.status === 400 && e.fields.organisationId === 'not_a_member');
     await assert.rejects(expressInterest(db, partner, { ...base, profileId: draft.id }), { status: 404 });
     await assert.rejects(expressInterest(db, partner, { ...base, organisationId: ownerOrg.id }), { status: 403 });
+    const late = await buildProfile(db, { clusterId, organisationId: ownerOrg.id, deadline: '2020-01-31' });
+    await assert.rejects(expressInterest(db, partner, { ...base, profileId: late.id }), (e: { status: number; fields: Record<string, string> }) => e.status === 400 && e.fields.profileId === 'deadline_passed');
+    const lastDay = await buildProfile(db, { clusterId, organisationId: ownerOrg.id, deadline: '2999-12-31' });
+    assert.equal((await expressInterest(db, partner, { ...base, profileId: lastDay.id })).status, 'pending');
     const first = await expressInterest(db, partner, base);
     assert.equal(first.status, 'pending');
     await assert.rejects(expressInterest(db, partner, base), { status: 409, code: 'interest_exists' });
@@ -84,8 +88,8 @@ describe('expressions of interest and collaborations (domain)', () => {
     await assert.rejects(getInterest(db, outsider, { id: again.id, locale: 'it' }), { status: 404 });
     await assert.rejects(getInterest(db, otherStaff, { id: again.id, locale: 'it' }), { status: 404 });
     const mail = await sent();
-    // both expressions reached the owner's two users, each in their language; the interested party is named
-    assert.equal(mail.filter((m) => m.to === emails.owner).length, 2);
+    // all three expressions reached the owner's two users, each in their language; the interested party is named
+    assert.equal(mail.filter((m) => m.to === emails.owner).length, 3);
     const en = mail.find((m) => m.to === emails.ownerAdmin);
     assert.match(en?.subject ?? '', /New expression of interest/);
     assert.match(en?.text ?? '', /Partner Cosmetici Spa/);

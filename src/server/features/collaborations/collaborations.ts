@@ -4,6 +4,7 @@ import { type Actor, isMemberOf, isStaffOf, managedClusterIds } from '../../lib/
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../../lib/errors.ts';
 import { type Locale, translator } from '../../lib/i18n.ts';
 import { enqueueEmail } from '../../lib/jobs.ts';
+import { ownerVisibleTo } from '../marketplace/marketplace.ts';
 import * as q from './collaborations.queries.ts';
 import {
   type CollaborationList,
@@ -130,7 +131,7 @@ export async function interestFormData(db: Db, actor: Actor | null, input: { pro
       id === p.organisation_id ? 'own_profile' : !(await q.hasActiveMembership(db, id)) ? 'not_a_member' : open.has(id) ? 'interest_exists' : null;
     organisations.push({ id, name: names.get(id) ?? '', eligible: reason === null, reason });
   }
-  const ownerVisible = !p.anonymous || mine.includes(p.organisation_id) || isStaffOf(actor, p.cluster_id) || seesEveryCluster(actor);
+  const ownerVisible = await ownerVisibleTo(db, actor, p);
   const profile: ProfileView = {
     id: p.id,
     type: p.type,
@@ -139,8 +140,12 @@ export async function interestFormData(db: Db, actor: Actor | null, input: { pro
     ownerName: ownerVisible ? p.owner_name : null,
     clusterId: p.cluster_id,
   };
-  return { profile, organisations };
+  return { profile, organisations, deadlinePassed: deadlinePassed(p) };
 }
+
+const romeToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date());
+/** The owner's deadline for expressions of interest: its last day still counts. */
+const deadlinePassed = (p: q.ProfileRow) => !!p.deadline && p.deadline < romeToday();
 
 const link = (publicUrl: string, locale: Locale, path: string) => `${publicUrl}/${locale}${path}`;
 
@@ -156,6 +161,7 @@ export async function expressInterest(db: Db, actor: Actor | null, input: Intere
   }
   if (!mine.includes(organisationId)) throw new ForbiddenError('You may express interest only for your own organisation');
   if (organisationId === p.organisation_id) throw new ValidationError({ profileId: 'own_profile' }, 'This profile is your own organisation’s');
+  if (deadlinePassed(p)) throw new ValidationError({ profileId: 'deadline_passed' }, 'The deadline for expressions of interest has passed');
   if (!(await q.hasActiveMembership(db, organisationId))) throw new ValidationError({ organisationId: 'not_a_member' });
   const orgId = organisationId;
   const id = await db.transaction(async (tx) => {
@@ -409,8 +415,6 @@ export async function updateCollaboration(db: Db, actor: Actor | null, input: { 
 
 // ---------------------------------------------------------------------------------------------
 // The cluster's report to the Region
-
-const romeToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date());
 
 /** The clusters whose report the actor may read; staff of several clusters pick one (the first by default). */
 export async function reportClusters(db: Db, actor: Actor | null) {
