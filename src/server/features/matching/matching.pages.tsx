@@ -48,7 +48,9 @@ function Results({ ctx, items, headingLevel = 'h3', empty }: { ctx: PageContext;
       {items.map((item) => (
         <li class="mb-4" data-type={item.type} data-id={item.id}>
           <H class="h5 mb-1">
-            <a href={item.url}>{item.name}</a>
+            <a href={item.url} lang={item.lang ?? undefined}>
+              {item.name}
+            </a>
           </H>
           <p class="mb-1 small">
             {[
@@ -59,7 +61,11 @@ function Results({ ctx, items, headingLevel = 'h3', empty }: { ctx: PageContext;
               .filter(Boolean)
               .join(' · ')}
           </p>
-          {item.summary && <p class="mb-1">{item.summary}</p>}
+          {item.summary && (
+            <p class="mb-1" lang={item.lang ?? undefined}>
+              {item.summary}
+            </p>
+          )}
           <Why ctx={ctx} why={item.why} />
         </li>
       ))}

@@ -179,6 +179,7 @@ describe('matchmaking pages and API', () => {
     const shown = await t.app.inject({ url: `/it/saved-searches/${id}`, headers: { cookie: owner.cookie } });
     assert.equal(shown.statusCode, 200);
     assert.ok(shown.body.includes('Encapsulated actives (anonymous)'), 'all clusters, offers only');
+    assert.ok(shown.body.includes(`href="/it/marketplace/${anonOffer}" lang="en"`), 'an English-only title is marked as English on an Italian page');
     assert.ok(!shown.body.includes('Segreta'));
     const del = await t.app.inject({ method: 'POST', url: `/it/saved-searches/${id}/delete`, headers: formHeaders(owner), payload: form({ _csrf: owner.csrf }) });
     assert.equal(del.statusCode, 303);

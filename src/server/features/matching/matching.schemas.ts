@@ -69,6 +69,8 @@ export const SuggestionItem = z.object({
   id: z.string(),
   /** the organisation's name, or the profile's title (never the owner of an anonymous profile) */
   name: z.string(),
+  /** set when the name (and summary) is in the other language: the reader's has none */
+  lang: z.enum(['it', 'en']).nullable(),
   category: z.string().nullable(),
   profileType: z.enum(profileTypes).nullable(),
   summary: z.string().nullable(),

@@ -164,6 +164,7 @@ describe('matchmaking (domain)', () => {
     for (const i of s.profiles) assert.ok(['technology_offer', 'business_offer', 'lab_service'].includes(i.profileType as string));
     const offer = s.profiles.find((i) => i.id === prof.offerEn)!;
     assert.equal(offer.name, 'Lipid microcapsules for light-sensitive actives');
+    assert.equal(offer.lang, 'en', 'an English-only title on an Italian page says so');
     assert.deepEqual(offer.owner, { id: org.Northfield, name: 'Northfield Srl' });
     assert.ok(offer.why.concepts.some((c) => c.id === 'tech.encapsulation'));
     assert.ok(offer.why.concepts.every((c) => c.label !== c.id), 'concepts are labelled');

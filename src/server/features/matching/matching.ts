@@ -153,13 +153,15 @@ async function toItems(db: Db, items: MatchItem[], source: Source, locale: Local
     }
     const why = { concepts: item.why.concepts, words: item.why.words, complementarity };
     if (card) {
+      const own = locale === 'en' ? card.title_en : card.title_it;
       out.push({
         type: 'profile',
         id: item.id,
         name: pick(locale, card.title_it, card.title_en),
+        lang: own ? null : locale === 'en' ? 'it' : 'en',
         category: item.category,
         profileType: card.type as ProfileType,
-        summary: pick(locale, card.summary_it, card.summary_en) || null,
+        summary: (own ? (locale === 'en' ? card.summary_en : card.summary_it) : locale === 'en' ? card.summary_it : card.summary_en) || null,
         owner: card.owner_id && card.owner_name ? { id: card.owner_id, name: card.owner_name } : null,
         url: `/${locale}/marketplace/${item.id}`,
         score: item.score,
@@ -170,6 +172,7 @@ async function toItems(db: Db, items: MatchItem[], source: Source, locale: Local
         type: 'organisation',
         id: item.id,
         name: item.name,
+        lang: null,
         category: item.category,
         profileType: null,
         summary: null,
