@@ -194,6 +194,18 @@ export const expectedAccess: Record<string, Access> = {
   'POST /api/v1/profiles/:id/review': R('staff'),
   'POST /api/v1/profiles/:id/close': R('member', 'org_admin', 'staff'),
   'POST /api/v1/profiles/:id/renew': R('member', 'org_admin'),
+  'GET /:lang/marketplace': 'public',
+  'GET /:lang/marketplace/new': R('member', 'org_admin'),
+  'POST /:lang/marketplace/new': R('member', 'org_admin'),
+  'GET /:lang/marketplace/mine': R('member', 'org_admin'),
+  'GET /:lang/marketplace/:id': 'public',
+  'GET /:lang/marketplace/:id/edit': R('member', 'org_admin'),
+  'POST /:lang/marketplace/:id/edit': R('member', 'org_admin'),
+  'POST /:lang/marketplace/:id/submit': R('member', 'org_admin'),
+  'POST /:lang/marketplace/:id/close': R('member', 'org_admin', 'staff'),
+  'POST /:lang/marketplace/:id/renew': R('member', 'org_admin'),
+  'GET /:lang/staff/marketplace': R('staff'),
+  'POST /:lang/staff/marketplace/:id/review': R('staff'),
   // matching: suggestions for a profile (its owner's users, its cluster's staff, region officers, platform admins: checked
   // in the domain); suggested for you (member users); saved searches belong to the signed-in user
   'GET /api/v1/profiles/:id/suggestions': R('member', 'org_admin', 'staff', 'region', 'platform_admin'),

@@ -5,7 +5,7 @@ import { migrate } from './db/migrate.ts';
 import { loadReferenceData } from './db/reference-data.ts';
 import { seedDemo } from './features/clusters/clusters.demo.ts';
 import { importJobHandlers } from './features/imports/imports.ts';
-import { marketplaceJobHandlers } from './features/marketplace/marketplace.ts';
+import { ensureExpiryJob, marketplaceJobHandlers } from './features/marketplace/marketplace.ts';
 import { ensureDigestQueued, matchingJobHandlers } from './features/matching/matching.ts';
 import { emailHandlers, startJobWorker } from './lib/jobs.ts';
 import { createMailer } from './lib/mail.ts';
@@ -43,7 +43,9 @@ async function main() {
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dir: config.mailDir });
   log(`e-mail: ${mailer.describe}`);
   const app = await buildApp({ config, db, mailer });
-  const stopWorker = startJobWorker(db, { ...emailHandlers(mailer), ...importJobHandlers(db), ...marketplaceJobHandlers(db), ...matchingJobHandlers(db, { publicUrl: config.publicUrl }) }, { onError: (err) => app.log.error({ err }, 'job worker') });
+  // the marketplace's daily expiry run queues its next run itself; this makes sure one is queued
+  await ensureExpiryJob(db);
+  const stopWorker = startJobWorker(db, { ...emailHandlers(mailer), ...importJobHandlers(db), ...marketplaceJobHandlers(db, { publicUrl: config.publicUrl }), ...matchingJobHandlers(db, { publicUrl: config.publicUrl }) }, { onError: (err) => app.log.error({ err }, 'job worker') });
   await ensureDigestQueued(db);
   await app.listen({ port: config.port, host: config.host });
   log(`ready in ${Math.round(performance.now() - started)} ms: ${config.publicUrl}/it (English: ${config.publicUrl}/en)`);

@@ -153,6 +153,11 @@ export function Layout({ ctx, title, children, breadcrumb }: LayoutProps) {
                     </a>
                   </li>
                   <li class="nav-item">
+                    <a class="nav-link" href={href(ctx, '/marketplace')}>
+                      <span>{t('marketplace.nav')}</span>
+                    </a>
+                  </li>
+                  <li class="nav-item">
                     <a class="nav-link" href={href(ctx, '/taxonomy')}>
                       <span>{t('common.nav.taxonomy')}</span>
                     </a>

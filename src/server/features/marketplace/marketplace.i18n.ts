@@ -126,6 +126,8 @@ export const messages: FeatureMessages = {
     reviewed: 'Decisione registrata.',
     closed: 'Profilo chiuso.',
     renewed: 'Profilo rinnovato per 12 mesi.',
+    profileTitle: 'Titolo',
+    expressInterest: 'Manifesta interesse',
     'email.submitted.subject': 'Nuovo profilo da validare: {title}',
     'email.submitted.body':
       'Buongiorno,\n\n{organisation} ha inviato il profilo «{title}» per la pubblicazione nel marketplace.\n\nPuoi pubblicarlo o restituirlo con le motivazioni qui: {link}\n\nFiliera',
@@ -267,6 +269,8 @@ export const messages: FeatureMessages = {
     reviewed: 'Decision recorded.',
     closed: 'Profile closed.',
     renewed: 'Profile renewed for 12 months.',
+    profileTitle: 'Title',
+    expressInterest: 'Express interest',
     'email.submitted.subject': 'New profile to validate: {title}',
     'email.submitted.body':
       'Hello,\n\n{organisation} has sent the profile “{title}” for publication in the marketplace.\n\nYou can publish it or return it with your reasons here: {link}\n\nFiliera',

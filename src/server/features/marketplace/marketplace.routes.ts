@@ -1,8 +1,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { h } from 'preact';
+import { hasRole } from '../../lib/auth.ts';
+import { AppError, ValidationError, fieldsFromZodIssues } from '../../lib/errors.ts';
+import { pageContext, sendPage } from '../../lib/html.tsx';
+import { conceptTree } from '../taxonomy/taxonomy.ts';
+import { type ConceptGroup, type FormValues, FormPage, ListPage, MinePage, ProfilePage, QueuePage, profileFormValues } from './marketplace.pages.tsx';
 import { ProfileIn, ProfileList, ProfileOut, ProfileParams, ProfilePatch, ListQuery, ReviewIn } from './marketplace.schemas.ts';
 import {
+  canExpressInterest,
   closeProfile,
+  organisationIdsOf,
+  profileForEdit,
+  publishOptions,
   createProfile,
   getProfile,
   listOwnProfiles,
@@ -120,4 +130,161 @@ export const marketplaceApiRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 };
 
-export const marketplacePageRoutes: FastifyPluginAsyncZod = async () => {};
+
+type Body = Record<string, unknown>;
+const text = (body: Body, k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
+const list = (body: Body, k: string) =>
+  (Array.isArray(body[k]) ? (body[k] as unknown[]) : [body[k]]).filter((v): v is string => typeof v === 'string' && v !== '');
+const textFields = ['type', 'titleIt', 'titleEn', 'summaryIt', 'summaryEn', 'descriptionIt', 'descriptionEn', 'innovationIt', 'innovationEn',
+  'developmentStage', 'trl', 'iprComment', 'partnerSought', 'atecoCodes', 'deadline', 'validUntil', 'anonymous', 'ownerCluster'];
+const listFields = ['iprStatus', 'partnershipTypes', 'partnerCategories', 'conceptIds'];
+
+/** The form as typed (to show it again) and as the domain reads it (the same shape as the JSON API). */
+export function profileFromForm(body: Body): { values: FormValues; input: Record<string, unknown> } {
+  const values: FormValues = {};
+  for (const k of textFields) values[k] = text(body, k);
+  for (const k of listFields) values[k] = list(body, k);
+  const s = (k: string) => values[k] as string;
+  const input: Record<string, unknown> = {};
+  for (const k of ['type', 'titleIt', 'titleEn', 'summaryIt', 'summaryEn', 'descriptionIt', 'descriptionEn', 'innovationIt', 'innovationEn', 'iprComment', 'partnerSought']) {
+    input[k] = s(k);
+  }
+  input.developmentStage = s('developmentStage') || null;
+  input.trl = s('trl') === '' ? null : /^\d{1,2}$/.test(s('trl')) ? Number(s('trl')) : s('trl');
+  for (const k of listFields) input[k] = values[k];
+  input.atecoCodes = s('atecoCodes').split(/[\s,;]+/).filter(Boolean);
+  input.deadline = s('deadline') || null;
+  input.validUntil = s('validUntil') || null;
+  input.anonymous = s('anonymous') === 'on';
+  const [organisationId, clusterId] = s('ownerCluster').split('|');
+  if (organisationId) input.organisationId = organisationId;
+  if (clusterId) input.clusterId = clusterId;
+  return { values, input };
+}
+
+const PageIdParams = z.object({ id: z.string().max(100) });
+
+export const marketplacePageRoutes: FastifyPluginAsyncZod = async (app) => {
+  let groupsCache: { at: number; groups: ConceptGroup[] } | null = null;
+  const conceptGroups = async (): Promise<ConceptGroup[]> => {
+    // the taxonomy changes rarely (staff overrides): a minute's staleness in a select is harmless
+    if (groupsCache && Date.now() - groupsCache.at < 60_000) return groupsCache.groups;
+    const tree = await conceptTree(app.db);
+    const groups = Object.entries(tree).map(([scheme, items]) => ({ scheme, items: items.filter((c) => !c.retired).map((c) => ({ id: c.id, depth: c.depth, label: c.label })) }));
+    groupsCache = { at: Date.now(), groups };
+    return groups;
+  };
+  type Req = Parameters<typeof pageContext>[0];
+  type Reply = Parameters<typeof pageContext>[1];
+  const showForm = async (req: Req, reply: Reply, p: { id?: string; values: FormValues; errors?: Record<string, string> }, status = 200) =>
+    sendPage(reply, h(FormPage, { ctx: pageContext(req, reply), ...p, pairs: p.id ? [] : await publishOptions(app.db, req.actor), groups: await conceptGroups() }), status);
+
+  app.get('/marketplace', { config: { access: 'public' }, schema: { querystring: ListQuery } }, async (req, reply) => {
+    const query = { ...req.query, status: 'published' as const };
+    const data = await listProfiles(app.db, req.actor, query);
+    const canCreate = organisationIdsOf(req.actor).length > 0;
+    const isStaff = hasRole(req.actor, 'staff');
+    return sendPage(reply, h(ListPage, { ctx: pageContext(req, reply), data, query, groups: await conceptGroups(), canCreate, isStaff }));
+  });
+
+  app.get('/marketplace/new', { config: { access: owners } }, async (req, reply) => showForm(req, reply, { values: { anonymous: '' } }));
+
+  app.post('/marketplace/new', { config: { access: owners } }, async (req, reply) => {
+    const body = (req.body ?? {}) as Body;
+    const { values, input } = profileFromForm(body);
+    let created: ProfileOut;
+    try {
+      created = await createProfile(app.db, req.actor, input);
+    } catch (err) {
+      if (!(err instanceof AppError) || !err.fields) throw err;
+      return showForm(req, reply, { values, errors: err.fields }, 400);
+    }
+    return submitOrShow(req, reply, created.id, values, text(body, 'action') === 'submit');
+  });
+
+  /** After saving: either the profile page, or the submission too; a profile not complete enough comes back with its errors. */
+  const submitOrShow = async (req: Req & { locale: string }, reply: Reply, id: string, values: FormValues, submit: boolean) => {
+    if (!submit) return reply.redirect(`/${req.locale}/marketplace/${id}?done=saved`, 303);
+    try {
+      await submitProfile(app.db, req.actor, { id, publicUrl: app.config.publicUrl });
+    } catch (err) {
+      if (!(err instanceof AppError) || !err.fields) throw err;
+      return showForm(req, reply, { id, values, errors: err.fields }, 400);
+    }
+    return reply.redirect(`/${req.locale}/marketplace/${id}?done=submitted`, 303);
+  };
+
+  app.get('/marketplace/mine', { config: { access: owners } }, async (req, reply) =>
+    sendPage(reply, h(MinePage, { ctx: pageContext(req, reply), items: await listOwnProfiles(app.db, req.actor) })),
+  );
+
+  const doneKeys = ['saved', 'submitted', 'closed', 'renewed'];
+  app.get(
+    '/marketplace/:id',
+    { config: { access: 'public' }, schema: { params: PageIdParams, querystring: z.object({ done: z.string().max(20).optional() }) } },
+    async (req, reply) => {
+      const p = await getProfile(app.db, req.actor, req.params.id);
+      const done = req.query.done && doneKeys.includes(req.query.done) ? req.query.done : undefined;
+      return sendPage(reply, h(ProfilePage, { ctx: pageContext(req, reply), p, done, canExpressInterest: canExpressInterest(req.actor, p) }));
+    },
+  );
+
+  app.get('/marketplace/:id/edit', { config: { access: owners }, schema: { params: PageIdParams } }, async (req, reply) => {
+    const p = await profileForEdit(app.db, req.actor, req.params.id);
+    return showForm(req, reply, { id: p.id, values: profileFormValues(p) });
+  });
+
+  app.post('/marketplace/:id/edit', { config: { access: owners }, schema: { params: PageIdParams } }, async (req, reply) => {
+    const body = (req.body ?? {}) as Body;
+    const { values, input } = profileFromForm(body);
+    delete input.organisationId;
+    delete input.clusterId;
+    try {
+      await updateProfile(app.db, req.actor, { id: req.params.id, patch: input });
+    } catch (err) {
+      if (!(err instanceof AppError) || !err.fields) throw err;
+      return showForm(req, reply, { id: req.params.id, values, errors: err.fields }, 400);
+    }
+    return submitOrShow(req, reply, req.params.id, values, text(body, 'action') === 'submit');
+  });
+
+  app.post('/marketplace/:id/submit', { config: { access: owners }, schema: { params: PageIdParams } }, async (req, reply) => {
+    try {
+      await submitProfile(app.db, req.actor, { id: req.params.id, publicUrl: app.config.publicUrl });
+    } catch (err) {
+      if (!(err instanceof AppError) || !err.fields) throw err;
+      const p = await profileForEdit(app.db, req.actor, req.params.id);
+      return showForm(req, reply, { id: p.id, values: profileFormValues(p), errors: err.fields }, 400);
+    }
+    return reply.redirect(`/${req.locale}/marketplace/${req.params.id}?done=submitted`, 303);
+  });
+
+  app.post('/marketplace/:id/close', { config: { access: ['member', 'org_admin', 'staff'] }, schema: { params: PageIdParams } }, async (req, reply) => {
+    await closeProfile(app.db, req.actor, { id: req.params.id });
+    return reply.redirect(`/${req.locale}/marketplace/${req.params.id}?done=closed`, 303);
+  });
+
+  app.post('/marketplace/:id/renew', { config: { access: owners }, schema: { params: PageIdParams } }, async (req, reply) => {
+    await renewProfile(app.db, req.actor, { id: req.params.id });
+    return reply.redirect(`/${req.locale}/marketplace/${req.params.id}?done=renewed`, 303);
+  });
+
+  app.get('/staff/marketplace', { config: { access: ['staff'] }, schema: { querystring: z.object({ reviewed: z.string().max(5).optional() }) } }, async (req, reply) =>
+    sendPage(reply, h(QueuePage, { ctx: pageContext(req, reply), items: await profileQueue(app.db, req.actor), done: req.query.reviewed === '1' })),
+  );
+
+  app.post('/staff/marketplace/:id/review', { config: { access: ['staff'] }, schema: { params: PageIdParams } }, async (req, reply) => {
+    const body = (req.body ?? {}) as Body;
+    const values = { decision: text(body, 'decision'), reason: text(body, 'reason') };
+    try {
+      const parsed = ReviewIn.safeParse(values);
+      if (!parsed.success) throw new ValidationError(fieldsFromZodIssues(parsed.error.issues as never));
+      await reviewProfile(app.db, req.actor, { id: req.params.id, review: parsed.data, publicUrl: app.config.publicUrl });
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      const items = await profileQueue(app.db, req.actor);
+      return sendPage(reply, h(QueuePage, { ctx: pageContext(req, reply), items, failed: { id: req.params.id, values, errors: err.fields ?? {} } }), 400);
+    }
+    return reply.redirect(`/${req.locale}/staff/marketplace?reviewed=1`, 303);
+  });
+};

@@ -516,3 +516,17 @@ export function marketplaceJobHandlers(db: Db, opts: { publicUrl?: string } = {}
     },
   };
 }
+
+/** The owner's edit form: the profile as it stands, while it is a draft or returned. */
+export async function profileForEdit(db: Db, actor: Actor | null, id: string): Promise<ProfileOut> {
+  if (!actor) throw new UnauthorizedError();
+  const p = await getProfile(db, actor, id);
+  if (p.actions.edit) return p;
+  if (p.owner && isMemberOf(actor, p.owner.id)) throw new ConflictError('not_editable', 'Only a draft or a returned profile can be edited');
+  throw new ForbiddenError();
+}
+
+/** Whether the page offers "express interest": a member user of another organisation, on a published profile. */
+export function canExpressInterest(actor: Actor | null, p: ProfileOut): boolean {
+  return p.status === 'published' && organisationIdsOf(actor).length > 0 && !(p.owner && isMemberOf(actor, p.owner.id));
+}

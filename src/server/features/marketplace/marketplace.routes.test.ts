@@ -1,0 +1,200 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { type Agent, type TestApp, agentFor, createTestApp, form, formHeaders } from '../../testing/app.ts';
+import { buildCluster, buildMembership, buildOrganisation, buildUser } from '../../testing/factories.ts';
+
+describe('marketplace (HTTP)', () => {
+  let t: TestApp;
+  let owner: Agent;
+  let peer: Agent;
+  let staff: Agent;
+  let otherStaff: Agent;
+  let region: Agent;
+  let visitor: Agent;
+  let orgName: string;
+
+  before(async () => {
+    t = await createTestApp();
+    const cluster = await buildCluster(t.db);
+    const cluster2 = await buildCluster(t.db);
+    const org = await buildOrganisation(t.db, { legal_name: 'Cosmesi Nascosta Spa' });
+    orgName = org.legal_name;
+    await buildMembership(t.db, cluster.id, org.id);
+    const peerOrg = await buildOrganisation(t.db);
+    await buildMembership(t.db, cluster.id, peerOrg.id);
+    owner = await agentFor(t.app, (await buildUser(t.db, { roles: [{ role: 'org_admin', organisationId: org.id }] })).id);
+    peer = await agentFor(t.app, (await buildUser(t.db, { roles: [{ role: 'member', organisationId: peerOrg.id }] })).id);
+    staff = await agentFor(t.app, (await buildUser(t.db, { roles: [{ role: 'staff', clusterId: cluster.id }] })).id);
+    otherStaff = await agentFor(t.app, (await buildUser(t.db, { roles: [{ role: 'staff', clusterId: cluster2.id }] })).id);
+    region = await agentFor(t.app, (await buildUser(t.db, { roles: [{ role: 'region' }] })).id);
+    visitor = await agentFor(t.app);
+  });
+  after(() => t.close());
+
+  const api = (a: Agent, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) =>
+    t.app.inject({ method, url: `/api/v1${url}`, headers: a.headers, ...(payload !== undefined ? { payload: payload as object } : {}) });
+  const page = (a: Agent, url: string) => t.app.inject({ method: 'GET', url, headers: { cookie: a.cookie } });
+  const post = (a: Agent, url: string, fields: Record<string, string | string[]>) =>
+    t.app.inject({ method: 'POST', url, headers: formHeaders(a), payload: form({ _csrf: a.csrf, ...fields }) });
+
+  test('the public list explains its empty state, in both languages, and the navigation links it', async () => {
+    const it = await page(visitor, '/it/marketplace');
+    assert.equal(it.statusCode, 200);
+    assert.match(it.body, /Non ci sono ancora profili pubblicati/);
+    assert.match(it.body, /href="\/it\/marketplace"/);
+    const en = await page(visitor, '/en/marketplace?type=lab_service');
+    assert.match(en.body, /No published profile matches the filters chosen/);
+    const bad = await page(visitor, '/it/marketplace?concept=no.such.concept');
+    assert.equal(bad.statusCode, 400);
+  });
+
+  test('API: every invalid field in one 400; a visitor cannot write; drafts stay private', async () => {
+    const anon = await api(visitor, 'POST', '/profiles', { type: 'technology_offer', titleIt: 'X' });
+    assert.equal(anon.statusCode, 401);
+    const bad = await api(owner, 'POST', '/profiles', { type: 'nope', trl: 0, conceptIds: ['zzz'], atecoCodes: ['00.00'], partnerCategories: ['alien'] });
+    assert.equal(bad.statusCode, 400);
+    assert.deepEqual(Object.keys(bad.json().fields).sort(), ['atecoCodes.0', 'conceptIds.0', 'partnerCategories.0', 'titleEn', 'titleIt', 'trl', 'type']);
+    const res = await api(owner, 'POST', '/profiles', { type: 'technology_offer', titleIt: 'Emulsionante a freddo', summaryIt: 'Per creme' });
+    assert.equal(res.statusCode, 201, res.body);
+    const id = res.json().id;
+    assert.equal(res.json().status, 'draft');
+    assert.equal((await api(peer, 'GET', `/profiles/${id}`)).statusCode, 404);
+    assert.equal((await api(visitor, 'GET', `/profiles/${id}`)).statusCode, 404);
+    assert.equal((await api(region, 'GET', `/profiles/${id}`)).statusCode, 200);
+    assert.equal((await api(peer, 'PATCH', `/profiles/${id}`, { titleIt: 'Mio' })).statusCode, 404);
+    assert.equal((await api(visitor, 'GET', '/profiles/not-a-uuid')).statusCode, 400);
+    const mine = await api(owner, 'GET', '/profiles/mine');
+    assert.ok(mine.json().items.some((p: { id: string }) => p.id === id));
+  });
+
+  test('API: submit, staff queue, publish, anonymous owner hidden from visitors, close', async () => {
+    const created = await api(owner, 'POST', '/profiles', { type: 'technology_request', titleEn: 'Natural preservative', anonymous: true });
+    const id = created.json().id;
+    const incomplete = await api(owner, 'POST', `/profiles/${id}/submit`);
+    assert.equal(incomplete.statusCode, 400);
+    assert.deepEqual(incomplete.json().fields, { summaryEn: 'required_to_submit' });
+    const patched = await api(owner, 'PATCH', `/profiles/${id}`, { summaryEn: 'For rinse-off products', trl: 4 });
+    assert.equal(patched.statusCode, 200, patched.body);
+    assert.equal(patched.json().trl, 4);
+    assert.equal(patched.json().titleEn, 'Natural preservative');
+    assert.equal((await api(owner, 'POST', `/profiles/${id}/submit`)).statusCode, 200);
+    const queue = await api(staff, 'GET', '/profiles/queue');
+    assert.ok(queue.json().items.some((p: { id: string }) => p.id === id));
+    assert.equal((await api(otherStaff, 'GET', '/profiles/queue')).json().items.length, 0);
+    assert.equal((await api(owner, 'POST', `/profiles/${id}/review`, { decision: 'publish' })).statusCode, 403);
+    const noReason = await api(staff, 'POST', `/profiles/${id}/review`, { decision: 'return' });
+    assert.equal(noReason.statusCode, 400);
+    assert.deepEqual(Object.keys(noReason.json().fields), ['reason']);
+    const published = await api(staff, 'POST', `/profiles/${id}/review`, { decision: 'publish' });
+    assert.equal(published.statusCode, 200, published.body);
+    assert.equal(published.json().status, 'published');
+    const seen = await api(visitor, 'GET', `/profiles/${id}`);
+    assert.equal(seen.statusCode, 200);
+    assert.equal(seen.json().owner, null);
+    assert.ok(!seen.body.includes(orgName));
+    const list = await api(visitor, 'GET', '/profiles?type=technology_request');
+    assert.ok(!list.body.includes(orgName));
+    assert.ok(list.json().items.some((p: { id: string }) => p.id === id));
+    assert.equal((await api(owner, 'GET', `/profiles/${id}`)).json().owner.name, orgName);
+    assert.equal((await api(owner, 'PATCH', `/profiles/${id}`, { titleEn: 'Changed' })).statusCode, 409);
+    const page = await t.app.inject({ url: `/en/marketplace/${id}` });
+    assert.match(page.body, /Organisation withheld/);
+    assert.ok(!page.body.includes(orgName));
+    assert.equal((await api(peer, 'POST', `/profiles/${id}/close`)).statusCode, 403);
+    const closed = await api(owner, 'POST', `/profiles/${id}/close`);
+    assert.equal(closed.json().status, 'closed');
+    assert.equal((await api(visitor, 'GET', `/profiles/${id}`)).statusCode, 404);
+    assert.equal((await api(owner, 'POST', `/profiles/${id}/close`)).statusCode, 409);
+  });
+
+  test('pages: the owner fills the form (errors beside fields), submits, staff return with reasons, owner corrects, staff publish, owner renews', async () => {
+    const newForm = await page(owner, '/it/marketplace/new');
+    assert.equal(newForm.statusCode, 200);
+    assert.match(newForm.body, /name="titleIt"/);
+    assert.match(newForm.body, /name="conceptIds" multiple/);
+    const invalid = await post(owner, '/it/marketplace/new', { type: 'technology_offer', trl: '11', atecoCodes: '20.42.00, 99.99', action: 'draft' });
+    assert.equal(invalid.statusCode, 400);
+    assert.match(invalid.body, /data-field="titleIt"/);
+    assert.match(invalid.body, /data-field="atecoCodes"/);
+    assert.match(invalid.body, /data-field="trl"/);
+    assert.match(invalid.body, /value="20.42.00, 99.99"/);
+    // saving and submitting at once: a title without a summary saves the draft and shows what is missing
+    const partial = await post(owner, '/it/marketplace/new', { type: 'lab_service', titleIt: 'Test di stabilità', action: 'submit' });
+    assert.equal(partial.statusCode, 400);
+    assert.match(partial.body, /data-field="summaryIt"/);
+    const ok = await post(owner, '/it/marketplace/new', {
+      type: 'lab_service',
+      titleIt: 'Test di stabilità accelerati',
+      summaryIt: 'Camere climatiche e challenge test',
+      iprStatus: ['secret_know_how'],
+      partnershipTypes: ['technical_cooperation', 'subcontracting'],
+      partnerCategories: ['company'],
+      conceptIds: ['tech.encapsulation'],
+      atecoCodes: '20.42.00',
+      anonymous: 'on',
+      action: 'submit',
+    });
+    assert.equal(ok.statusCode, 303, ok.body);
+    const location = ok.headers.location as string;
+    assert.match(location, /^\/it\/marketplace\/[0-9a-f-]{36}\?done=submitted$/);
+    const id = location.split('/')[3].split('?')[0];
+    const mail = t.mailer.sent.length;
+    await t.runJobs();
+    assert.ok(t.mailer.sent.slice(mail).some((m) => /Nuovo profilo da validare/.test(m.subject)));
+
+    const queue = await page(staff, '/it/staff/marketplace');
+    assert.equal(queue.statusCode, 200);
+    assert.match(queue.body, /Test di stabilità accelerati/);
+    const missing = await post(staff, `/it/staff/marketplace/${id}/review`, { decision: 'return', reason: '' });
+    assert.equal(missing.statusCode, 400);
+    assert.match(missing.body, /data-field="reason"/);
+    const returned = await post(staff, `/it/staff/marketplace/${id}/review`, { decision: 'return', reason: 'Indicare il TRL' });
+    assert.equal(returned.statusCode, 303);
+    await t.runJobs();
+    assert.ok(t.mailer.sent.some((m) => /Indicare il TRL/.test(m.text)));
+    const ownerView = await page(owner, `/it/marketplace/${id}`);
+    assert.match(ownerView.body, /Indicare il TRL/);
+    assert.match(ownerView.body, new RegExp(`href="/it/marketplace/${id}/edit"`));
+
+    const edit = await page(owner, `/it/marketplace/${id}/edit`);
+    assert.equal(edit.statusCode, 200);
+    assert.match(edit.body, /value="Test di stabilità accelerati"/);
+    assert.match(edit.body, /value="secret_know_how" checked/);
+    const saved = await post(owner, `/it/marketplace/${id}/edit`, {
+      type: 'lab_service',
+      titleIt: 'Test di stabilità accelerati',
+      summaryIt: 'Camere climatiche e challenge test',
+      trl: '9',
+      conceptIds: ['tech.encapsulation'],
+      anonymous: 'on',
+      action: 'submit',
+    });
+    assert.equal(saved.statusCode, 303, saved.body);
+    assert.equal((await post(staff, `/it/staff/marketplace/${id}/review`, { decision: 'publish', reason: '' })).statusCode, 303);
+
+    const publicView = await page(visitor, `/en/marketplace/${id}`);
+    assert.equal(publicView.statusCode, 200);
+    assert.match(publicView.body, /TRL 9/);
+    assert.ok(!publicView.body.includes(orgName));
+    assert.ok(!publicView.body.includes('id="renew"'));
+    const listed = await page(visitor, '/it/marketplace?type=lab_service');
+    assert.match(listed.body, /Test di stabilità accelerati/);
+    assert.ok(!listed.body.includes(orgName));
+    const peerView = await page(peer, `/it/marketplace/${id}`);
+    assert.match(peerView.body, new RegExp(`/it/marketplace/${id}/interest`));
+
+    const ownerPublished = await page(owner, `/it/marketplace/${id}`);
+    assert.match(ownerPublished.body, /id="renew"/);
+    assert.equal((await page(owner, `/it/marketplace/${id}/edit`)).statusCode, 409);
+    await t.db.query("UPDATE profile SET valid_until = current_date + 3 WHERE id = $1", [id]);
+    const renewed = await post(owner, `/it/marketplace/${id}/renew`, {});
+    assert.equal(renewed.statusCode, 303);
+    const [row] = await t.db.query<{ later: boolean }>("SELECT valid_until > current_date + 360 AS later FROM profile WHERE id = $1", [id]);
+    assert.equal(row.later, true);
+    const mine = await page(owner, '/en/marketplace/mine');
+    assert.match(mine.body, /Test di stabilità accelerati/);
+    const closed = await post(staff, `/it/marketplace/${id}/close`, {});
+    assert.equal(closed.statusCode, 303);
+    assert.equal((await page(visitor, `/it/marketplace/${id}`)).statusCode, 404);
+  });
+});
