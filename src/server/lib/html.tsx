@@ -174,6 +174,20 @@ export function Layout({ ctx, title, children, breadcrumb }: LayoutProps) {
                       </a>
                     </li>
                   )}
+                  {isMemberUser && (
+                    <li class="nav-item">
+                      <a class="nav-link" href={href(ctx, '/suggestions')}>
+                        <span>{t('matching.nav.suggestions')}</span>
+                      </a>
+                    </li>
+                  )}
+                  {actor && (
+                    <li class="nav-item">
+                      <a class="nav-link" href={href(ctx, '/saved-searches')}>
+                        <span>{t('matching.nav.savedSearches')}</span>
+                      </a>
+                    </li>
+                  )}
                   {isStaff && (
                     <>
                       <li class="nav-item">

@@ -2,6 +2,8 @@ import type { FeatureMessages } from '../../lib/i18n.ts';
 
 export const messages: FeatureMessages = {
   it: {
+    'nav.suggestions': 'Suggeriti per te',
+    'nav.savedSearches': 'Ricerche salvate',
     'type.technology_offer': 'Offerta tecnologica',
     'type.technology_request': 'Richiesta tecnologica',
     'type.rd_partner_search': 'Ricerca di partner R&S',
@@ -84,6 +86,8 @@ export const messages: FeatureMessages = {
       'Buongiorno,\n\nsono stati pubblicati nel marketplace {count} nuovi profili che corrispondono alla tua ricerca «{name}»:\n\n{list}\n\nPer modificare o eliminare le ricerche salvate: {manage}\n\nFiliera',
   },
   en: {
+    'nav.suggestions': 'Suggested for you',
+    'nav.savedSearches': 'Saved searches',
     'type.technology_offer': 'Technology offer',
     'type.technology_request': 'Technology request',
     'type.rd_partner_search': 'R&D partner search',

@@ -74,6 +74,7 @@ describe('matchmaking pages and API', () => {
     assert.ok(it.body.includes('Ateneo Srl'));
     assert.ok(it.body.includes('impresa ↔ organizzazione di ricerca'));
     assert.ok(it.body.includes('name="allClusters"'));
+    assert.ok(it.body.includes('href="/it/suggestions"') && it.body.includes('href="/it/saved-searches"'), 'the navigation links both');
     assert.ok(!it.body.includes('Encapsulated actives (anonymous)'), 'another cluster only on request');
     const en = await t.app.inject({ url: `/en/marketplace/${request}/suggestions?allClusters=1`, headers: { cookie: owner.cookie } });
     assert.equal(en.statusCode, 200, en.body);
