@@ -20,6 +20,15 @@ type Values = Record<string, string>;
 const choices = (ctx: PageContext, prefix: string, keys: readonly string[]) => keys.map((k) => ({ value: k, label: ctx.t(`collaborations.${prefix}.${k}`) }));
 const flag = (ctx: PageContext, name: string) => new URLSearchParams(ctx.query).get(name) === '1';
 
+/** A user's text with its line breaks kept (the CSP forbids inline styles, so no white-space: pre-line). */
+function Lines({ text }: { text: string }) {
+  return (
+    <>
+      {text.split(/\r?\n/).map((line, n) => (n === 0 ? line : [<br />, line]))}
+    </>
+  );
+}
+
 function Notice({ ctx, show, text }: { ctx: PageContext; show: boolean; text: string }) {
   if (!show) return null;
   return (
@@ -247,8 +256,8 @@ export function InterestPage({ ctx, interest: i, values, errors }: { ctx: PageCo
         )}
       </dl>
       <h2 class="h4">{t('collaborations.form.message')}</h2>
-      <blockquote class="blockquote" style="white-space: pre-line">
-        {i.message}
+      <blockquote class="blockquote">
+        <Lines text={i.message} />
       </blockquote>
       {i.contacts && (
         <section aria-labelledby="contacts-heading">
@@ -270,7 +279,7 @@ export function InterestPage({ ctx, interest: i, values, errors }: { ctx: PageCo
       )}
       {i.can.decide && (
         <section aria-labelledby="decision-heading" class="mt-4">
-          <h2 id="decision-heading" class="h4">
+          <h2 id="decision-heading" class="h4 mb-3">
             {t('collaborations.decision.title')}
           </h2>
           <p>{t('collaborations.decision.intro')}</p>
@@ -370,14 +379,18 @@ export function CollaborationPage({ ctx, collaboration: c, values, errors }: { c
               {e.stage && ` · ${t('collaborations.stageLabel')}: ${t(`collaborations.stage.${e.stage}`)}`}
               {e.outcome && ` · ${t('collaborations.outcomeLabel')}: ${t(`collaborations.outcome.${e.outcome}`)}`}
               {e.actorName && <span class="small"> — {e.actorName}</span>}
-              {e.note && <div style="white-space: pre-line">{e.note}</div>}
+              {e.note && (
+                <div>
+                  <Lines text={e.note} />
+                </div>
+              )}
             </li>
           ))}
         </ol>
       </section>
       {c.canUpdate && (
         <section aria-labelledby="update-heading" class="mt-4">
-          <h2 id="update-heading" class="h4">
+          <h2 id="update-heading" class="h4 mb-5">
             {t('collaborations.collaboration.update')}
           </h2>
           <form method="post" action={href(ctx, `/collaborations/${c.id}/events`)} novalidate>
@@ -479,7 +492,7 @@ function CountTable({ ctx, caption, prefix, rows }: { ctx: PageContext; caption:
       <caption>{caption}</caption>
       <thead>
         <tr>
-          <th scope="col">{caption}</th>
+          <th scope="col">{ctx.t('collaborations.csv.label')}</th>
           <th scope="col" class="text-end">
             {ctx.t('collaborations.report.count')}
           </th>
