@@ -42,6 +42,8 @@ function Why({ ctx, why }: { ctx: PageContext; why: SuggestionItem['why'] }) {
 function Results({ ctx, items, headingLevel = 'h3', empty }: { ctx: PageContext; items: SuggestionItem[]; headingLevel?: 'h2' | 'h3'; empty: string }) {
   const t = ctx.t;
   const H = headingLevel;
+  // expressions of interest come from member users (the collaborations feature's form)
+  const canExpressInterest = !!ctx.actor?.roles.some((r) => r.role === 'member' || r.role === 'org_admin');
   if (items.length === 0) return <p class="text-muted">{empty}</p>;
   return (
     <ol class="list-unstyled" data-testid="results">
@@ -67,6 +69,11 @@ function Results({ ctx, items, headingLevel = 'h3', empty }: { ctx: PageContext;
             </p>
           )}
           <Why ctx={ctx} why={item.why} />
+          {item.type === 'profile' && canExpressInterest && (
+            <p class="small mt-1 mb-0">
+              <a href={href(ctx, `/marketplace/${item.id}/interest`)}>{t('matching.expressInterest')}</a>
+            </p>
+          )}
         </li>
       ))}
     </ol>

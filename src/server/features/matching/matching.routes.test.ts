@@ -84,6 +84,7 @@ describe('matchmaking pages and API', () => {
     assert.ok(en.body.includes('Anonymous profile'));
     assert.ok(!en.body.includes('Segreta'), 'the owner of an anonymous profile is never shown');
     assert.ok(en.body.includes(`href="/en/marketplace/${anonOffer}"`));
+    assert.ok(en.body.includes(`href="/en/marketplace/${anonOffer}/interest"`), 'a member may express interest from the list');
   });
 
   test('profile suggestions API: who may ask; 400 names the field', async () => {
