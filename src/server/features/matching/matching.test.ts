@@ -17,6 +17,7 @@ import {
   ensureDigestQueued,
   listSavedSearches,
   matchingJobHandlers,
+  runDigests,
   savedSearchResults,
   stageSide,
   suggestionsForOrganisation,
@@ -295,6 +296,18 @@ describe('matchmaking (domain)', () => {
       conceptIds: ['tech.encapsulation'],
     });
     await db.query("UPDATE profile SET status = 'closed' WHERE id = $1", [closedToday.id]);
+    // another cluster's fresh profile: not for a search of one's own cluster
+    const elsewhere = await buildPublishedProfile(db, {
+      clusterId: clusterB,
+      organisationId: org.Faraway,
+      type: 'technology_offer',
+      titleEn: 'Microencapsulation of actives, another cluster',
+      conceptIds: ['tech.encapsulation'],
+    });
+    // a daily search checked two hours ago is not due yet
+    const daily = await createSavedSearch(db, actors.plastica, { query: 'incapsulazione', profileTypes: [], conceptIds: [], allClusters: false, frequency: 'daily' });
+    await db.query("UPDATE saved_search SET last_checked_at = now() - interval '2 hours' WHERE id = $1", [daily.id]);
+    const [dailyBefore] = await db.query<{ t: string }>('SELECT last_checked_at::text AS t FROM saved_search WHERE id = $1', [daily.id]);
 
     await handlers[digestJob]({});
     const sent = (await emailJobs()).slice(before).filter((e) => e.template === 'matching.digest');
@@ -304,6 +317,10 @@ describe('matchmaking (domain)', () => {
     assert.ok(toNorthfield.params.list.includes('Partner to encapsulate actives'));
     assert.ok(!toNorthfield.params.list.includes(closedToday.id), 'a closed profile is not announced');
     assert.ok(!toNorthfield.params.list.includes(prof.request), 'older profiles are not news');
+    assert.ok(!toNorthfield.params.list.includes(elsewhere.id), 'own cluster unless the search asks for all');
+    assert.ok(!sent.some((e) => e.to === actors.plastica.email), 'a daily search is not due after two hours');
+    const [dailyAfter] = await db.query<{ t: string }>('SELECT last_checked_at::text AS t FROM saved_search WHERE id = $1', [daily.id]);
+    assert.equal(dailyAfter.t, dailyBefore.t);
     const toAteneo = sent.find((e) => e.to === actors.ateneo.email)!;
     assert.equal(toAteneo.params.name, 'Capsule');
     assert.ok(toAteneo.params.list.includes(`https://filiera.test/it/marketplace/${fresh.id}`));
@@ -324,6 +341,16 @@ describe('matchmaking (domain)', () => {
     const it = mailer.sent.find((m) => m.to === actors.ateneo.email && m.subject.startsWith('Nuovi profili'))!;
     assert.match(it.subject, /^Nuovi profili per la ricerca «Capsule» \(1\)$/);
     assert.ok(it.text.includes('Ricerca di partner R&S'));
+  });
+
+  test('two digest runs at once send one e-mail per search', async () => {
+    const s = await createSavedSearch(db, actors.ateneo, { query: 'conservanti naturali', profileTypes: [], conceptIds: [], allClusters: false, frequency: 'immediate' });
+    await db.query("UPDATE saved_search SET last_checked_at = now() - interval '1 minute' WHERE id = $1", [s.id]);
+    await buildPublishedProfile(db, { clusterId: clusterA, organisationId: org.Cosmo, type: 'technology_request', titleIt: 'Cerchiamo conservanti naturali per creme' });
+    const count = async () =>
+      (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM job WHERE kind = 'email' AND payload->>'template' = 'matching.digest' AND payload->'params'->>'name' = 'conservanti naturali'"))[0].n;
+    await Promise.all([runDigests(db, { publicUrl: 'https://filiera.test' }), runDigests(db, { publicUrl: 'https://filiera.test' })]);
+    assert.equal(await count(), 1);
   });
 
   test('the digest job: one queued at start however often asked; each run queues exactly one next run', async () => {
