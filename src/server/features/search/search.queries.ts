@@ -17,11 +17,13 @@ export type SearchDocument = {
 
 export async function upsertDocument(db: Db, d: SearchDocument): Promise<void> {
   await db.query(
-    `INSERT INTO search_document (type, id, cluster_ids, name, text_it, text_en, concept_ids, provinces, category, size_class, subtype, indexed_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())
+    `INSERT INTO search_document (type, id, cluster_ids, name, text_it, text_en, concept_ids, provinces, category, size_class, subtype, key_text, indexed_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+             coalesce((SELECT string_agg(ce.label_it || ' ' || ce.label_en, ' ' ORDER BY ce.id) FROM concept_effective ce WHERE ce.id = ANY($7::text[])), ''),
+             now())
      ON CONFLICT (type, id) DO UPDATE SET cluster_ids = EXCLUDED.cluster_ids, name = EXCLUDED.name, text_it = EXCLUDED.text_it,
        text_en = EXCLUDED.text_en, concept_ids = EXCLUDED.concept_ids, provinces = EXCLUDED.provinces, category = EXCLUDED.category,
-       size_class = EXCLUDED.size_class, subtype = EXCLUDED.subtype, indexed_at = now()`,
+       size_class = EXCLUDED.size_class, subtype = EXCLUDED.subtype, key_text = EXCLUDED.key_text, indexed_at = now()`,
     [d.type, d.id, d.clusterIds, d.name, d.textIt, d.textEn, d.conceptIds, d.provinces, d.category, d.sizeClass, d.subtype ?? null],
   );
 }
@@ -31,34 +33,57 @@ export async function deleteDocument(db: Db, type: string, id: string): Promise<
 }
 
 /**
- * Rebuilds the documents of these organisations, set-based. Public content only: organisations with an active
- * membership (the public directory), their descriptions, and their validated public competences (labels of the
- * concept in both languages, description and evidence). Members-only competences are not indexed.
+ * Rebuilds the documents of these organisations, set-based. Organisations with an active membership (the public
+ * directory) only. Public columns: descriptions, validated public competences (concept labels in both languages,
+ * description, evidence), validated public facilities, linked CosIng ingredients; key_text = the labels of the
+ * declared concepts. Validated members-only competences and facilities go to the members_* columns, matched only
+ * for readers entitled to them.
  */
 export async function rebuildOrganisationDocuments(db: Db, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
   await db.query(
-    `DELETE FROM search_document d WHERE d.type = 'organisation' AND d.id = ANY($1::uuid[])
-       AND NOT EXISTS (SELECT 1 FROM organisation o WHERE o.id = d.id AND o.active_cluster_ids <> '{}')`,
+    // delete and insert, not upsert: an upsert computes the generated tsvectors twice (for the proposed row and the update)
+    `DELETE FROM search_document d WHERE d.type = 'organisation' AND d.id = ANY($1::uuid[])`,
     [ids],
   );
   await db.query(
-    `INSERT INTO search_document (type, id, cluster_ids, name, text_it, text_en, concept_ids, provinces, category, size_class, indexed_at)
-     SELECT 'organisation', o.id, o.active_cluster_ids, o.legal_name || coalesce(' ' || o.short_name, ''),
-            concat_ws(' ', o.description_it, (SELECT string_agg(concat_ws(' ', ce.label_it, c.description, c.evidence), ' ')
-                                               FROM organisation_competence c JOIN concept_effective ce ON ce.id = c.concept_id
-                                              WHERE c.organisation_id = o.id AND c.status = 'validated' AND c.visibility = 'public')),
-            concat_ws(' ', o.description_en, (SELECT string_agg(ce.label_en, ' ')
-                                               FROM organisation_competence c JOIN concept_effective ce ON ce.id = c.concept_id
-                                              WHERE c.organisation_id = o.id AND c.status = 'validated' AND c.visibility = 'public')),
-            coalesce((SELECT array_agg(DISTINCT c.concept_id ORDER BY c.concept_id) FROM organisation_competence c
-                       WHERE c.organisation_id = o.id AND c.status = 'validated' AND c.visibility = 'public'), '{}'),
-            o.province_acronyms, o.category, o.size_class, now()
-       FROM organisation o
-      WHERE o.id = ANY($1::uuid[]) AND o.active_cluster_ids <> '{}'
-     ON CONFLICT (type, id) DO UPDATE SET cluster_ids = EXCLUDED.cluster_ids, name = EXCLUDED.name, text_it = EXCLUDED.text_it,
-       text_en = EXCLUDED.text_en, concept_ids = EXCLUDED.concept_ids, provinces = EXCLUDED.provinces, category = EXCLUDED.category,
-       size_class = EXCLUDED.size_class, indexed_at = now()`,
+    `WITH o AS (SELECT * FROM organisation WHERE id = ANY($1::uuid[]) AND active_cluster_ids <> '{}'),
+     comp AS (SELECT c.organisation_id, c.visibility = 'public' AS pub,
+                     string_agg(concat_ws(' ', ce.label_it, c.description, c.evidence), ' ') AS text_it,
+                     string_agg(ce.label_en, ' ') AS text_en,
+                     array_agg(DISTINCT c.concept_id) AS concept_ids
+                FROM organisation_competence c JOIN concept_effective ce ON ce.id = c.concept_id
+               WHERE c.organisation_id IN (SELECT id FROM o) AND c.status = 'validated'
+               GROUP BY 1, 2),
+     fac AS (SELECT f.organisation_id, f.visibility = 'public' AS pub,
+                    string_agg(concat_ws(' ', f.name, f.description, f.certification, f.accreditation_reference), ' ') AS text
+               FROM facility f WHERE f.organisation_id IN (SELECT id FROM o) AND f.status = 'validated' GROUP BY 1, 2),
+     facc AS (SELECT f.organisation_id, f.visibility = 'public' AS pub, array_agg(DISTINCT x) AS concept_ids
+                FROM facility f, unnest(f.concept_ids) x WHERE f.organisation_id IN (SELECT id FROM o) AND f.status = 'validated' GROUP BY 1, 2),
+     ing AS (SELECT organisation_id, string_agg(inci_name, ' ' ORDER BY inci_name) AS text
+               FROM organisation_ingredient WHERE organisation_id IN (SELECT id FROM o) GROUP BY 1),
+     doc AS (SELECT o.*,
+                    concat_ws(' ', o.description_it, pc.text_it, pf.text) AS d_text_it,
+                    concat_ws(' ', o.description_en, pc.text_en, i.text) AS d_text_en,
+                    ARRAY(SELECT DISTINCT x FROM unnest(coalesce(pc.concept_ids, '{}') || coalesce(pfc.concept_ids, '{}')) x ORDER BY x) AS d_concepts,
+                    concat_ws(' ', mc.text_it, mc.text_en, mf.text) AS d_members_text,
+                    ARRAY(SELECT DISTINCT x FROM unnest(coalesce(mc.concept_ids, '{}') || coalesce(mfc.concept_ids, '{}')) x ORDER BY x) AS d_members_concepts
+               FROM o
+               LEFT JOIN comp pc ON pc.organisation_id = o.id AND pc.pub
+               LEFT JOIN comp mc ON mc.organisation_id = o.id AND NOT mc.pub
+               LEFT JOIN fac pf ON pf.organisation_id = o.id AND pf.pub
+               LEFT JOIN fac mf ON mf.organisation_id = o.id AND NOT mf.pub
+               LEFT JOIN facc pfc ON pfc.organisation_id = o.id AND pfc.pub
+               LEFT JOIN facc mfc ON mfc.organisation_id = o.id AND NOT mfc.pub
+               LEFT JOIN ing i ON i.organisation_id = o.id)
+     INSERT INTO search_document (type, id, cluster_ids, name, text_it, text_en, concept_ids, provinces, category, size_class,
+                                  key_text, members_text, members_concept_ids, indexed_at)
+     SELECT 'organisation', doc.id, doc.active_cluster_ids, doc.legal_name || coalesce(' ' || doc.short_name, ''),
+            doc.d_text_it, doc.d_text_en, doc.d_concepts, doc.province_acronyms, doc.category, doc.size_class,
+            coalesce((SELECT string_agg(ce.label_it || ' ' || ce.label_en, ' ' ORDER BY ce.id) FROM concept_effective ce
+                       WHERE ce.id = ANY(doc.d_concepts)), ''),
+            doc.d_members_text, ARRAY(SELECT unnest(doc.d_members_concepts) EXCEPT SELECT unnest(doc.d_concepts)), now()
+       FROM doc`,
     [ids],
   );
 }
@@ -80,8 +105,10 @@ export async function takeStale(db: Db, limit: number): Promise<string[]> {
 export type ConceptHit = { id: string; scheme: string; label_it: string; label_en: string; terms: string[] };
 
 /**
- * Concepts whose label or synonym, in either language, equals a phrase of the query or is close to it
- * (pg_trgm similarity ≥ 0.4), all accent-folded. Returns each concept with every label and synonym it has.
+ * Concepts whose label or synonym, in either language, equals a phrase of the query (accent-folded); and, for a
+ * phrase none of whose words is a word of the vocabulary (a typo), the concepts with a label or synonym close to it
+ * (pg_trgm similarity ≥ 0.4). A known word is not guessed at: "packaging" does not fuzzily pull in every concept
+ * with a similar-looking label. Returns each concept with every label and synonym it has.
  */
 export async function selectConceptsForPhrases(db: Db, phrases: string[]): Promise<ConceptHit[]> {
   if (phrases.length === 0) return [];
@@ -90,12 +117,15 @@ export async function selectConceptsForPhrases(db: Db, phrases: string[]): Promi
        SELECT DISTINCT ce.id, fold_text(t) AS term FROM concept_effective ce
          CROSS JOIN LATERAL unnest(ARRAY[ce.label_it, ce.label_en] || ce.synonyms_it || ce.synonyms_en) t
         WHERE NOT ce.retired),
+     known AS (SELECT DISTINCT kw.w FROM vocab, regexp_split_to_table(vocab.term, '[^[:alnum:]]+') kw(w) WHERE kw.w <> ''),
      phrase AS (SELECT DISTINCT p AS phrase FROM unnest($1::text[]) p),
+     unknown AS (SELECT p.phrase FROM phrase p
+                  WHERE length(p.phrase) >= 4
+                    AND NOT EXISTS (SELECT 1 FROM regexp_split_to_table(p.phrase, ' ') pw(w) JOIN known k ON k.w = pw.w)),
      -- similarity() over every pair is slow on long queries: join on shared trigrams first (same measure as pg_trgm:
      -- shared distinct trigrams over the union of both sets)
      vt AS (SELECT v.id, v.term, g, cardinality(show_trgm(v.term)) AS n FROM vocab v CROSS JOIN LATERAL unnest(show_trgm(v.term)) g),
-     pt AS (SELECT p.phrase, g, cardinality(show_trgm(p.phrase)) AS n FROM phrase p CROSS JOIN LATERAL unnest(show_trgm(p.phrase)) g
-             WHERE length(p.phrase) >= 4),
+     pt AS (SELECT p.phrase, g, cardinality(show_trgm(p.phrase)) AS n FROM unknown p CROSS JOIN LATERAL unnest(show_trgm(p.phrase)) g),
      fuzzy AS (SELECT vt.id FROM vt JOIN pt ON pt.g = vt.g GROUP BY vt.id, vt.term, vt.n, pt.phrase, pt.n
                 HAVING count(*)::float / nullif(vt.n + pt.n - count(*), 0) >= 0.4),
      hits AS (SELECT v.id FROM vocab v JOIN phrase p ON v.term = p.phrase UNION SELECT id FROM fuzzy)
@@ -118,67 +148,120 @@ export async function selectConceptSubtree(db: Db, id: string): Promise<string[]
   return rows.map((r) => r.id);
 }
 
-/** $1 terms (folded), $2 concept ids, $3 province, $4 category, $5 size class, $6.. facet concept sets. */
-function matchSql(filters: Filters): { where: string; params: unknown[] } {
-  const params: unknown[] = [filters.province ?? null, filters.category ?? null, filters.sizeClass ?? null];
-  const clauses = [
-    `(d.tsv @@ q.query OR d.concept_ids && $2::text[])`,
-    `($3::text IS NULL OR $3 = ANY(d.provinces))`,
-    `($4::text IS NULL OR d.category = $4)`,
-    `($5::text IS NULL OR d.size_class = $5)`,
-  ];
-  filters.conceptIds.forEach((set) => {
-    params.push(set);
-    clauses.push(`d.concept_ids && $${params.length + 2}::text[]`);
-  });
-  return { where: clauses.join(' AND '), params };
-}
+/** What a reader may match beyond public content: members-only declarations of organisations in these clusters (null = all). */
+export type Entitlement = { clusterIds: string[] | null };
 
-const querySql = `(SELECT coalesce((SELECT string_agg('(' || (plainto_tsquery('italian', t) || plainto_tsquery('english', t))::text || ')', ' | ')
-                     FROM unnest($1::text[]) t WHERE (plainto_tsquery('italian', t) || plainto_tsquery('english', t))::text <> ''), '')::tsquery AS query) q`;
+export type SearchParams = {
+  /** the text query: the words (all required, or any when `anyWord`) OR any of the concept terms */
+  words: string[];
+  anyWord: boolean;
+  terms: string[];
+  conceptIds: string[];
+  /** the folded query, for typo-tolerant organisation names (empty: none) */
+  nameQuery: string;
+  entitled: Entitlement;
+  filters: Filters;
+  /** how many matches, best first by the cheap score, are ranked on the full text */
+  rankWindow: number;
+  limit: number;
+  offset: number;
+};
 
-export type ResultRow = { id: string; name: string; category: string | null; provinces: string[]; concept_ids: string[]; score: number; total: number };
-
-export async function selectResults(db: Db, terms: string[], conceptIds: string[], filters: Filters, limit: number, offset: number) {
-  const m = matchSql(filters);
-  const n = m.params.length + 2;
-  return db.query<ResultRow>(
-    `SELECT d.id, d.name, d.category, d.provinces, d.concept_ids,
-            (ts_rank(d.tsv, q.query) + 0.5 * cardinality(ARRAY(SELECT unnest(d.concept_ids) INTERSECT SELECT unnest($2::text[]))))::float8 AS score,
-            count(*) OVER ()::int AS total
-       FROM search_document d, ${querySql}
-      WHERE d.type = 'organisation' AND ${m.where}
-      ORDER BY score DESC, d.name, d.id LIMIT $${n + 1} OFFSET $${n + 2}`,
-    [terms, conceptIds, ...m.params, limit, offset],
-  );
-}
-
+export type ResultRow = { id: string; name: string; category: string | null; provinces: string[]; concept_ids: string[]; ent: boolean; score: number };
 export type FacetRow = { facet: string; value: string; count: number };
 
-export async function selectFacets(db: Db, terms: string[], conceptIds: string[], filters: Filters) {
-  const m = matchSql(filters);
-  return db.query<FacetRow>(
-    `WITH matched AS (SELECT d.* FROM search_document d, ${querySql} WHERE d.type = 'organisation' AND ${m.where})
-     SELECT ce.scheme AS facet, x.value, count(*)::int AS count FROM matched, unnest(matched.concept_ids) x(value)
-       JOIN concept_effective ce ON ce.id = x.value GROUP BY ce.scheme, x.value
-     UNION ALL SELECT 'province', p, count(*)::int FROM matched, unnest(matched.provinces) p GROUP BY p
-     UNION ALL SELECT 'category', category, count(*)::int FROM matched WHERE category IS NOT NULL GROUP BY category
-     UNION ALL SELECT 'sizeClass', size_class, count(*)::int FROM matched WHERE size_class IS NOT NULL GROUP BY size_class
-     ORDER BY 1, 3 DESC, 2`,
-    [terms, conceptIds, ...m.params],
+/** The tsquery of the words (each in its Italian or English stem, all required or any) OR any of the terms. */
+export async function buildTsQuery(db: Db, words: string[], anyWord: boolean, terms: string[]): Promise<string> {
+  const [row] = await db.query<{ q: string }>(
+    `WITH w AS (SELECT '(' || (plainto_tsquery('italian', t) || plainto_tsquery('english', t))::text || ')' AS x FROM unnest($1::text[]) t
+                 WHERE (plainto_tsquery('italian', t) || plainto_tsquery('english', t))::text <> ''),
+          t AS (SELECT '(' || (plainto_tsquery('italian', t) || plainto_tsquery('english', t))::text || ')' AS x FROM unnest($2::text[]) t
+                 WHERE (plainto_tsquery('italian', t) || plainto_tsquery('english', t))::text <> '')
+     SELECT concat_ws(' | ', '(' || (SELECT string_agg(x, CASE WHEN $3 THEN ' | ' ELSE ' & ' END) FROM w) || ')',
+                           (SELECT string_agg(DISTINCT x, ' | ') FROM t)) AS q`,
+    [words, terms, anyWord],
   );
+  return row.q;
 }
 
-/** Which of the terms each document's text contains (the "why" of a result). */
-export async function selectMatchedTerms(db: Db, ids: string[], terms: string[]) {
+/**
+ * One statement for a page of results, the total and the facets (TARGETS S4): the matches are found through the GIN
+ * indexes (text, concepts, members-only content for entitled readers, organisation names by trigram) and read once
+ * from a thin heap; each gets a cheap score (its key terms: name and declared concept labels, plus the query's
+ * concepts it declares); the best `rankWindow` are ranked on the full text, and the facets count every match.
+ */
+export async function selectSearchPage(db: Db, tsquery: string, p: SearchParams) {
+  const params: unknown[] = [tsquery];
+  const arg = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  // Only the arms that can match are written out: a bitmap OR over exactly these indexes, with no per-row recheck
+  // of the long text (an arm left in the filter would read every match's full tsvector).
+  const hasConcepts = p.conceptIds.length > 0;
+  const hasName = p.nameQuery !== '';
+  const members = p.entitled.clusterIds === null || p.entitled.clusterIds.length > 0;
+  const name = hasName ? arg(p.nameQuery) : '';
+  const qc = hasConcepts ? `${arg(p.conceptIds)}::text[]` : '';
+  const publicArms = ['d.tsv @@ $1::tsquery', ...(hasConcepts ? [`d.concept_ids && ${qc}`] : []), ...(hasName ? [`${name} <% fold_text(d.name)`] : [])];
+  const memberArms = members ? ['d.members_tsv @@ $1::tsquery', ...(hasConcepts ? [`d.members_concept_ids && ${qc}`] : [])] : [];
+  const ent = !members ? 'false' : p.entitled.clusterIds === null ? 'true' : `d.cluster_ids && ${arg(p.entitled.clusterIds)}::uuid[]`;
+  const filters: string[] = [];
+  if (p.filters.province) filters.push(`${arg(p.filters.province)} = ANY(d.provinces)`);
+  if (p.filters.category) filters.push(`d.category = ${arg(p.filters.category)}`);
+  if (p.filters.sizeClass) filters.push(`d.size_class = ${arg(p.filters.sizeClass)}`);
+  for (const set of p.filters.conceptIds) {
+    const x = arg(set);
+    filters.push(members ? `(d.concept_ids && ${x}::text[] OR ${ent} AND d.members_concept_ids && ${x}::text[])` : `d.concept_ids && ${x}::text[]`);
+  }
+  const concepts = members ? `CASE WHEN ${ent} AND d.members_concept_ids <> '{}' THEN d.concept_ids || d.members_concept_ids ELSE d.concept_ids END` : 'd.concept_ids';
+  const pre = [
+    'ts_rank(d.key_tsv, $1::tsquery)',
+    ...(hasConcepts ? [`0.5 * cardinality(ARRAY(SELECT unnest(${concepts}) INTERSECT SELECT unnest(${qc})))`] : []),
+    ...(hasName ? [`word_similarity(${name}, fold_text(d.name))`] : []),
+  ].join(' + ');
+  const window = arg(Math.max(p.rankWindow, p.limit + p.offset));
+  const limit = arg(p.limit);
+  const offset = arg(p.offset);
+  const [row] = await db.query<{ total: number; items: ResultRow[] | null; facets: FacetRow[] | null }>(
+    `WITH m AS MATERIALIZED (
+       SELECT d.id, d.name, d.category, d.provinces, d.size_class, ${ent} AS ent, ${concepts} AS concept_ids, ${pre} AS pre
+         FROM search_document d
+        WHERE d.type = 'organisation'
+          AND (${[...publicArms, ...memberArms].join(' OR ')})
+          ${members ? `AND (${ent} OR ${publicArms.join(' OR ')})` : ''}
+          ${filters.map((f) => `AND ${f}`).join('\n          ')}),
+     win AS (SELECT m.* FROM m ORDER BY m.pre DESC, m.name, m.id LIMIT ${window}),
+     ranked AS (
+       SELECT win.id, win.name, win.category, win.provinces, win.concept_ids, win.ent,
+              (win.pre + ts_rank(d.tsv, $1::tsquery) + CASE WHEN win.ent THEN ts_rank(d.members_tsv, $1::tsquery) ELSE 0 END)::float8 AS score
+         FROM win JOIN search_document d ON d.type = 'organisation' AND d.id = win.id
+        ORDER BY score DESC, win.name, win.id LIMIT ${limit} OFFSET ${offset}),
+     f AS (SELECT 'concept' AS facet, x AS value, count(*)::int AS count FROM m, unnest(m.concept_ids) x GROUP BY x
+           UNION ALL SELECT 'province', x, count(*)::int FROM m, unnest(m.provinces) x GROUP BY x
+           UNION ALL SELECT 'category', category, count(*)::int FROM m WHERE category IS NOT NULL GROUP BY category
+           UNION ALL SELECT 'sizeClass', size_class, count(*)::int FROM m WHERE size_class IS NOT NULL GROUP BY size_class)
+     SELECT (SELECT count(*)::int FROM m) AS total,
+            (SELECT json_agg(json_build_object('id', id, 'name', name, 'category', category, 'provinces', provinces,
+                                               'concept_ids', concept_ids, 'ent', ent, 'score', score) ORDER BY score DESC, name, id) FROM ranked) AS items,
+            (SELECT json_agg(json_build_object('facet', coalesce(ce.scheme, f.facet), 'value', f.value, 'count', f.count)
+                             ORDER BY coalesce(ce.scheme, f.facet), f.count DESC, f.value)
+               FROM f LEFT JOIN concept_effective ce ON f.facet = 'concept' AND ce.id = f.value) AS facets`,
+    params,
+  );
+  return { total: row.total, items: row.items ?? [], facets: row.facets ?? [] };
+}
+
+/** Which of the terms each document's text contains (the "why" of a result); members-only text counts for `membersIds` only. */
+export async function selectMatchedTerms(db: Db, ids: string[], terms: string[], membersIds: string[] = []) {
   if (ids.length === 0 || terms.length === 0) return [];
   return db.query<{ id: string; term: string }>(
     `SELECT d.id, t.term FROM search_document d CROSS JOIN unnest($2::text[]) WITH ORDINALITY t(term, n)
-      WHERE d.type = 'organisation' AND d.id = ANY($1::uuid[])
-        AND (plainto_tsquery('italian', t.term) || plainto_tsquery('english', t.term))::text <> ''
-        AND d.tsv @@ (plainto_tsquery('italian', t.term) || plainto_tsquery('english', t.term))
+      CROSS JOIN LATERAL (SELECT plainto_tsquery('italian', t.term) || plainto_tsquery('english', t.term) AS x) q
+      WHERE d.id = ANY($1::uuid[]) AND q.x::text <> ''
+        AND (d.tsv @@ q.x OR (d.id = ANY($3::uuid[]) AND d.members_tsv @@ q.x))
       ORDER BY d.id, t.n`,
-    [ids, terms],
+    [ids, terms, membersIds],
   );
 }
 
@@ -196,5 +279,19 @@ export async function foldText(db: Db, q: string): Promise<string> {
 }
 
 export async function selectDocumentConcepts(db: Db, type: string, id: string) {
-  return db.query<{ concept_ids: string[] }>('SELECT concept_ids FROM search_document WHERE type = $1 AND id = $2', [type, id]);
+  return db.query<{ concept_ids: string[]; members_concept_ids: string[]; cluster_ids: string[] }>(
+    'SELECT concept_ids, members_concept_ids, cluster_ids FROM search_document WHERE type = $1 AND id = $2',
+    [type, id],
+  );
+}
+
+/** The clusters whose members-only content this reader may match: where its organisations are active members, and those it staffs. */
+export async function selectReaderClusters(db: Db, orgIds: string[], staffClusterIds: string[]): Promise<string[]> {
+  if (orgIds.length === 0) return staffClusterIds;
+  const rows = await db.query<{ id: string }>(
+    `SELECT cluster_id AS id FROM membership WHERE organisation_id = ANY($1::uuid[]) AND status = 'active'
+     UNION SELECT unnest($2::uuid[])`,
+    [orgIds, staffClusterIds],
+  );
+  return rows.map((r) => r.id);
 }

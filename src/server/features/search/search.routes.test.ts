@@ -42,11 +42,17 @@ describe('search API and page', () => {
     assert.equal((await t.app.inject({ url: '/api/v1/search?q=x&sizeClass=huge' })).statusCode, 400);
   });
 
-  test('members-only and submitted declarations stay out, for visitors and members alike', async () => {
+  test('members-only declarations show to signed-in members of the same cluster only; submitted ones to nobody', async () => {
     assert.equal((await t.app.inject({ url: '/api/v1/search?q=vexmorial' })).json().total, 0);
     assert.equal((await t.app.inject({ url: '/api/v1/search?q=drabulite' })).json().total, 0);
     const member = await agentFor(t.app, (await buildUser(t.db, { roles: [{ role: 'member', organisationId: peerId }] })).id);
-    assert.equal((await t.app.inject({ url: '/api/v1/search?q=vexmorial', headers: member.headers })).json().total, 0);
+    const seen = (await t.app.inject({ url: '/api/v1/search?q=vexmorial', headers: member.headers })).json();
+    assert.deepEqual(seen.items.map((i: { organisation: { id: string } }) => i.organisation.id), [enId]);
+    assert.equal((await t.app.inject({ url: '/api/v1/search?q=drabulite', headers: member.headers })).json().total, 0);
+    const outsiderOrg = await buildOrganisation(t.db);
+    await buildMembership(t.db, (await buildCluster(t.db)).id, outsiderOrg.id);
+    const outsider = await agentFor(t.app, (await buildUser(t.db, { roles: [{ role: 'member', organisationId: outsiderOrg.id }] })).id);
+    assert.equal((await t.app.inject({ url: '/api/v1/search?q=vexmorial', headers: outsider.headers })).json().total, 0);
   });
 
   test('the page renders in both languages, with the why in the page language and an empty state', async () => {

@@ -11,6 +11,8 @@ const visitor: Reader = { orgIds: [], staffClusterIds: [] };
 describe('competence search (domain)', () => {
   let db: Db;
   const ids: Record<string, string> = {};
+  let clusterId: string;
+  let otherCluster: string;
 
   const competence = (org: string, conceptId: string, o: { status?: string; visibility?: string; description?: string } = {}) =>
     db.query(
@@ -23,6 +25,12 @@ describe('competence search (domain)', () => {
   before(async () => {
     db = await createTestDb();
     const cluster = await buildCluster(db);
+    clusterId = cluster.id;
+    const other = await buildCluster(db);
+    otherCluster = other.id;
+    const outsider = await buildOrganisation(db);
+    await buildMembership(db, other.id, outsider.id);
+    ids.outsider = outsider.id;
     const org = async (key: string, o: Parameters<typeof buildOrganisation>[1], d: { it?: string; en?: string }) => {
       const row = await buildOrganisation(db, o);
       await db.query('UPDATE organisation SET description_it = $2, description_en = $3 WHERE id = $1', [row.id, d.it ?? null, d.en ?? null]);
@@ -97,11 +105,42 @@ describe('competence search (domain)', () => {
     assert.equal((await find('co-packing', { stage: 'stage.manufacturing' })).total, 0);
   });
 
-  test('submitted and members-only declarations are not findable by the public', async () => {
+  test('submitted declarations are findable by nobody; members-only ones by the members and staff of the same cluster', async () => {
     assert.equal((await find('zorblaxite')).total, 0);
     assert.equal((await find('quintorvane')).total, 0);
+    assert.equal((await find('zorblaxite', {}, { orgIds: [ids.en], staffClusterIds: [] })).total, 0);
     const member: Reader = { orgIds: [ids.en], staffClusterIds: [] };
-    assert.equal((await find('quintorvane', {}, member)).total, 0);
+    const seen = await find('quintorvane', {}, member);
+    assert.deepEqual(seen.items.map((i) => i.organisation.id), [ids.hidden]);
+    assert.deepEqual(seen.items[0].why.words, ['quintorvane']);
+    // its concept counts for the entitled reader only, in the results and in the facets
+    const byConcept = await find('estrazione supercritica', {}, member);
+    assert.ok(byConcept.items.some((i) => i.organisation.id === ids.hidden && i.why.concepts.some((c) => c.id === 'tech.extraction')));
+    assert.ok(!(await found('estrazione supercritica')).includes(ids.hidden));
+    assert.ok(!(await find('estrazione supercritica')).facets.technology.some((f) => f.id === 'tech.extraction'));
+    assert.equal((await find('quintorvane', {}, { orgIds: [ids.outsider], staffClusterIds: [] })).total, 0, 'a member of another cluster');
+    assert.equal((await find('quintorvane', {}, { orgIds: [], staffClusterIds: [otherCluster] })).total, 0, "another cluster's staff");
+    assert.equal((await find('quintorvane', {}, { orgIds: [], staffClusterIds: [clusterId] })).total, 1, "the cluster's staff");
+    assert.equal((await find('quintorvane', {}, { orgIds: [], staffClusterIds: null })).total, 1, 'a region officer');
+    assert.deepEqual((await explain(db, member, { q: 'quintorvane', type: 'organisation', id: ids.hidden, locale: 'it' }))?.words, ['quintorvane']);
+  });
+
+  test('organisation names are typo-tolerant; linked ingredients and facilities are searchable', async () => {
+    assert.ok((await found('Northfeld Labs')).includes(ids.en), 'one letter missing');
+    assert.ok((await found('Oficina Lariana')).includes(ids.it));
+    await db.query(`INSERT INTO organisation_ingredient (organisation_id, inci_name, relation)
+                    SELECT $1, inci_name, 'supplies' FROM cosing_ingredient WHERE inci_name = 'GLYCERIN'`, [ids.it]);
+    const glycerin = await find('glycerin');
+    assert.ok(glycerin.items.some((i) => i.organisation.id === ids.it && i.why.words.includes('glycerin')));
+    await db.query(`INSERT INTO facility (organisation_id, kind, name, description, status, visibility)
+                    VALUES ($1, 'laboratory', 'Laboratorio di reologia', 'Reometro rotazionale', 'validated', 'public')`, [ids.bg]);
+    assert.ok((await found('reometro')).includes(ids.bg));
+  });
+
+  test('the why shows the words as written, accents included', async () => {
+    const r = await find('cosmèsi');
+    const item = r.items.find((i) => i.organisation.id === ids.it);
+    assert.deepEqual(item?.why.words, ['cosmèsi']);
   });
 
   test('the index follows the competences: validation makes a declaration findable', async () => {

@@ -12,10 +12,12 @@ import {
   selectConceptSubtree,
   selectConceptsForPhrases,
   selectDocumentConcepts,
-  selectFacets,
   selectMatchedTerms,
-  selectResults,
+  selectReaderClusters,
+  selectSearchPage,
   takeStale,
+  buildTsQuery,
+  type Entitlement,
   upsertDocument,
 } from './search.queries.ts';
 import type { SearchOut, SearchQuery } from './search.schemas.ts';
@@ -29,9 +31,14 @@ import type { SearchOut, SearchQuery } from './search.schemas.ts';
  * answers, so the index is never staler than the last committed change and no caller has to remember to
  * reindex. reindexOrganisation() and reindexAll() do the same on demand.
  *
- * Visibility: documents hold only public content (organisations with an active membership, their descriptions
- * and their validated public competences). Members-only competences are not indexed in this first version, so
- * every reader gets the same results and a result never reveals what a visitor may not see.
+ * Visibility: documents hold the public content of organisations with an active membership (descriptions, validated
+ * public competences and facilities, linked ingredients) in their public columns, and their validated members-only
+ * declarations in separate members_* columns that match only for readers entitled to them (members of the same
+ * cluster, its staff, region officers, platform admins). A result never reveals what its reader may not see.
+ *
+ * Scale (TARGETS S4): one statement finds the matches through the GIN indexes, counts the facets over all of them,
+ * and ranks on the full text only the best `rankWindow` by a cheap score (name and declared concept labels, and the
+ * query's concepts they declare); see migration 0020 and docs/performance.md.
  */
 
 export type { SearchDocument };
@@ -45,7 +52,7 @@ export async function removeDocument(db: Db, type: SearchDocument['type'], id: s
 }
 
 export async function reindexOrganisation(db: Db, id: string): Promise<void> {
-  await rebuildOrganisationDocuments(db, [id]);
+  await db.transaction((tx) => rebuildOrganisationDocuments(tx, [id]));
 }
 
 /** Rebuilds every queued document; returns how many organisations were rebuilt. */
@@ -74,7 +81,7 @@ const facetNames = ['stage', 'technology', 'product', 'province', 'category', 's
 
 /** Words of the folded query (the first 12) and every run of up to three consecutive words (phrases like "conto terzi"). */
 export function phrasesOf(folded: string): { words: string[]; phrases: string[] } {
-  const words = folded.split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 0).slice(0, 12);
+  const words = splitWords(folded).slice(0, 12);
   const phrases = new Set<string>();
   for (let i = 0; i < words.length; i++) {
     for (let n = 1; n <= 3 && i + n <= words.length; n++) phrases.add(words.slice(i, i + n).join(' '));
@@ -82,24 +89,45 @@ export function phrasesOf(folded: string): { words: string[]; phrases: string[] 
   return { words, phrases: [...phrases] };
 }
 
+const splitWords = (text: string) => text.split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 0);
+
 async function fold(db: Db, texts: string[]): Promise<string[]> {
   if (texts.length === 0) return [];
   const rows = await db.query<{ f: string }>('SELECT fold_text(t) AS f FROM unnest($1::text[]) WITH ORDINALITY x(t, n) ORDER BY n', [texts]);
   return rows.map((r) => r.f);
 }
 
-/** Query processing: fold, then expand through the taxonomy (both languages, typo-tolerant). */
+/** At most this many taxonomy terms join the query: the labels and synonyms of the concepts it names. */
+const maxTerms = 120;
+
+/**
+ * Query processing: fold, then expand through the taxonomy (both languages, typo-tolerant). `display` maps each
+ * folded word or term back to how the reader would recognise it (the query's own spelling, the taxonomy's label).
+ */
 export async function expandQuery(db: Db, q: string) {
-  const [folded] = await fold(db, [q.slice(0, 200)]);
+  const original = splitWords(q.slice(0, 200)).slice(0, 24);
+  const [folded, ...foldedOriginal] = await fold(db, [q.slice(0, 200), ...original]);
   const { words, phrases } = phrasesOf(folded);
   const concepts = await selectConceptsForPhrases(db, phrases);
-  const conceptTerms = await fold(db, concepts.flatMap((c) => c.terms));
-  const terms = [...new Set([...words, ...conceptTerms])].slice(0, 300);
-  return { words, concepts, terms, conceptIds: concepts.map((c) => c.id) };
+  const rawTerms = [...new Set(concepts.flatMap((c) => c.terms))];
+  const foldedTerms = await fold(db, rawTerms);
+  const display = new Map<string, string>();
+  foldedOriginal.forEach((f, i) => display.set(f, original[i]));
+  foldedTerms.forEach((f, i) => display.has(f) || display.set(f, rawTerms[i]));
+  const terms = [...new Set(foldedTerms)].filter((t) => !words.includes(t)).slice(0, maxTerms);
+  return { words, concepts, terms, conceptIds: concepts.map((c) => c.id), display };
 }
 
+/** The clusters whose members-only content the reader may match (null: every cluster). */
+async function entitlementOf(db: Db, reader: Reader): Promise<Entitlement> {
+  if (reader.staffClusterIds === null) return { clusterIds: null };
+  return { clusterIds: await selectReaderClusters(db, reader.orgIds, reader.staffClusterIds) };
+}
+
+/** How many matches, best first by their key terms and concepts, are ranked on their full text. */
+export const rankWindow = 200;
+
 export async function search(db: Db, reader: Reader, input: SearchQuery): Promise<SearchOut> {
-  void reader; // documents hold public content only (see above): every reader gets the same answer
   const locale = input.lang === 'en' ? 'en' : 'it';
   const page = input.page ?? 1;
   const empty: SearchOut = {
@@ -113,38 +141,56 @@ export async function search(db: Db, reader: Reader, input: SearchQuery): Promis
   if (q === '') return empty;
   await reindexStale(db);
   const x = await expandQuery(db, q);
-  if (x.terms.length === 0 && x.conceptIds.length === 0) return empty;
+  if (x.words.length === 0 && x.conceptIds.length === 0) return empty;
   const filters: Filters = { conceptIds: [], province: input.province, category: input.category, sizeClass: input.sizeClass };
   for (const id of [input.stage, input.technology, input.product]) {
     if (id) filters.conceptIds.push(await selectConceptSubtree(db, id));
   }
-  const rows = await selectResults(db, x.terms, x.conceptIds, filters, pageSize, (page - 1) * pageSize);
-  const facetRows = await selectFacets(db, x.terms, x.conceptIds, filters);
-  const matched = await selectMatchedTerms(db, rows.map((r) => r.id), x.terms);
-  const labelIds = [...new Set([...facetRows.filter((f) => ['stage', 'technology', 'product'].includes(f.facet)).map((f) => f.value), ...x.conceptIds])];
+  const entitled = await entitlementOf(db, reader);
+  const [foldedQuery] = await fold(db, [q.slice(0, 200)]);
+  const params = {
+    words: x.words,
+    anyWord: false,
+    terms: x.terms,
+    conceptIds: x.conceptIds,
+    nameQuery: foldedQuery.length >= 4 ? foldedQuery : '',
+    entitled,
+    filters,
+    rankWindow,
+    limit: pageSize,
+    offset: (page - 1) * pageSize,
+  };
+  let result = await selectSearchPage(db, await buildTsQuery(db, params.words, false, params.terms), params);
+  // every word is required first; when nothing has them all, any of them will do
+  if (result.total === 0 && x.words.length > 1) {
+    result = await selectSearchPage(db, await buildTsQuery(db, params.words, true, params.terms), { ...params, anyWord: true });
+  }
+  const membersIds = result.items.filter((r) => r.ent).map((r) => r.id);
+  const matched = await selectMatchedTerms(db, result.items.map((r) => r.id), [...x.words, ...x.terms], membersIds);
+  const labelIds = [...new Set([...result.facets.filter((f) => ['stage', 'technology', 'product'].includes(f.facet)).map((f) => f.value), ...x.conceptIds])];
   const labels = new Map((await selectConceptLabels(db, labelIds)).map((c) => [c.id, locale === 'en' ? c.label_en : c.label_it]));
   const wordsOf = new Map<string, string[]>();
-  for (const m of matched) wordsOf.set(m.id, [...(wordsOf.get(m.id) ?? []), m.term]);
+  for (const m of matched) wordsOf.set(m.id, [...(wordsOf.get(m.id) ?? []), x.display.get(m.term) ?? m.term]);
   const facets = empty.facets;
-  for (const f of facetRows) {
+  for (const f of result.facets) {
     if (!(facetNames as readonly string[]).includes(f.facet)) continue;
     const key = f.facet as (typeof facetNames)[number];
     facets[key].push({ id: f.value, label: labels.get(f.value) ?? f.value, count: f.count });
   }
   return {
-    items: rows.map((r) => ({
+    items: result.items.map((r) => ({
       organisation: { id: r.id, name: r.name, category: r.category, provinces: r.provinces },
       score: Math.round(r.score * 10000) / 10000,
       why: explainMatch(r.concept_ids, x.conceptIds, labels, wordsOf.get(r.id) ?? []),
     })),
     facets,
-    total: rows[0]?.total ?? 0,
+    total: result.total,
     page,
     pageSize,
   };
 }
 
-/** Why a document matched: the query's concepts it declares (labels in the reader's language) and the words its public text contains. */
+/** Why a document matched: the query's concepts it declares (labels in the reader's language) and the words its text contains. */
 export function explainMatch(docConceptIds: string[], queryConceptIds: string[], labels: Map<string, string>, words: string[]) {
   return {
     concepts: docConceptIds.filter((id) => queryConceptIds.includes(id)).map((id) => ({ id, label: labels.get(id) ?? id })),
@@ -154,22 +200,25 @@ export function explainMatch(docConceptIds: string[], queryConceptIds: string[],
 
 /**
  * Why one document matches a query (for matchmaking and for a single result): null when it does not match or is
- * not indexed. Documents hold public content only, so the explanation never reveals what a reader may not see.
+ * not indexed. Members-only content counts only for a reader entitled to it, so the explanation never reveals
+ * what its reader may not see.
  */
 export async function explain(
   db: Db,
   reader: Reader,
   input: { q: string; type: SearchDocument['type']; id: string; locale: 'it' | 'en' },
 ): Promise<{ concepts: { id: string; label: string }[]; words: string[] } | null> {
-  void reader;
   if (input.q.trim() === '') return null;
   await reindexStale(db);
   const x = await expandQuery(db, input.q);
   const [doc] = await selectDocumentConcepts(db, input.type, input.id);
   if (!doc) return null;
-  const words = (await selectMatchedTerms(db, [input.id], x.terms)).map((m) => m.term);
+  const entitled = await entitlementOf(db, reader);
+  const sees = entitled.clusterIds === null || doc.cluster_ids.some((c) => entitled.clusterIds?.includes(c));
+  const concepts = sees ? [...doc.concept_ids, ...doc.members_concept_ids] : doc.concept_ids;
+  const words = (await selectMatchedTerms(db, [input.id], [...x.words, ...x.terms], sees ? [input.id] : [])).map((m) => x.display.get(m.term) ?? m.term);
   const labels = new Map(x.concepts.map((c) => [c.id, input.locale === 'en' ? c.label_en : c.label_it]));
-  const why = explainMatch(doc.concept_ids, x.conceptIds, labels, words);
+  const why = explainMatch(concepts, x.conceptIds, labels, words);
   return why.concepts.length + why.words.length > 0 ? why : null;
 }
 
