@@ -214,12 +214,14 @@ export const expectedAccess: Record<string, Access> = {
   'POST /api/v1/saved-searches': 'authenticated',
   'GET /api/v1/saved-searches/:id/results': 'authenticated',
   'DELETE /api/v1/saved-searches/:id': 'authenticated',
+  'POST /api/v1/saved-searches/preview': 'authenticated',
   'GET /:lang/marketplace/:id/suggestions': R('member', 'org_admin', 'staff', 'region', 'platform_admin'),
   'GET /:lang/suggestions': R('member', 'org_admin'),
   'GET /:lang/saved-searches': 'authenticated',
   'POST /:lang/saved-searches': 'authenticated',
   'GET /:lang/saved-searches/:id': 'authenticated',
   'POST /:lang/saved-searches/:id/delete': 'authenticated',
+  'POST /:lang/saved-searches/preview': 'authenticated',
 
   // collaborations: member users of an organisation express interest and withdraw it; the profile owner's users or the staff of
   // the profile's cluster decide (checked in the domain); the two parties and the cluster's staff follow the collaboration;

@@ -242,6 +242,9 @@ function SavedSearchForm({ ctx, values, errors, choices }: { ctx: PageContext; v
       <Checkbox ctx={ctx} name="allClusters" value="1" label={t('matching.saved.allClusters')} checked={values.allClusters} errors={errors} />
       <button type="submit" class="btn btn-primary">
         {t('matching.saved.save')}
+      </button>{' '}
+      <button type="submit" class="btn btn-outline-primary" formaction={href(ctx, '/saved-searches/preview')}>
+        {t('matching.saved.preview')}
       </button>
     </form>
   );
@@ -254,6 +257,7 @@ export function SavedSearchesPage({
   values,
   errors,
   notice,
+  preview,
 }: {
   ctx: PageContext;
   items: SavedSearchOut[];
@@ -261,6 +265,7 @@ export function SavedSearchesPage({
   values: SavedFormValues;
   errors?: FieldErrors;
   notice?: string;
+  preview?: SuggestionItem[];
 }) {
   const t = ctx.t;
   return (
@@ -313,6 +318,13 @@ export function SavedSearchesPage({
       )}
       <h2>{t('matching.saved.new')}</h2>
       <SavedSearchForm ctx={ctx} values={values} errors={errors} choices={choices} />
+      {preview && (
+        <section aria-labelledby="preview-heading" class="mt-4" data-testid="preview">
+          <h2 id="preview-heading">{t('matching.saved.previewTitle', { query: values.query })}</h2>
+          <p>{t('matching.saved.previewHint')}</p>
+          <Results ctx={ctx} items={preview} empty={t('matching.saved.previewNone')} />
+        </section>
+      )}
     </Layout>
   );
 }

@@ -154,6 +154,27 @@ describe('matchmaking pages and API', () => {
     assert.equal((await t.app.inject({ url: '/api/v1/saved-searches' })).statusCode, 401);
   });
 
+  test('try a search before saving it: API and page (nothing stored)', async () => {
+    const api = await t.app.inject({ method: 'POST', url: '/api/v1/saved-searches/preview?lang=en', headers: plainUser.headers, payload: { query: 'incapsulazione', profileTypes: ['technology_request'] } });
+    assert.equal(api.statusCode, 200, api.body);
+    assert.deepEqual(api.json().items.map((i: { id: string }) => i.id), [request]);
+    assert.equal(api.json().items[0].name, 'Looking for microencapsulation of actives');
+    const bad = await t.app.inject({ method: 'POST', url: '/api/v1/saved-searches/preview', headers: plainUser.headers, payload: { query: ' ', frequency: 'monthly' } });
+    assert.equal(bad.statusCode, 400);
+    assert.deepEqual(Object.keys(bad.json().fields).sort(), ['frequency', 'query']);
+    const page = await t.app.inject({
+      method: 'POST',
+      url: '/it/saved-searches/preview',
+      headers: formHeaders(offerer),
+      payload: form({ _csrf: offerer.csrf, query: 'incapsulazione', frequency: 'weekly', locale: 'it' }),
+    });
+    assert.equal(page.statusCode, 200, page.body);
+    assert.ok(page.body.includes('data-testid="preview"'));
+    assert.ok(page.body.includes('Cerchiamo microincapsulazione di attivi'));
+    assert.ok(page.body.includes('value="incapsulazione"'), 'the form keeps what was typed, ready to save');
+    assert.deepEqual((await t.app.inject({ url: '/api/v1/saved-searches', headers: offerer.headers })).json().items, []);
+  });
+
   test('saved searches pages without JavaScript: errors beside the fields, then save, show and delete', async () => {
     const page = await t.app.inject({ url: '/en/saved-searches', headers: { cookie: owner.cookie } });
     assert.equal(page.statusCode, 200);

@@ -6,6 +6,7 @@ import { ForYouPage, SavedSearchResultsPage, SavedSearchesPage, type SavedFormVa
 import {
   ForYouOut,
   ForYouQuery,
+  PreviewOut,
   ProfileParams,
   ResultsOut,
   SavedSearchIn,
@@ -14,12 +15,14 @@ import {
   SavedSearchParams,
   SuggestionsOut,
   SuggestionsQuery,
+  type SuggestionItem,
 } from './matching.schemas.ts';
 import {
   conceptChoices,
   createSavedSearch,
   deleteSavedSearch,
   listSavedSearches,
+  previewSavedSearch,
   savedSearchResults,
   suggestionsForOrganisation,
   suggestionsForProfile,
@@ -77,6 +80,20 @@ export const matchingApiRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => reply.code(201).send(await createSavedSearch(app.db, req.actor, req.body)),
   );
+  app.post(
+    '/saved-searches/preview',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags,
+        summary: 'Try a search before saving it: the published profiles it finds now, ranked, with why (nothing is stored)',
+        body: SavedSearchIn,
+        querystring: SuggestionsQuery.pick({ lang: true }),
+        response: { 200: PreviewOut },
+      },
+    },
+    async (req) => previewSavedSearch(app.db, req.actor, { search: req.body, locale: req.locale }),
+  );
   app.get(
     '/saved-searches/:id/results',
     {
@@ -117,13 +134,13 @@ export const matchingPageRoutes: FastifyPluginAsyncZod = async (app) => {
   const savedPage = async (
     req: Parameters<typeof pageContext>[0],
     reply: Parameters<typeof pageContext>[1],
-    extra: { values?: SavedFormValues; errors?: Record<string, string>; notice?: string } = {},
+    extra: { values?: SavedFormValues; errors?: Record<string, string>; notice?: string; preview?: SuggestionItem[] } = {},
     status = 200,
   ) => {
     const { items } = await listSavedSearches(app.db, req.actor);
     const choices = await conceptChoices(app.db);
     const values = extra.values ?? emptySavedForm(req.locale);
-    return sendPage(reply, h(SavedSearchesPage, { ctx: pageContext(req, reply), items, choices, values, errors: extra.errors, notice: extra.notice }), status);
+    return sendPage(reply, h(SavedSearchesPage, { ctx: pageContext(req, reply), items, choices, values, errors: extra.errors, notice: extra.notice, preview: extra.preview }), status);
   };
 
   app.get('/saved-searches', { config: { access: 'authenticated' } }, async (req, reply) => {
@@ -132,22 +149,38 @@ export const matchingPageRoutes: FastifyPluginAsyncZod = async (app) => {
     return savedPage(req, reply, { notice });
   });
 
+  const formValues = (body: Record<string, unknown>): SavedFormValues => ({
+    name: str(body, 'name'),
+    query: str(body, 'query'),
+    profileTypes: list(body, 'profileTypes'),
+    conceptIds: list(body, 'conceptIds'),
+    allClusters: str(body, 'allClusters') !== '',
+    frequency: str(body, 'frequency'),
+    locale: str(body, 'locale'),
+  });
+  const parseForm = (values: SavedFormValues) => {
+    const parsed = SavedSearchIn.safeParse({ ...values, frequency: values.frequency || undefined, locale: values.locale || undefined });
+    if (!parsed.success) throw new ValidationError(fieldsFromZodIssues(parsed.error.issues as never));
+    return parsed.data;
+  };
+
   app.post('/saved-searches', { config: { access: 'authenticated' } }, async (req, reply) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const values: SavedFormValues = {
-      name: str(body, 'name'),
-      query: str(body, 'query'),
-      profileTypes: list(body, 'profileTypes'),
-      conceptIds: list(body, 'conceptIds'),
-      allClusters: str(body, 'allClusters') !== '',
-      frequency: str(body, 'frequency'),
-      locale: str(body, 'locale'),
-    };
+    const values = formValues((req.body ?? {}) as Record<string, unknown>);
     try {
-      const parsed = SavedSearchIn.safeParse({ ...values, frequency: values.frequency || undefined, locale: values.locale || undefined });
-      if (!parsed.success) throw new ValidationError(fieldsFromZodIssues(parsed.error.issues as never));
-      await createSavedSearch(app.db, req.actor, parsed.data);
+      await createSavedSearch(app.db, req.actor, parseForm(values));
       return reply.redirect(`/${req.locale}/saved-searches?created=1`, 303);
+    } catch (err) {
+      if (!(err instanceof AppError) || !err.fields) throw err;
+      return savedPage(req, reply, { values, errors: err.fields }, 400);
+    }
+  });
+
+  // The form's "Try it" button posts here: the results now, and the form as filled, ready to save.
+  app.post('/saved-searches/preview', { config: { access: 'authenticated' } }, async (req, reply) => {
+    const values = formValues((req.body ?? {}) as Record<string, unknown>);
+    try {
+      const { items } = await previewSavedSearch(app.db, req.actor, { search: parseForm(values), locale: req.locale });
+      return savedPage(req, reply, { values, preview: items });
     } catch (err) {
       if (!(err instanceof AppError) || !err.fields) throw err;
       return savedPage(req, reply, { values, errors: err.fields }, 400);

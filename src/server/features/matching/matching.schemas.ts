@@ -103,5 +103,7 @@ export const ForYouOut = z.object({
 });
 export type ForYouOut = z.infer<typeof ForYouOut>;
 
+export const PreviewOut = z.object({ items: z.array(SuggestionItem) });
+
 export const ResultsOut = z.object({ search: SavedSearchOut, items: z.array(SuggestionItem) });
 export type ResultsOut = z.infer<typeof ResultsOut>;

@@ -294,15 +294,20 @@ export function savedSearchOut(r: SavedSearchRow): SavedSearchOut {
 
 export const maxSavedSearches = 20;
 
-export async function createSavedSearch(db: Db, actor: Actor | null, input: SavedSearchIn): Promise<SavedSearchOut> {
-  if (!actor) throw new UnauthorizedError();
-  const conceptIds = [...new Set(input.conceptIds)];
+/** Every unknown or retired concept named by its position, as the request sent it. */
+async function checkConcepts(db: Db, conceptIds: string[]): Promise<string[]> {
   const known = new Set((await selectConceptLabels(db, conceptIds)).filter((c) => !c.retired).map((c) => c.id));
   const fields: Record<string, string> = {};
   conceptIds.forEach((id, i) => {
     if (!known.has(id)) fields[`conceptIds.${i}`] = 'unknown_concept';
   });
   if (Object.keys(fields).length > 0) throw new ValidationError(fields);
+  return [...new Set(conceptIds)];
+}
+
+export async function createSavedSearch(db: Db, actor: Actor | null, input: SavedSearchIn): Promise<SavedSearchOut> {
+  if (!actor) throw new UnauthorizedError();
+  const conceptIds = await checkConcepts(db, input.conceptIds);
   return db.transaction(async (tx) => {
     if ((await countSavedSearches(tx, actor.userId)) >= maxSavedSearches) {
       throw new ConflictError('too_many_saved_searches', `At most ${maxSavedSearches} saved searches per user`);
@@ -359,6 +364,17 @@ async function savedSearchMatches(db: Db, roles: RoleGrant[], s: SavedSearchRow,
 export async function savedSearchResults(db: Db, actor: Actor | null, input: { id: string; locale: Locale }): Promise<ResultsOut> {
   const row = await ownSavedSearch(db, actor, input.id);
   return { search: savedSearchOut(row), items: await savedSearchMatches(db, (actor as Actor).roles, row, input.locale, 20) };
+}
+
+/** A search tried before it is saved: the same results its digests would draw from. */
+export async function previewSavedSearch(db: Db, actor: Actor | null, input: { search: SavedSearchIn; locale: Locale }): Promise<{ items: SuggestionItem[] }> {
+  if (!actor) throw new UnauthorizedError();
+  const conceptIds = await checkConcepts(db, input.search.conceptIds);
+  const row = {
+    query: input.search.query,
+    filters: { profileTypes: input.search.profileTypes, conceptIds, allClusters: input.search.allClusters },
+  } as SavedSearchRow;
+  return { items: await savedSearchMatches(db, actor.roles, row, input.locale, 20) };
 }
 
 export async function conceptChoices(db: Db) {
