@@ -16,7 +16,7 @@ export const messages: FeatureMessages = {
     allTypes: 'Tutti i tipi',
     allConcepts: 'Tutti i temi',
     concept: 'Tema (voce della tassonomia)',
-    results: '{count} profili pubblicati',
+    results: 'Profili pubblicati: {count}',
     newProfile: 'Nuovo profilo',
     mine: 'I profili della mia organizzazione',
     mineIntro: 'Tutti i profili delle tue organizzazioni, in ogni stato. Le bozze e i profili restituiti si possono modificare e inviare allo staff.',
@@ -127,6 +127,7 @@ export const messages: FeatureMessages = {
     closed: 'Profilo chiuso.',
     renewed: 'Profilo rinnovato per 12 mesi.',
     profileTitle: 'Titolo',
+    anonymousNote: 'Profilo anonimo: il nome è nascosto a chi non ha una manifestazione di interesse accettata.',
     expressInterest: 'Manifesta interesse',
     'email.submitted.subject': 'Nuovo profilo da validare: {title}',
     'email.submitted.body':
@@ -159,7 +160,7 @@ export const messages: FeatureMessages = {
     allTypes: 'All types',
     allConcepts: 'All topics',
     concept: 'Topic (taxonomy entry)',
-    results: '{count} published profiles',
+    results: 'Published profiles: {count}',
     newProfile: 'New profile',
     mine: 'My organisation’s profiles',
     mineIntro: 'Every profile of your organisations, in any status. Drafts and returned profiles can be edited and sent to the staff.',
@@ -270,6 +271,7 @@ export const messages: FeatureMessages = {
     closed: 'Profile closed.',
     renewed: 'Profile renewed for 12 months.',
     profileTitle: 'Title',
+    anonymousNote: 'Anonymous profile: the name is hidden from anyone without an accepted expression of interest.',
     expressInterest: 'Express interest',
     'email.submitted.subject': 'New profile to validate: {title}',
     'email.submitted.body':

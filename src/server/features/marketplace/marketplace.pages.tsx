@@ -43,7 +43,7 @@ function ConceptSelect({ ctx, groups, name, label, value, multiple, errors, hint
   return (
     <div class="select-wrapper mb-4">
       <label for={id}>{label}</label>
-      <select id={id} name={name} multiple={multiple} size={multiple ? 8 : undefined} class={error ? 'is-invalid' : undefined} aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy}>
+      <select id={id} name={name} multiple={multiple} size={multiple ? 10 : undefined} class={[multiple ? 'h-auto' : '', error ? 'is-invalid' : ''].filter(Boolean).join(' ') || undefined} aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy}>
         {!multiple && <option value="">{ctx.t('marketplace.allConcepts')}</option>}
         {groups.map((g) => (
           <optgroup label={ctx.t(`taxonomy.scheme.${g.scheme}`)}>
@@ -196,8 +196,13 @@ function Notice({ ctx, p }: { ctx: PageContext; p: ProfileOut }) {
       {p.status === 'returned' && p.returnReason && (
         <>
           <p class="fw-bold mt-2 mb-0">{t('marketplace.returnReason')}</p>
-          <p class="mb-0" style="white-space: pre-line">
-            {p.returnReason}
+          <p class="mb-0">
+            {p.returnReason.split('\n').map((line, i) => (
+              <>
+                {i > 0 && <br />}
+                {line}
+              </>
+            ))}
           </p>
         </>
       )}
@@ -265,7 +270,10 @@ export function ProfilePage({ ctx, p, done, canExpressInterest }: { ctx: PageCon
       <Notice ctx={ctx} p={p} />
       <dl class="row">
         <dt class="col-sm-4">{t('marketplace.owner')}</dt>
-        <dd class="col-sm-8">{p.owner ? <a href={href(ctx, `/organisations/${p.owner.id}`)}>{p.owner.name}</a> : t('marketplace.anonymousOwner')}</dd>
+        <dd class="col-sm-8">
+          {p.owner ? <a href={href(ctx, `/organisations/${p.owner.id}`)}>{p.owner.name}</a> : t('marketplace.anonymousOwner')}
+          {p.owner && p.anonymous && <div class="small">{t('marketplace.anonymousNote')}</div>}
+        </dd>
         {p.publishedAt && (
           <>
             <dt class="col-sm-4">{t('marketplace.status.published')}</dt>
@@ -447,7 +455,7 @@ export function FormPage({
       ) : (
         <>
           <ErrorSummary ctx={ctx} errors={errors} />
-          <form method="post" action={href(ctx, id ? `/marketplace/${id}/edit` : '/marketplace/new')} novalidate>
+          <form method="post" action={href(ctx, id ? `/marketplace/${id}/edit` : '/marketplace/new')} class="mt-5" novalidate>
             <CsrfField ctx={ctx} />
             {!id && pairs.length > 1 && (
               <Select
@@ -488,7 +496,7 @@ export function FormPage({
                 <Textarea ctx={ctx} name="innovationEn" label={t('marketplace.innovationEn')} value={v('innovationEn')} errors={e} maxLength={4000} rows={3} />
               </fieldset>
             </div>
-            <h2 class="h4 mt-3">{t('marketplace.technical')}</h2>
+            <h2 class="h4 mt-5 mb-5">{t('marketplace.technical')}</h2>
             <Select
               ctx={ctx}
               name="developmentStage"
@@ -509,7 +517,7 @@ export function FormPage({
             />
             <Checkboxes ctx={ctx} name="iprStatus" legend={t('marketplace.iprStatus')} options={iprStatuses.map((x) => ({ value: x, label: t(`marketplace.ipr.${x}`) }))} value={arr(values.iprStatus)} errors={e} />
             <Textarea ctx={ctx} name="iprComment" label={t('marketplace.iprComment')} value={v('iprComment')} errors={e} maxLength={2000} rows={2} />
-            <h2 class="h4 mt-3">{t('marketplace.partner')}</h2>
+            <h2 class="h4 mt-5 mb-5">{t('marketplace.partner')}</h2>
             <Checkboxes
               ctx={ctx}
               name="partnershipTypes"
@@ -527,10 +535,10 @@ export function FormPage({
               errors={e}
             />
             <Textarea ctx={ctx} name="partnerSought" label={t('marketplace.partnerSought')} value={v('partnerSought')} errors={e} maxLength={2000} rows={2} />
-            <h2 class="h4 mt-3">{t('marketplace.classification')}</h2>
+            <h2 class="h4 mt-5 mb-5">{t('marketplace.classification')}</h2>
             <ConceptSelect ctx={ctx} groups={groups} name="conceptIds" label={t('marketplace.concepts')} hint={t('marketplace.conceptsHint')} value={arr(values.conceptIds)} multiple errors={e} />
             <Input ctx={ctx} name="atecoCodes" label={t('marketplace.atecoCodes')} hint={t('marketplace.atecoHint')} value={v('atecoCodes')} errors={e} maxLength={300} />
-            <h2 class="h4 mt-3">{t('marketplace.dates')}</h2>
+            <h2 class="h4 mt-5 mb-5">{t('marketplace.dates')}</h2>
             <Input ctx={ctx} name="deadline" type="date" label={t('marketplace.deadline')} value={v('deadline')} errors={e} />
             <Input ctx={ctx} name="validUntil" type="date" label={t('marketplace.validUntil')} hint={t('marketplace.validUntilHint')} value={v('validUntil')} errors={e} />
             <div class="form-check mb-4">

@@ -2,6 +2,7 @@ import type { Db } from '../../db/db.ts';
 import { recordAudit } from '../../lib/audit.ts';
 import { type Actor, hasRole, isMemberOf, isStaffOf, managedClusterIds } from '../../lib/auth.ts';
 import { ConflictError, type FieldErrors, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError, fieldsFromZodIssues } from '../../lib/errors.ts';
+import { formatDate } from '../../lib/i18n.ts';
 import { isUuid } from '../../lib/ids.ts';
 import { type JobHandlers, enqueueEmail } from '../../lib/jobs.ts';
 import { readerOf } from '../competences/competences.ts';
@@ -380,7 +381,7 @@ export async function reviewProfile(db: Db, actor: Actor | null, input: { id: st
         locale: r.locale,
         template: publish ? 'marketplace.email.published' : 'marketplace.email.returned',
         params: publish
-          ? { title: displayTitle(after, r.locale), validUntil: after.valid_until ?? '', link }
+          ? { title: displayTitle(after, r.locale), validUntil: formatDate(r.locale, after.valid_until), link }
           : { title: displayTitle(after, r.locale), reason: after.return_reason ?? '', link: `${link}/edit` },
       });
     }
@@ -493,7 +494,7 @@ export async function runExpiry(db: Db, publicUrl: string): Promise<{ reminded: 
             to: r.email,
             locale: r.locale,
             template: 'marketplace.email.reminder',
-            params: { title: displayTitle(row, r.locale), days, validUntil: row.valid_until ?? '', link: `${base(publicUrl)}/${r.locale}/marketplace/${row.id}#renew` },
+            params: { title: displayTitle(row, r.locale), days, validUntil: formatDate(r.locale, row.valid_until), link: `${base(publicUrl)}/${r.locale}/marketplace/${row.id}#renew` },
           });
         }
         reminded++;
