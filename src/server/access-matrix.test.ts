@@ -187,7 +187,7 @@ export const expectedAccess: Record<string, Access> = {
   'GET /api/v1/profiles': 'public',
   'POST /api/v1/profiles': R('member', 'org_admin'),
   'GET /api/v1/profiles/mine': R('member', 'org_admin'),
-  'GET /api/v1/profiles/queue': R('staff'),
+  'GET /api/v1/profiles/queue': STAFF,
   'GET /api/v1/profiles/:id': 'public',
   'PATCH /api/v1/profiles/:id': R('member', 'org_admin'),
   'POST /api/v1/profiles/:id/submit': R('member', 'org_admin'),
@@ -204,7 +204,7 @@ export const expectedAccess: Record<string, Access> = {
   'POST /:lang/marketplace/:id/submit': R('member', 'org_admin'),
   'POST /:lang/marketplace/:id/close': R('member', 'org_admin', 'staff'),
   'POST /:lang/marketplace/:id/renew': R('member', 'org_admin'),
-  'GET /:lang/staff/marketplace': R('staff'),
+  'GET /:lang/staff/marketplace': STAFF,
   'POST /:lang/staff/marketplace/:id/review': R('staff'),
   // matching: suggestions for a profile (its owner's users, its cluster's staff, region officers, platform admins: checked
   // in the domain); suggested for you (member users); saved searches belong to the signed-in user

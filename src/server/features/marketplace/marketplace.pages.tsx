@@ -586,8 +586,10 @@ function ProfileTable({ ctx, items, caption, review, failed }: { ctx: PageContex
             <td>{t(`marketplace.type.${p.type}`)}</td>
             <td>{review ? (p.owner?.name ?? '') : <StatusBadge ctx={ctx} status={p.status} />}</td>
             <td>
-              {review ? (
+              {review && p.actions.review ? (
                 <ReviewForm ctx={ctx} id={p.id} values={failed?.id === p.id ? failed.values : undefined} errors={failed?.id === p.id ? failed.errors : undefined} />
+              ) : review ? (
+                <StatusBadge ctx={ctx} status={p.status} />
               ) : (
                 formatDate(ctx.locale, p.validUntil)
               )}

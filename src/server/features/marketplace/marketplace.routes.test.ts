@@ -81,6 +81,12 @@ describe('marketplace (HTTP)', () => {
     const queue = await api(staff, 'GET', '/profiles/queue');
     assert.ok(queue.json().items.some((p: { id: string }) => p.id === id));
     assert.equal((await api(otherStaff, 'GET', '/profiles/queue')).json().items.length, 0);
+    // the Region reads the queue of every cluster but does not decide
+    assert.ok((await api(region, 'GET', '/profiles/queue')).json().items.some((p: { id: string }) => p.id === id));
+    const regionQueue = await page(region, '/it/staff/marketplace');
+    assert.equal(regionQueue.statusCode, 200);
+    assert.ok(!regionQueue.body.includes(`/staff/marketplace/${id}/review`));
+    assert.match((await page(staff, '/it/staff/marketplace')).body, new RegExp(`/staff/marketplace/${id}/review`));
     assert.equal((await api(owner, 'POST', `/profiles/${id}/review`, { decision: 'publish' })).statusCode, 403);
     const noReason = await api(staff, 'POST', `/profiles/${id}/review`, { decision: 'return' });
     assert.equal(noReason.statusCode, 400);
@@ -97,9 +103,9 @@ describe('marketplace (HTTP)', () => {
     assert.ok(list.json().items.some((p: { id: string }) => p.id === id));
     assert.equal((await api(owner, 'GET', `/profiles/${id}`)).json().owner.name, orgName);
     assert.equal((await api(owner, 'PATCH', `/profiles/${id}`, { titleEn: 'Changed' })).statusCode, 409);
-    const page = await t.app.inject({ url: `/en/marketplace/${id}` });
-    assert.match(page.body, /Organisation withheld/);
-    assert.ok(!page.body.includes(orgName));
+    const pageRes = await t.app.inject({ url: `/en/marketplace/${id}` });
+    assert.match(pageRes.body, /Organisation withheld/);
+    assert.ok(!pageRes.body.includes(orgName));
     assert.equal((await api(peer, 'POST', `/profiles/${id}/close`)).statusCode, 403);
     const closed = await api(owner, 'POST', `/profiles/${id}/close`);
     assert.equal(closed.json().status, 'closed');

@@ -25,6 +25,7 @@ import {
 } from './marketplace.ts';
 
 export const owners = ['member', 'org_admin'] as const;
+const reviewers = ['staff', 'region', 'platform_admin'] as const;
 const tags = ['marketplace'];
 const ErrorSchema = z.object({ error: z.string(), message: z.string(), fields: z.record(z.string(), z.string()).optional() });
 const errors = { 400: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
@@ -65,7 +66,7 @@ export const marketplaceApiRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.get(
     '/profiles/queue',
-    { config: { access: ['staff'] }, schema: { tags, summary: 'Submitted profiles of the clusters the caller staffs, oldest first', response: { 200: z.object({ items: z.array(ProfileOut) }) } } },
+    { config: { access: reviewers }, schema: { tags, summary: 'Submitted profiles waiting for validation, oldest first: the clusters the caller staffs (all for region officers and platform admins, who read but do not decide)', response: { 200: z.object({ items: z.array(ProfileOut) }) } } },
     async (req) => ({ items: await profileQueue(app.db, req.actor) }),
   );
   app.get(
@@ -183,7 +184,7 @@ export const marketplacePageRoutes: FastifyPluginAsyncZod = async (app) => {
     const query = { ...req.query, status: 'published' as const };
     const data = await listProfiles(app.db, req.actor, query);
     const canCreate = organisationIdsOf(req.actor).length > 0;
-    const isStaff = hasRole(req.actor, 'staff');
+    const isStaff = hasRole(req.actor, 'staff') || hasRole(req.actor, 'region') || hasRole(req.actor, 'platform_admin');
     return sendPage(reply, h(ListPage, { ctx: pageContext(req, reply), data, query, groups: await conceptGroups(), canCreate, isStaff }));
   });
 
@@ -269,7 +270,7 @@ export const marketplacePageRoutes: FastifyPluginAsyncZod = async (app) => {
     return reply.redirect(`/${req.locale}/marketplace/${req.params.id}?done=renewed`, 303);
   });
 
-  app.get('/staff/marketplace', { config: { access: ['staff'] }, schema: { querystring: z.object({ reviewed: z.string().max(5).optional() }) } }, async (req, reply) =>
+  app.get('/staff/marketplace', { config: { access: reviewers }, schema: { querystring: z.object({ reviewed: z.string().max(5).optional() }) } }, async (req, reply) =>
     sendPage(reply, h(QueuePage, { ctx: pageContext(req, reply), items: await profileQueue(app.db, req.actor), done: req.query.reviewed === '1' })),
   );
 
