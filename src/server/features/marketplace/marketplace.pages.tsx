@@ -438,7 +438,8 @@ export function FormPage({
   errors,
   pairs,
   groups,
-}: { ctx: PageContext; id?: string; values: FormValues; errors?: FieldErrors; pairs: PublishOption[]; groups: ConceptGroup[] }) {
+  returnReason,
+}: { ctx: PageContext; id?: string; values: FormValues; errors?: FieldErrors; pairs: PublishOption[]; groups: ConceptGroup[]; returnReason?: string | null }) {
   const { t } = ctx;
   const l = lang(ctx);
   const heading = t(id ? 'marketplace.editTitle' : 'marketplace.newTitle');
@@ -450,6 +451,19 @@ export function FormPage({
     <Layout ctx={ctx} title={heading} breadcrumb={crumbs}>
       <h1>{heading}</h1>
       <p>{t('marketplace.newIntro')}</p>
+      {returnReason && (
+        <div class="alert alert-warning">
+          <p class="fw-bold mb-1">{t('marketplace.returnReason')}</p>
+          <p class="mb-0">
+            {returnReason.split('\n').map((line, i) => (
+              <>
+                {i > 0 && <br />}
+                {line}
+              </>
+            ))}
+          </p>
+        </div>
+      )}
       {!id && pairs.length === 0 ? (
         <div class="alert alert-info">{t('marketplace.noOrganisation')}</div>
       ) : (

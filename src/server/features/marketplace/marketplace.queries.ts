@@ -136,8 +136,12 @@ export async function setRenewed(db: Db, id: string): Promise<void> {
   );
 }
 
-export async function setExpired(db: Db, id: string): Promise<void> {
-  await db.query("UPDATE profile SET status = 'expired', updated_at = now() WHERE id = $1", [id]);
+export async function setExpired(db: Db, id: string): Promise<boolean> {
+  const rows = await db.query(
+    "UPDATE profile SET status = 'expired', updated_at = now() WHERE id = $1 AND status = 'published' AND valid_until < current_date RETURNING id",
+    [id],
+  );
+  return rows.length > 0;
 }
 
 /** The reader sees published profiles, its own organisations' and, as staff, its clusters' (all for the Region). */
@@ -218,7 +222,7 @@ export async function selectUnknownConcepts(db: Db, ids: string[]): Promise<stri
 }
 
 /** Published profiles whose 30- or 7-day reminder is due, or whose validity has ended; locked so two workers never share one. */
-export async function selectDue(db: Db, limit: number): Promise<{ id: string; due: 'expire' | 'remind_7' | 'remind_30' }[]> {
+export async function selectDue(db: Db, limit: number, skip: string[] = []): Promise<{ id: string; due: 'expire' | 'remind_7' | 'remind_30' }[]> {
   return db.query(
     `SELECT id, CASE WHEN valid_until < current_date THEN 'expire'
                      WHEN valid_until <= current_date + 7 THEN 'remind_7' ELSE 'remind_30' END AS due
@@ -227,8 +231,9 @@ export async function selectDue(db: Db, limit: number): Promise<{ id: string; du
             valid_until < current_date
          OR (valid_until <= current_date + 7 AND reminded_7_at IS NULL)
          OR (valid_until <= current_date + 30 AND valid_until > current_date + 7 AND reminded_30_at IS NULL))
+        AND NOT (id = ANY($2::uuid[]))
       ORDER BY valid_until, id LIMIT $1`,
-    [limit],
+    [limit, skip],
   );
 }
 

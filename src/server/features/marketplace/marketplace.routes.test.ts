@@ -166,6 +166,7 @@ describe('marketplace (HTTP)', () => {
     assert.equal(edit.statusCode, 200);
     assert.match(edit.body, /value="Test di stabilità accelerati"/);
     assert.match(edit.body, /value="secret_know_how" checked/);
+    assert.match(edit.body, /Indicare il TRL/);
     const saved = await post(owner, `/it/marketplace/${id}/edit`, {
       type: 'lab_service',
       titleIt: 'Test di stabilità accelerati',

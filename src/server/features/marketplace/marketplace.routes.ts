@@ -177,8 +177,13 @@ export const marketplacePageRoutes: FastifyPluginAsyncZod = async (app) => {
   };
   type Req = Parameters<typeof pageContext>[0];
   type Reply = Parameters<typeof pageContext>[1];
-  const showForm = async (req: Req, reply: Reply, p: { id?: string; values: FormValues; errors?: Record<string, string> }, status = 200) =>
-    sendPage(reply, h(FormPage, { ctx: pageContext(req, reply), ...p, pairs: p.id ? [] : await publishOptions(app.db, req.actor), groups: await conceptGroups() }), status);
+  const showForm = async (req: Req, reply: Reply, p: { id?: string; values: FormValues; errors?: Record<string, string> }, status = 200) => {
+    // an edited profile shows the staff's reasons while it is returned
+    const current = p.id ? await getProfile(app.db, req.actor, p.id).catch(() => null) : null;
+    const returnReason = current?.status === 'returned' ? current.returnReason : null;
+    const pairs = p.id ? [] : await publishOptions(app.db, req.actor);
+    return sendPage(reply, h(FormPage, { ctx: pageContext(req, reply), ...p, pairs, groups: await conceptGroups(), returnReason }), status);
+  };
 
   app.get('/marketplace', { config: { access: 'public' }, schema: { querystring: ListQuery } }, async (req, reply) => {
     const query = { ...req.query, status: 'published' as const };

@@ -464,43 +464,55 @@ export async function indexProfile(db: Db, id: string): Promise<void> {
 export async function runExpiry(db: Db, publicUrl: string): Promise<{ reminded: number; expired: number }> {
   let reminded = 0;
   let expired = 0;
+  // a profile that fails is skipped for the rest of the run, so it cannot hold up the others; the run then fails
+  // (the job table records the error and retries it) after the next day's run has been queued
+  const failed: string[] = [];
+  const seen: string[] = [];
+  let lastError: unknown;
   for (let round = 0; round < 1000; round++) {
-    const due = await selectDue(db, 100);
+    const due = await selectDue(db, 100, seen);
     if (!due.length) break;
     for (const d of due) {
-      await db.transaction(async (tx) => {
-        if (d.due === 'expire') {
-          const row = await selectProfile(tx, d.id, true);
-          if (!row || row.status !== 'published' || !row.valid_until || row.valid_until >= today()) return;
-          await setExpired(tx, row.id);
-          await removeDocument(tx, 'profile', row.id);
-          await recordAudit(tx, null, { action: 'profile.expired', subjectType: 'profile', subjectId: row.id, clusterId: row.cluster_id, before: { status: 'published', validUntil: row.valid_until }, after: { status: 'expired' } });
+      seen.push(d.id);
+      try {
+        await db.transaction(async (tx) => {
+          if (d.due === 'expire') {
+            // the database's date decides, as in selectDue; false when the profile changed meanwhile
+            if (!(await setExpired(tx, d.id))) return;
+            const row = (await selectProfile(tx, d.id)) as ProfileRow;
+            await removeDocument(tx, 'profile', row.id);
+            await recordAudit(tx, null, { action: 'profile.expired', subjectType: 'profile', subjectId: row.id, clusterId: row.cluster_id, before: { status: 'published', validUntil: row.valid_until }, after: { status: 'expired' } });
+            for (const r of await selectOwnerRecipients(tx, row.organisation_id)) {
+              await enqueueEmail(tx, {
+                to: r.email,
+                locale: r.locale,
+                template: 'marketplace.email.expired',
+                params: { title: displayTitle(row, r.locale), link: `${base(publicUrl)}/${r.locale}/marketplace/${row.id}` },
+              });
+            }
+            expired++;
+            return;
+          }
+          const days: 7 | 30 = d.due === 'remind_7' ? 7 : 30;
+          if (!(await markReminded(tx, d.id, days))) return;
+          const row = (await selectProfile(tx, d.id)) as ProfileRow;
           for (const r of await selectOwnerRecipients(tx, row.organisation_id)) {
             await enqueueEmail(tx, {
               to: r.email,
               locale: r.locale,
-              template: 'marketplace.email.expired',
-              params: { title: displayTitle(row, r.locale), link: `${base(publicUrl)}/${r.locale}/marketplace/${row.id}` },
+              template: 'marketplace.email.reminder',
+              params: { title: displayTitle(row, r.locale), days, validUntil: formatDate(r.locale, row.valid_until), link: `${base(publicUrl)}/${r.locale}/marketplace/${row.id}#renew` },
             });
           }
-          expired++;
-          return;
-        }
-        const days: 7 | 30 = d.due === 'remind_7' ? 7 : 30;
-        if (!(await markReminded(tx, d.id, days))) return;
-        const row = (await selectProfile(tx, d.id)) as ProfileRow;
-        for (const r of await selectOwnerRecipients(tx, row.organisation_id)) {
-          await enqueueEmail(tx, {
-            to: r.email,
-            locale: r.locale,
-            template: 'marketplace.email.reminder',
-            params: { title: displayTitle(row, r.locale), days, validUntil: formatDate(r.locale, row.valid_until), link: `${base(publicUrl)}/${r.locale}/marketplace/${row.id}#renew` },
-          });
-        }
-        reminded++;
-      });
+          reminded++;
+        });
+      } catch (err) {
+        failed.push(d.id);
+        lastError = err;
+      }
     }
   }
+  if (failed.length) throw new Error(`marketplace expiry: ${failed.length} profile(s) failed, e.g. ${failed[0]}: ${String(lastError)}`);
   return { reminded, expired };
 }
 
@@ -512,8 +524,11 @@ export async function ensureExpiryJob(db: Db): Promise<boolean> {
 export function marketplaceJobHandlers(db: Db, opts: { publicUrl?: string } = {}): JobHandlers {
   return {
     async [EXPIRY_JOB]() {
-      await runExpiry(db, opts.publicUrl ?? '');
-      await ensureJob(db, EXPIRY_JOB, 'tomorrow');
+      try {
+        await runExpiry(db, opts.publicUrl ?? '');
+      } finally {
+        await ensureJob(db, EXPIRY_JOB, 'tomorrow');
+      }
     },
   };
 }
