@@ -114,14 +114,25 @@ function ProfileCard({ ctx, p }: { ctx: PageContext; p: ProfileOut }) {
   );
 }
 
-export function ListPage({ ctx, data, query, groups, canCreate, isStaff }: { ctx: PageContext; data: ProfileList; query: ListQuery; groups: ConceptGroup[]; canCreate: boolean; isStaff: boolean }) {
+export type ClusterChoice = { slug: string; name: { it: string; en: string } };
+
+export function ListPage({
+  ctx,
+  data,
+  query,
+  groups,
+  clusters,
+  canCreate,
+  isStaff,
+}: { ctx: PageContext; data: ProfileList; query: ListQuery; groups: ConceptGroup[]; clusters: ClusterChoice[]; canCreate: boolean; isStaff: boolean }) {
   const { t } = ctx;
   const pages = Math.max(1, Math.ceil(data.total / data.pageSize));
-  const filtered = !!(query.type || query.concept);
+  const filtered = !!(query.type || query.concept || query.cluster);
   const pageHref = (page: number) => {
     const p = new URLSearchParams();
     if (query.type) p.set('type', query.type);
     if (query.concept) p.set('concept', query.concept);
+    if (query.cluster) p.set('cluster', query.cluster);
     if (page > 1) p.set('page', String(page));
     const qs = p.toString();
     return href(ctx, `/marketplace${qs ? `?${qs}` : ''}`);
@@ -149,6 +160,18 @@ export function ListPage({ ctx, data, query, groups, canCreate, isStaff }: { ctx
       )}
       <form method="get" action={href(ctx, '/marketplace')} class="mb-4" aria-label={t('marketplace.filter')}>
         <div class="row">
+          {clusters.length > 1 && (
+            <div class="col-md-12">
+              <Select
+                ctx={ctx}
+                name="cluster"
+                label={t('marketplace.cluster')}
+                emptyLabel={t('marketplace.allClusters')}
+                options={clusters.map((c) => ({ value: c.slug, label: c.name[lang(ctx)] }))}
+                value={query.cluster ?? ''}
+              />
+            </div>
+          )}
           <div class="col-md-5">
             <Select
               ctx={ctx}
@@ -269,6 +292,10 @@ export function ProfilePage({ ctx, p, done, canExpressInterest }: { ctx: PageCon
       )}
       <Notice ctx={ctx} p={p} />
       <dl class="row">
+        <dt class="col-sm-4">{t('marketplace.cluster')}</dt>
+        <dd class="col-sm-8">
+          <a href={href(ctx, `/clusters/${p.cluster.slug}`)}>{p.cluster.name[l]}</a>
+        </dd>
         <dt class="col-sm-4">{t('marketplace.owner')}</dt>
         <dd class="col-sm-8">
           {p.owner ? <a href={href(ctx, `/organisations/${p.owner.id}`)}>{p.owner.name}</a> : t('marketplace.anonymousOwner')}

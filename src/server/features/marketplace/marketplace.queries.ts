@@ -37,6 +37,9 @@ export type ProfileRow = {
   organisation_category: string | null;
   organisation_size_class: string | null;
   organisation_provinces: string[];
+  cluster_slug: string;
+  cluster_name_it: string;
+  cluster_name_en: string;
   concepts: { id: string; it: string; en: string }[] | null;
 };
 
@@ -45,10 +48,10 @@ const columns = `p.id, p.cluster_id, p.organisation_id, p.type, p.title_it, p.ti
   p.partner_categories, p.partner_sought, p.concept_ids, p.ateco_codes, p.deadline, p.valid_until, p.anonymous, p.status,
   p.return_reason, p.submitted_at, p.published_at, p.closed_at, p.updated_at,
   o.legal_name AS organisation_name, o.category AS organisation_category, o.size_class AS organisation_size_class,
-  o.province_acronyms AS organisation_provinces,
+  o.province_acronyms AS organisation_provinces, c.slug AS cluster_slug, c.name_it AS cluster_name_it, c.name_en AS cluster_name_en,
   (SELECT json_agg(json_build_object('id', ce.id, 'it', ce.label_it, 'en', ce.label_en) ORDER BY array_position(p.concept_ids, ce.id))
      FROM concept_effective ce WHERE ce.id = ANY(p.concept_ids)) AS concepts`;
-const from = 'profile p JOIN organisation o ON o.id = p.organisation_id';
+const from = 'profile p JOIN organisation o ON o.id = p.organisation_id JOIN cluster c ON c.id = p.cluster_id';
 
 export async function selectProfile(db: Db, id: string, lock = false): Promise<ProfileRow | undefined> {
   const [row] = await db.query<ProfileRow>(`SELECT ${columns} FROM ${from} WHERE p.id = $1${lock ? ' FOR UPDATE OF p' : ''}`, [id]);
@@ -150,13 +153,14 @@ const visible = `(p.status = 'published' OR p.organisation_id = ANY($1::uuid[]) 
 export async function selectProfiles(
   db: Db,
   reader: Reader,
-  f: { status: ProfileStatus; type?: string; conceptIds?: string[]; limit: number; offset: number },
+  f: { status: ProfileStatus; type?: string; conceptIds?: string[]; clusterId?: string; limit: number; offset: number },
 ): Promise<{ rows: ProfileRow[]; total: number }> {
   const rows = await db.query<ProfileRow & { total: number }>(
     `SELECT ${columns}, count(*) OVER () AS total FROM ${from}
       WHERE ${visible} AND p.status = $3 AND ($4::text IS NULL OR p.type = $4) AND ($5::text[] IS NULL OR p.concept_ids && $5::text[])
+        AND ($8::uuid IS NULL OR p.cluster_id = $8)
       ORDER BY coalesce(p.published_at, p.updated_at) DESC, p.id LIMIT $6 OFFSET $7`,
-    [reader.orgIds, reader.staffClusterIds, f.status, f.type ?? null, f.conceptIds ?? null, f.limit, f.offset],
+    [reader.orgIds, reader.staffClusterIds, f.status, f.type ?? null, f.conceptIds ?? null, f.limit, f.offset, f.clusterId ?? null],
   );
   return { rows, total: rows[0]?.total ?? 0 };
 }
@@ -269,4 +273,10 @@ export async function selectPublishOptions(db: Db, organisationIds: string[]): P
       WHERE m.organisation_id = ANY($1::uuid[]) AND m.status = 'active' ORDER BY o.legal_name, c.name_it`,
     [organisationIds],
   );
+}
+
+export type ClusterOption = { id: string; slug: string; name_it: string; name_en: string };
+
+export async function selectClusters(db: Db): Promise<ClusterOption[]> {
+  return db.query<ClusterOption>('SELECT id, slug, name_it, name_en FROM cluster ORDER BY name_it, slug');
 }

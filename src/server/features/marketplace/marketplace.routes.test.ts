@@ -12,11 +12,15 @@ describe('marketplace (HTTP)', () => {
   let region: Agent;
   let visitor: Agent;
   let orgName: string;
+  let clusterSlug: string;
+  let otherSlug: string;
 
   before(async () => {
     t = await createTestApp();
     const cluster = await buildCluster(t.db);
     const cluster2 = await buildCluster(t.db);
+    clusterSlug = cluster.slug;
+    otherSlug = cluster2.slug;
     const org = await buildOrganisation(t.db, { legal_name: 'Cosmesi Nascosta Spa' });
     orgName = org.legal_name;
     await buildMembership(t.db, cluster.id, org.id);
@@ -46,6 +50,11 @@ describe('marketplace (HTTP)', () => {
     assert.match(en.body, /No published profile matches the filters chosen/);
     const bad = await page(visitor, '/it/marketplace?concept=no.such.concept');
     assert.equal(bad.statusCode, 400);
+    const badCluster = await api(visitor, 'GET', '/profiles?cluster=no-such-cluster&concept=no.such');
+    assert.equal(badCluster.statusCode, 400);
+    assert.deepEqual(Object.keys(badCluster.json().fields).sort(), ['query.cluster', 'query.concept']);
+    // two clusters: the list offers a cluster filter
+    assert.match(it.body, /name="cluster"/);
   });
 
   test('API: every invalid field in one 400; a visitor cannot write; drafts stay private', async () => {
@@ -98,6 +107,8 @@ describe('marketplace (HTTP)', () => {
     assert.equal(seen.statusCode, 200);
     assert.equal(seen.json().owner, null);
     assert.ok(!seen.body.includes(orgName));
+    assert.equal((await api(visitor, 'GET', `/profiles?cluster=${clusterSlug}`)).json().items.filter((p: { id: string }) => p.id === id).length, 1);
+    assert.equal((await api(visitor, 'GET', `/profiles?cluster=${otherSlug}`)).json().total, 0);
     const list = await api(visitor, 'GET', '/profiles?type=technology_request');
     assert.ok(!list.body.includes(orgName));
     assert.ok(list.json().items.some((p: { id: string }) => p.id === id));

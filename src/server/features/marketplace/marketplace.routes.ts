@@ -10,6 +10,7 @@ import { ProfileIn, ProfileList, ProfileOut, ProfileParams, ProfilePatch, ListQu
 import {
   canExpressInterest,
   closeProfile,
+  clusterOptions,
   organisationIdsOf,
   profileForEdit,
   publishOptions,
@@ -190,7 +191,8 @@ export const marketplacePageRoutes: FastifyPluginAsyncZod = async (app) => {
     const data = await listProfiles(app.db, req.actor, query);
     const canCreate = organisationIdsOf(req.actor).length > 0;
     const isStaff = hasRole(req.actor, 'staff') || hasRole(req.actor, 'region') || hasRole(req.actor, 'platform_admin');
-    return sendPage(reply, h(ListPage, { ctx: pageContext(req, reply), data, query, groups: await conceptGroups(), canCreate, isStaff }));
+    const clusters = await clusterOptions(app.db);
+    return sendPage(reply, h(ListPage, { ctx: pageContext(req, reply), data, query, groups: await conceptGroups(), clusters, canCreate, isStaff }));
   });
 
   app.get('/marketplace/new', { config: { access: owners } }, async (req, reply) => showForm(req, reply, { values: { anonymous: '' } }));

@@ -142,6 +142,8 @@ const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 export const ListQuery = z.object({
   type: z.preprocess(emptyToUndefined, z.enum(profileTypes).optional()),
   concept: z.preprocess(emptyToUndefined, z.string().trim().max(200).optional()),
+  /** A cluster's slug: only its profiles. */
+  cluster: z.preprocess(emptyToUndefined, z.string().trim().max(100).optional()),
   /** Published by default; other statuses show only what the reader may see (own organisation, staff, Region). */
   status: z.preprocess(emptyToUndefined, z.enum(profileStatuses).default('published')),
   page: z.coerce.number().int().min(1).max(100000).default(1),
@@ -165,6 +167,7 @@ export const ProfileOut = z.object({
   type: z.enum(profileTypes),
   status: z.enum(profileStatuses),
   clusterId: z.string(),
+  cluster: z.object({ id: z.string(), slug: z.string(), name: z.object({ it: z.string(), en: z.string() }) }),
   titleIt: z.string().nullable(),
   titleEn: z.string().nullable(),
   summaryIt: z.string().nullable(),

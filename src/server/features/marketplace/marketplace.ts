@@ -22,6 +22,7 @@ import {
   selectProfile,
   selectProfiles,
   selectPublishOptions,
+  selectClusters,
   selectQueue,
   selectStaffRecipients,
   selectUnknownConcepts,
@@ -91,6 +92,7 @@ export function profileOut(r: ProfileRow, opts: { ownerVisible: boolean; privile
     type: r.type,
     status: r.status,
     clusterId: r.cluster_id,
+    cluster: { id: r.cluster_id, slug: r.cluster_slug, name: { it: r.cluster_name_it, en: r.cluster_name_en } },
     titleIt: r.title_it,
     titleEn: r.title_en,
     summaryIt: r.summary_it,
@@ -154,12 +156,18 @@ export async function listProfiles(db: Db, actor: Actor | null, q: ListQuery): P
   let conceptIds: string[] | undefined;
   if (q.concept) {
     conceptIds = await selectConceptSubtree(db, q.concept);
-    if (!conceptIds.length) throw new ValidationError({ 'query.concept': 'invalid_value' }, 'Unknown concept');
   }
+  let clusterId: string | undefined;
+  if (q.cluster) clusterId = (await selectClusters(db)).find((c) => c.slug === q.cluster)?.id;
+  const unknown: FieldErrors = {};
+  if (conceptIds && !conceptIds.length) unknown['query.concept'] = 'invalid_value';
+  if (q.cluster && !clusterId) unknown['query.cluster'] = 'invalid_value';
+  if (Object.keys(unknown).length) throw new ValidationError(unknown, 'Unknown concept or cluster');
   const { rows, total } = await selectProfiles(db, readerOf(actor), {
     status: q.status,
     type: q.type,
     conceptIds,
+    clusterId,
     limit: q.pageSize,
     offset: (q.page - 1) * q.pageSize,
   });
@@ -545,4 +553,9 @@ export async function profileForEdit(db: Db, actor: Actor | null, id: string): P
 /** Whether the page offers "express interest": a member user of another organisation, on a published profile. */
 export function canExpressInterest(actor: Actor | null, p: ProfileOut): boolean {
   return p.status === 'published' && organisationIdsOf(actor).length > 0 && !(p.owner && isMemberOf(actor, p.owner.id));
+}
+
+/** The clusters a list can be filtered by. */
+export async function clusterOptions(db: Db) {
+  return (await selectClusters(db)).map((c) => ({ slug: c.slug, name: { it: c.name_it, en: c.name_en } }));
 }
