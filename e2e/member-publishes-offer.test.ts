@@ -32,7 +32,7 @@ describe('journey: a member publishes a technology offer through validation', ()
 
   test('draft, return with reasons, correct, publish, find, renew', async () => {
     let profileUrl = '';
-    await j.step('the member writes the offer; sending without a summary shows the field to fill', async (page) => {
+    await j.step('the member writes the offer; sending it without a summary shows the field to fill beside it', async (page) => {
       await signIn('it', member);
       await page.goto('/it/marketplace');
       await Promise.all([page.waitForURL('**/it/marketplace/new'), page.locator('main a', { hasText: 'Nuovo profilo' }).click()]);
@@ -46,6 +46,9 @@ describe('journey: a member publishes a technology offer through validation', ()
       await page.waitForLoadState();
       const text = await mainText(page);
       assert.match(text, /Serve per inviare il profilo/);
+    });
+
+    await j.step('the member adds the summary and sends the offer to the staff', async (page) => {
       await page.fill('main textarea[name="summaryIt"]', 'Microcapsule lipidiche che proteggono vitamine e profumi dall’ossidazione.');
       await Promise.all([page.waitForURL('**?done=submitted'), page.locator('main button[value="submit"]').click()]);
       profileUrl = new URL(page.url()).pathname;
@@ -78,12 +81,16 @@ describe('journey: a member publishes a technology offer through validation', ()
       await Promise.all([page.waitForURL('**?reviewed=1'), page.locator(`main form[action$="/${id}/review"] button[value="publish"]`).click()]);
     });
 
-    await j.step('an English visitor finds it by type and topic and reads it', async (page) => {
+    await j.step('an English visitor finds it by type and topic', async (page) => {
       await j.context.clearCookies();
       await page.goto('/en/marketplace');
       await page.selectOption('main select[name="type"]', 'technology_offer');
       await page.selectOption('main select[name="concept"]', 'tech.encapsulation');
       await Promise.all([page.waitForURL('**/en/marketplace?**'), page.locator('main form button[type="submit"]').click()]);
+      assert.match(await mainText(page), /Published profiles: 1/);
+    });
+
+    await j.step('… and reads it', async (page) => {
       await Promise.all([page.waitForURL(`**/en/marketplace/${id}`), page.locator('main a', { hasText: 'Microencapsulation of sensitive actives' }).click()]);
       const text = await mainText(page);
       assert.match(text, /TRL 6/);
