@@ -106,34 +106,31 @@ export type ConceptHit = { id: string; scheme: string; label_it: string; label_e
 
 /**
  * Concepts whose label or synonym, in either language, equals a phrase of the query (accent-folded); and, for a
- * phrase none of whose words is a word of the vocabulary (a typo), the concepts with a label or synonym close to it
+ * single word that is no word of the vocabulary (a typo), the concepts with a label or synonym close to it
  * (pg_trgm similarity ≥ 0.4). A known word is not guessed at: "packaging" does not fuzzily pull in every concept
  * with a similar-looking label. Returns each concept with every label and synonym it has.
  */
 export async function selectConceptsForPhrases(db: Db, phrases: string[]): Promise<ConceptHit[]> {
   if (phrases.length === 0) return [];
   return db.query<ConceptHit>(
-    `WITH vocab AS MATERIALIZED (
-       SELECT DISTINCT ce.id, fold_text(t) AS term FROM concept_effective ce
-         CROSS JOIN LATERAL unnest(ARRAY[ce.label_it, ce.label_en] || ce.synonyms_it || ce.synonyms_en) t
-        WHERE NOT ce.retired),
-     known AS (SELECT DISTINCT kw.w FROM vocab, regexp_split_to_table(vocab.term, '[^[:alnum:]]+') kw(w) WHERE kw.w <> ''),
-     phrase AS (SELECT DISTINCT p AS phrase FROM unnest($1::text[]) p),
-     unknown AS (SELECT p.phrase FROM phrase p
-                  WHERE length(p.phrase) >= 4
-                    AND NOT EXISTS (SELECT 1 FROM regexp_split_to_table(p.phrase, ' ') pw(w) JOIN known k ON k.w = pw.w)),
-     -- similarity() over every pair is slow on long queries: join on shared trigrams first (same measure as pg_trgm:
-     -- shared distinct trigrams over the union of both sets)
-     vt AS (SELECT v.id, v.term, g, cardinality(show_trgm(v.term)) AS n FROM vocab v CROSS JOIN LATERAL unnest(show_trgm(v.term)) g),
-     pt AS (SELECT p.phrase, g, cardinality(show_trgm(p.phrase)) AS n FROM unknown p CROSS JOIN LATERAL unnest(show_trgm(p.phrase)) g),
-     fuzzy AS (SELECT vt.id FROM vt JOIN pt ON pt.g = vt.g GROUP BY vt.id, vt.term, vt.n, pt.phrase, pt.n
-                HAVING count(*)::float / nullif(vt.n + pt.n - count(*), 0) >= 0.4),
-     hits AS (SELECT v.id FROM vocab v JOIN phrase p ON v.term = p.phrase UNION SELECT id FROM fuzzy)
+    `WITH phrase AS (SELECT DISTINCT p FROM unnest($1::text[]) p),
+     unknown AS (SELECT p FROM phrase
+                  WHERE length(p) >= 4 AND p !~ '[[:digit:][:space:]]' AND NOT EXISTS (SELECT 1 FROM concept_word w WHERE w.word = p)),
+     hits AS (SELECT t.concept_id FROM concept_term t JOIN phrase ON t.term = phrase.p
+              UNION SELECT t.concept_id FROM unknown u JOIN concept_term t ON t.term % u.p AND similarity(t.term, u.p) >= 0.4)
      SELECT ce.id, ce.scheme, ce.label_it, ce.label_en,
             ARRAY[ce.label_it, ce.label_en] || ce.synonyms_it || ce.synonyms_en AS terms
-       FROM concept_effective ce JOIN hits h ON h.id = ce.id ORDER BY ce.id`,
+       FROM concept_effective ce JOIN hits h ON h.concept_id = ce.id ORDER BY ce.id`,
     [phrases],
   );
+}
+
+/** Rebuilds the folded vocabulary when the taxonomy changed; true when it did. */
+export async function refreshVocabularyIfStale(db: Db): Promise<boolean> {
+  const rows = await db.query("DELETE FROM search_stale WHERE type = 'vocabulary' RETURNING id");
+  if (rows.length === 0) return false;
+  await db.query('SELECT refresh_concept_terms()');
+  return true;
 }
 
 export type Filters = { conceptIds: string[][]; province?: string; category?: string; sizeClass?: string };
@@ -203,7 +200,7 @@ export async function selectSearchPage(db: Db, tsquery: string, p: SearchParams)
   const members = p.entitled.clusterIds === null || p.entitled.clusterIds.length > 0;
   const name = hasName ? arg(p.nameQuery) : '';
   const qc = hasConcepts ? `${arg(p.conceptIds)}::text[]` : '';
-  const publicArms = ['d.tsv @@ $1::tsquery', ...(hasConcepts ? [`d.concept_ids && ${qc}`] : []), ...(hasName ? [`${name} <% fold_text(d.name)`] : [])];
+  const publicArms = ['d.tsv @@ $1::tsquery', ...(hasConcepts ? [`d.concept_ids && ${qc}`] : []), ...(hasName ? [`fold_text(d.name) %> ${name}`] : [])];
   const memberArms = members ? ['d.members_tsv @@ $1::tsquery', ...(hasConcepts ? [`d.members_concept_ids && ${qc}`] : [])] : [];
   const ent = !members ? 'false' : p.entitled.clusterIds === null ? 'true' : `d.cluster_ids && ${arg(p.entitled.clusterIds)}::uuid[]`;
   const filters: string[] = [];
@@ -217,16 +214,23 @@ export async function selectSearchPage(db: Db, tsquery: string, p: SearchParams)
   const concepts = members ? `CASE WHEN ${ent} AND d.members_concept_ids <> '{}' THEN d.concept_ids || d.members_concept_ids ELSE d.concept_ids END` : 'd.concept_ids';
   const pre = [
     'ts_rank(d.key_tsv, $1::tsquery)',
-    ...(hasConcepts ? [`0.5 * cardinality(ARRAY(SELECT unnest(${concepts}) INTERSECT SELECT unnest(${qc})))`] : []),
-    ...(hasName ? [`word_similarity(${name}, fold_text(d.name))`] : []),
+    // the overlap operator is cheap for every match; the ranked window counts the shared concepts exactly
+    ...(hasConcepts ? [`CASE WHEN ${concepts} && ${qc} THEN 0.5 ELSE 0 END`] : []),
+    ...(hasName ? ['coalesce(nm.sim, 0)'] : []),
   ].join(' + ');
   const window = arg(Math.max(p.rankWindow, p.limit + p.offset));
   const limit = arg(p.limit);
   const offset = arg(p.offset);
-  const [row] = await db.query<{ total: number; items: ResultRow[] | null; facets: FacetRow[] | null }>(
-    `WITH m AS MATERIALIZED (
+  // The planner sees a thin heap and prefers a sequential scan, which would read every row's out-of-line tsvector:
+  // the GIN indexes are always the way in here.
+  const [row] = await db.transaction(async (tx) => {
+    await tx.exec('SET LOCAL enable_seqscan = off');
+    return tx.query<{ total: number; items: ResultRow[] | null; facets: FacetRow[] | null }>(
+    `WITH ${hasName ? `nm AS (SELECT d.id, word_similarity(${name}, fold_text(d.name)) AS sim FROM search_document d
+                               WHERE d.type = 'organisation' AND fold_text(d.name) %> ${name}),` : ''}
+     m AS MATERIALIZED (
        SELECT d.id, d.name, d.category, d.provinces, d.size_class, ${ent} AS ent, ${concepts} AS concept_ids, ${pre} AS pre
-         FROM search_document d
+         FROM search_document d ${hasName ? 'LEFT JOIN nm ON nm.id = d.id' : ''}
         WHERE d.type = 'organisation'
           AND (${[...publicArms, ...memberArms].join(' OR ')})
           ${members ? `AND (${ent} OR ${publicArms.join(' OR ')})` : ''}
@@ -234,7 +238,8 @@ export async function selectSearchPage(db: Db, tsquery: string, p: SearchParams)
      win AS (SELECT m.* FROM m ORDER BY m.pre DESC, m.name, m.id LIMIT ${window}),
      ranked AS (
        SELECT win.id, win.name, win.category, win.provinces, win.concept_ids, win.ent,
-              (win.pre + ts_rank(d.tsv, $1::tsquery) + CASE WHEN win.ent THEN ts_rank(d.members_tsv, $1::tsquery) ELSE 0 END)::float8 AS score
+              (win.pre + ts_rank(d.tsv, $1::tsquery) + CASE WHEN win.ent THEN ts_rank(d.members_tsv, $1::tsquery) ELSE 0 END
+               ${hasConcepts ? `+ 0.5 * greatest(cardinality(ARRAY(SELECT unnest(win.concept_ids) INTERSECT SELECT unnest(${qc}))) - 1, 0)` : ''})::float8 AS score
          FROM win JOIN search_document d ON d.type = 'organisation' AND d.id = win.id
         ORDER BY score DESC, win.name, win.id LIMIT ${limit} OFFSET ${offset}),
      f AS (SELECT 'concept' AS facet, x AS value, count(*)::int AS count FROM m, unnest(m.concept_ids) x GROUP BY x
@@ -249,18 +254,23 @@ export async function selectSearchPage(db: Db, tsquery: string, p: SearchParams)
                FROM f LEFT JOIN concept_effective ce ON f.facet = 'concept' AND ce.id = f.value) AS facets`,
     params,
   );
+  });
   return { total: row.total, items: row.items ?? [], facets: row.facets ?? [] };
 }
 
 /** Which of the terms each document's text contains (the "why" of a result); members-only text counts for `membersIds` only. */
 export async function selectMatchedTerms(db: Db, ids: string[], terms: string[], membersIds: string[] = []) {
   if (ids.length === 0 || terms.length === 0) return [];
+  // each document's vectors read (and decompressed) once, each term's query built once
   return db.query<{ id: string; term: string }>(
-    `SELECT d.id, t.term FROM search_document d CROSS JOIN unnest($2::text[]) WITH ORDINALITY t(term, n)
-      CROSS JOIN LATERAL (SELECT plainto_tsquery('italian', t.term) || plainto_tsquery('english', t.term) AS x) q
-      WHERE d.id = ANY($1::uuid[]) AND q.x::text <> ''
-        AND (d.tsv @@ q.x OR (d.id = ANY($3::uuid[]) AND d.members_tsv @@ q.x))
-      ORDER BY d.id, t.n`,
+    `WITH d AS MATERIALIZED (SELECT id, tsv || ''::tsvector AS tsv,
+                                    CASE WHEN id = ANY($3::uuid[]) THEN members_tsv || ''::tsvector END AS members_tsv
+                               FROM search_document WHERE type = 'organisation' AND id = ANY($1::uuid[])),
+          q AS MATERIALIZED (SELECT t.term, t.n, plainto_tsquery('italian', t.term) || plainto_tsquery('english', t.term) AS x
+                               FROM unnest($2::text[]) WITH ORDINALITY t(term, n))
+     SELECT d.id, q.term FROM d CROSS JOIN q
+      WHERE q.x::text <> '' AND (d.tsv @@ q.x OR coalesce(d.members_tsv @@ q.x, false))
+      ORDER BY d.id, q.n`,
     [ids, terms, membersIds],
   );
 }

@@ -165,6 +165,16 @@ describe('competence search (domain)', () => {
     assert.equal(await explain(db, visitor, { q: 'quintorvane', type: 'organisation', id: ids.hidden, locale: 'it' }), null);
   });
 
+  test('a synonym added by staff finds the concept at once (the folded vocabulary follows the taxonomy)', async () => {
+    assert.equal((await find('zuppatura')).total, 0);
+    await db.query(
+      `INSERT INTO concept_override (concept_id, synonyms_it) SELECT id, synonyms_it || '{Zuppàtura}' FROM concept WHERE id = 'function.skin-conditioning-emollient'`,
+    );
+    const r = await find('zuppatura');
+    const item = r.items.find((i) => i.organisation.id === ids.en);
+    assert.ok(item?.why.concepts.some((c) => c.id === 'function.skin-conditioning-emollient'));
+  });
+
   test('an empty query returns nothing', async () => {
     assert.equal((await find('')).total, 0);
   });

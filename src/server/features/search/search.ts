@@ -15,6 +15,7 @@ import {
   selectMatchedTerms,
   selectReaderClusters,
   selectSearchPage,
+  refreshVocabularyIfStale,
   takeStale,
   buildTsQuery,
   type Entitlement,
@@ -60,6 +61,7 @@ export async function reindexStale(db: Db): Promise<number> {
   let n = 0;
   // the common case, nothing queued, costs one read and no transaction
   if (!(await anyStale(db))) return 0;
+  await db.transaction((tx) => refreshVocabularyIfStale(tx));
   for (;;) {
     const done = await db.transaction(async (tx) => {
       const ids = await takeStale(tx, 500);
@@ -153,7 +155,7 @@ export async function search(db: Db, reader: Reader, input: SearchQuery): Promis
     anyWord: false,
     terms: x.terms,
     conceptIds: x.conceptIds,
-    nameQuery: foldedQuery.length >= 4 ? foldedQuery : '',
+    nameQuery: '',
     entitled,
     filters,
     rankWindow,
@@ -161,9 +163,11 @@ export async function search(db: Db, reader: Reader, input: SearchQuery): Promis
     offset: (page - 1) * pageSize,
   };
   let result = await selectSearchPage(db, await buildTsQuery(db, params.words, false, params.terms), params);
-  // every word is required first; when nothing has them all, any of them will do
-  if (result.total === 0 && x.words.length > 1) {
-    result = await selectSearchPage(db, await buildTsQuery(db, params.words, true, params.terms), { ...params, anyWord: true });
+  // Every word is required first. When nothing has them all, any of them will do, and organisation names are
+  // matched by similarity too (a misspelt name): a fallback, so a common word never pays for a fuzzy scan of names.
+  if (result.total === 0) {
+    const nameQuery = foldedQuery.length >= 4 ? foldedQuery : '';
+    result = await selectSearchPage(db, await buildTsQuery(db, params.words, true, params.terms), { ...params, anyWord: true, nameQuery });
   }
   const membersIds = result.items.filter((r) => r.ent).map((r) => r.id);
   const matched = await selectMatchedTerms(db, result.items.map((r) => r.id), [...x.words, ...x.terms], membersIds);
