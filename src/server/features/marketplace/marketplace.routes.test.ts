@@ -201,6 +201,10 @@ describe('marketplace (HTTP)', () => {
     const peerView = await page(peer, `/it/marketplace/${id}`);
     assert.match(peerView.body, new RegExp(`/it/marketplace/${id}/interest`));
 
+    // the reminder's link: through the sign-in page, straight on to the renewal button for a signed-in owner
+    const viaLogin = await page(owner, `/it/login?next=${encodeURIComponent(`/it/marketplace/${id}#renew`)}`);
+    assert.equal(viaLogin.statusCode, 303);
+    assert.equal(viaLogin.headers.location, `/it/marketplace/${id}#renew`);
     const ownerPublished = await page(owner, `/it/marketplace/${id}`);
     assert.match(ownerPublished.body, /id="renew"/);
     assert.equal((await page(owner, `/it/marketplace/${id}/edit`)).statusCode, 409);

@@ -329,6 +329,9 @@ export async function updateProfile(db: Db, actor: Actor | null, input: { id: st
 const displayTitle = (r: Pick<ProfileRow, 'title_it' | 'title_en'>, locale: 'it' | 'en') =>
   (locale === 'en' ? (r.title_en ?? r.title_it) : (r.title_it ?? r.title_en)) ?? '';
 const base = (publicUrl: string) => publicUrl.replace(/\/$/, '');
+/** The renewal button's place, through the sign-in page (which goes straight on when the reader is signed in). */
+const renewLink = (publicUrl: string, locale: string, id: string) =>
+  `${base(publicUrl)}/${locale}/login?next=${encodeURIComponent(`/${locale}/marketplace/${id}#renew`)}`;
 
 /** Draft or returned → submitted, once a title and a summary exist in the same language; the cluster's staff are told. */
 export async function submitProfile(db: Db, actor: Actor | null, input: { id: string; publicUrl: string }): Promise<ProfileOut> {
@@ -495,7 +498,7 @@ export async function runExpiry(db: Db, publicUrl: string): Promise<{ reminded: 
                 to: r.email,
                 locale: r.locale,
                 template: 'marketplace.email.expired',
-                params: { title: displayTitle(row, r.locale), link: `${base(publicUrl)}/${r.locale}/marketplace/${row.id}` },
+                params: { title: displayTitle(row, r.locale), link: renewLink(publicUrl, r.locale, row.id) },
               });
             }
             expired++;
@@ -509,7 +512,7 @@ export async function runExpiry(db: Db, publicUrl: string): Promise<{ reminded: 
               to: r.email,
               locale: r.locale,
               template: 'marketplace.email.reminder',
-              params: { title: displayTitle(row, r.locale), days, validUntil: formatDate(r.locale, row.valid_until), link: `${base(publicUrl)}/${r.locale}/marketplace/${row.id}#renew` },
+              params: { title: displayTitle(row, r.locale), days, validUntil: formatDate(r.locale, row.valid_until), link: renewLink(publicUrl, r.locale, row.id) },
             });
           }
           reminded++;
