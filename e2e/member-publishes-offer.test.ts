@@ -87,7 +87,7 @@ describe('journey: a member publishes a technology offer through validation', ()
       await page.selectOption('main select[name="type"]', 'technology_offer');
       await page.selectOption('main select[name="concept"]', 'tech.encapsulation');
       await Promise.all([page.waitForURL('**/en/marketplace?**'), page.locator('main form button[type="submit"]').click()]);
-      assert.match(await mainText(page), /Published profiles: 1/);
+      assert.match(await mainText(page), /Profiles found: 1/);
     });
 
     await j.step('… and reads it', async (page) => {

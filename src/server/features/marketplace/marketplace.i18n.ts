@@ -18,7 +18,7 @@ export const messages: FeatureMessages = {
     cluster: 'Cluster',
     allClusters: 'Tutti i cluster',
     concept: 'Tema (voce della tassonomia)',
-    results: 'Profili pubblicati: {count}',
+    results: 'Profili trovati: {count}',
     newProfile: 'Nuovo profilo',
     mine: 'I profili della mia organizzazione',
     mineIntro: 'Tutti i profili delle tue organizzazioni, in ogni stato. Le bozze e i profili restituiti si possono modificare e inviare allo staff.',
@@ -131,6 +131,7 @@ export const messages: FeatureMessages = {
     profileTitle: 'Titolo',
     anonymousNote: 'Profilo anonimo: il nome è nascosto a chi non ha una manifestazione di interesse accettata.',
     expressInterest: 'Manifesta interesse',
+    seeSuggestions: 'Vedi chi potrebbe rispondere (suggerimenti)',
     'email.submitted.subject': 'Nuovo profilo da validare: {title}',
     'email.submitted.body':
       'Buongiorno,\n\n{organisation} ha inviato il profilo «{title}» per la pubblicazione nel marketplace.\n\nPuoi pubblicarlo o restituirlo con le motivazioni qui: {link}\n\nFiliera',
@@ -164,7 +165,7 @@ export const messages: FeatureMessages = {
     cluster: 'Cluster',
     allClusters: 'All clusters',
     concept: 'Topic (taxonomy entry)',
-    results: 'Published profiles: {count}',
+    results: 'Profiles found: {count}',
     newProfile: 'New profile',
     mine: 'My organisation’s profiles',
     mineIntro: 'Every profile of your organisations, in any status. Drafts and returned profiles can be edited and sent to the staff.',
@@ -277,6 +278,7 @@ export const messages: FeatureMessages = {
     profileTitle: 'Title',
     anonymousNote: 'Anonymous profile: the name is hidden from anyone without an accepted expression of interest.',
     expressInterest: 'Express interest',
+    seeSuggestions: 'See who could answer (suggestions)',
     'email.submitted.subject': 'New profile to validate: {title}',
     'email.submitted.body':
       'Hello,\n\n{organisation} has sent the profile “{title}” for publication in the marketplace.\n\nYou can publish it or return it with your reasons here: {link}\n\nFiliera',

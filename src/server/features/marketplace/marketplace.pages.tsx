@@ -11,6 +11,7 @@ import {
   iprStatuses,
   partnerCategories,
   partnershipTypes,
+  profileStatuses,
   profileTypes,
 } from './marketplace.schemas.ts';
 
@@ -124,15 +125,25 @@ export function ListPage({
   clusters,
   canCreate,
   isStaff,
-}: { ctx: PageContext; data: ProfileList; query: ListQuery; groups: ConceptGroup[]; clusters: ClusterChoice[]; canCreate: boolean; isStaff: boolean }) {
+}: {
+  ctx: PageContext;
+  data: ProfileList;
+  query: ListQuery;
+  groups: ConceptGroup[];
+  clusters: ClusterChoice[];
+  canCreate: boolean;
+  /** Staff, region officers and platform admins: they also list profiles in other statuses. */
+  isStaff: boolean;
+}) {
   const { t } = ctx;
   const pages = Math.max(1, Math.ceil(data.total / data.pageSize));
-  const filtered = !!(query.type || query.concept || query.cluster);
+  const filtered = !!(query.type || query.concept || query.cluster || query.status !== 'published');
   const pageHref = (page: number) => {
     const p = new URLSearchParams();
     if (query.type) p.set('type', query.type);
     if (query.concept) p.set('concept', query.concept);
     if (query.cluster) p.set('cluster', query.cluster);
+    if (query.status !== 'published') p.set('status', query.status);
     if (page > 1) p.set('page', String(page));
     const qs = p.toString();
     return href(ctx, `/marketplace${qs ? `?${qs}` : ''}`);
@@ -160,6 +171,17 @@ export function ListPage({
       )}
       <form method="get" action={href(ctx, '/marketplace')} class="mb-4" aria-label={t('marketplace.filter')}>
         <div class="row">
+          {isStaff && (
+            <div class="col-md-12">
+              <Select
+                ctx={ctx}
+                name="status"
+                label={t('marketplace.status')}
+                options={profileStatuses.map((v) => ({ value: v, label: t(`marketplace.status.${v}`) }))}
+                value={query.status}
+              />
+            </div>
+          )}
           {clusters.length > 1 && (
             <div class="col-md-12">
               <Select
@@ -268,7 +290,13 @@ function Section({ heading, children }: { heading: string; children: ComponentCh
   );
 }
 
-export function ProfilePage({ ctx, p, done, canExpressInterest }: { ctx: PageContext; p: ProfileOut; done?: string; canExpressInterest: boolean }) {
+export function ProfilePage({
+  ctx,
+  p,
+  done,
+  canExpressInterest,
+  canSeeSuggestions = false,
+}: { ctx: PageContext; p: ProfileOut; done?: string; canExpressInterest: boolean; canSeeSuggestions?: boolean }) {
   const { t } = ctx;
   const l = lang(ctx);
   const heading = title(ctx, p);
@@ -380,12 +408,19 @@ export function ProfilePage({ ctx, p, done, canExpressInterest }: { ctx: PageCon
           <dd class="col-sm-8">{p.atecoCodes.length ? p.atecoCodes.join(', ') : t('marketplace.notSet')}</dd>
         </dl>
       </Section>
-      {(canExpressInterest || Object.values(p.actions).some(Boolean)) && (
+      {(canExpressInterest || canSeeSuggestions || Object.values(p.actions).some(Boolean)) && (
         <Section heading={t('marketplace.actions')}>
           {canExpressInterest && (
             <p>
               <a class="btn btn-primary" href={href(ctx, `/marketplace/${p.id}/interest`)}>
                 {t('marketplace.expressInterest')}
+              </a>
+            </p>
+          )}
+          {canSeeSuggestions && (
+            <p>
+              <a class="btn btn-outline-primary" href={href(ctx, `/marketplace/${p.id}/suggestions`)}>
+                {t('marketplace.seeSuggestions')}
               </a>
             </p>
           )}

@@ -92,6 +92,11 @@ describe('marketplace (HTTP)', () => {
     assert.equal((await api(otherStaff, 'GET', '/profiles/queue')).json().items.length, 0);
     // the Region reads the queue of every cluster but does not decide
     assert.ok((await api(region, 'GET', '/profiles/queue')).json().items.some((p: { id: string }) => p.id === id));
+    // staff and the Region may list other statuses on the marketplace page; a visitor's status is ignored
+    assert.match((await page(region, '/it/marketplace?status=submitted')).body, /Natural preservative/);
+    assert.match((await page(staff, '/en/marketplace?status=submitted')).body, /Natural preservative/);
+    assert.doesNotMatch((await page(visitor, '/it/marketplace?status=submitted')).body, /Natural preservative/);
+    assert.doesNotMatch((await page(peer, '/it/marketplace?status=submitted')).body, /Natural preservative/);
     const regionQueue = await page(region, '/it/staff/marketplace');
     assert.equal(regionQueue.statusCode, 200);
     assert.ok(!regionQueue.body.includes(`/staff/marketplace/${id}/review`));

@@ -9,6 +9,7 @@ import { type ConceptGroup, type FormValues, FormPage, ListPage, MinePage, Profi
 import { ProfileIn, ProfileList, ProfileOut, ProfileParams, ProfilePatch, ListQuery, ReviewIn } from './marketplace.schemas.ts';
 import {
   canExpressInterest,
+  canSeeSuggestions,
   closeProfile,
   clusterOptions,
   organisationIdsOf,
@@ -187,10 +188,11 @@ export const marketplacePageRoutes: FastifyPluginAsyncZod = async (app) => {
   };
 
   app.get('/marketplace', { config: { access: 'public' }, schema: { querystring: ListQuery } }, async (req, reply) => {
-    const query = { ...req.query, status: 'published' as const };
+    const isStaff = hasRole(req.actor, 'staff') || hasRole(req.actor, 'region') || hasRole(req.actor, 'platform_admin');
+    // the public page lists published profiles; staff and the Region may list the other statuses they can read
+    const query = isStaff ? req.query : { ...req.query, status: 'published' as const };
     const data = await listProfiles(app.db, req.actor, query);
     const canCreate = organisationIdsOf(req.actor).length > 0;
-    const isStaff = hasRole(req.actor, 'staff') || hasRole(req.actor, 'region') || hasRole(req.actor, 'platform_admin');
     const clusters = await clusterOptions(app.db);
     return sendPage(reply, h(ListPage, { ctx: pageContext(req, reply), data, query, groups: await conceptGroups(), clusters, canCreate, isStaff }));
   });
@@ -233,7 +235,7 @@ export const marketplacePageRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) => {
       const p = await getProfile(app.db, req.actor, req.params.id);
       const done = req.query.done && doneKeys.includes(req.query.done) ? req.query.done : undefined;
-      return sendPage(reply, h(ProfilePage, { ctx: pageContext(req, reply), p, done, canExpressInterest: canExpressInterest(req.actor, p) }));
+      return sendPage(reply, h(ProfilePage, { ctx: pageContext(req, reply), p, done, canExpressInterest: canExpressInterest(req.actor, p), canSeeSuggestions: canSeeSuggestions(req.actor, p) }));
     },
   );
 

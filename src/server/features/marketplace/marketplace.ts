@@ -558,6 +558,14 @@ export function canExpressInterest(actor: Actor | null, p: ProfileOut): boolean 
   return p.status === 'published' && organisationIdsOf(actor).length > 0 && !(p.owner && isMemberOf(actor, p.owner.id));
 }
 
+/**
+ * Whether the page links to the matchmaking's suggestions for the profile: its owner's users, its cluster's staff,
+ * region officers and platform admins (those the matching feature answers).
+ */
+export function canSeeSuggestions(actor: Actor | null, p: ProfileOut): boolean {
+  return (!!p.owner && isMemberOf(actor, p.owner.id)) || isStaffOf(actor, p.clusterId) || hasRole(actor, 'region') || hasRole(actor, 'platform_admin');
+}
+
 /** The clusters a list can be filtered by. */
 export async function clusterOptions(db: Db) {
   return (await selectClusters(db)).map((c) => ({ slug: c.slug, name: { it: c.name_it, en: c.name_en } }));
