@@ -205,6 +205,12 @@ describe('marketplace (HTTP)', () => {
     assert.ok(!listed.body.includes(orgName));
     const peerView = await page(peer, `/it/marketplace/${id}`);
     assert.match(peerView.body, new RegExp(`/it/marketplace/${id}/interest`));
+    // the owner's users and the cluster's staff are led to the matchmaking's suggestions; other readers are not
+    const toSuggestions = `href="/it/marketplace/${id}/suggestions"`;
+    assert.ok(!peerView.body.includes(toSuggestions));
+    assert.ok(!(await page(visitor, `/it/marketplace/${id}`)).body.includes(toSuggestions));
+    assert.ok((await page(owner, `/it/marketplace/${id}`)).body.includes(toSuggestions));
+    assert.ok((await page(staff, `/it/marketplace/${id}`)).body.includes(toSuggestions));
 
     // the reminder's link: through the sign-in page, straight on to the renewal button for a signed-in owner
     const viaLogin = await page(owner, `/it/login?next=${encodeURIComponent(`/it/marketplace/${id}#renew`)}`);
