@@ -56,6 +56,11 @@ function ContactList({ ctx, contacts }: { ctx: PageContext; contacts: { name: st
   );
 }
 
+/** An organisation named in an interest or a collaboration, linked to its page (to judge who is interested). */
+function OrganisationLink({ ctx, party }: { ctx: PageContext; party: { organisationId: string; name: string } }) {
+  return <a href={href(ctx, `/organisations/${party.organisationId}`)}>{party.name}</a>;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 export function InterestFormPage({
@@ -233,12 +238,14 @@ export function InterestPage({ ctx, interest: i, values, errors }: { ctx: PageCo
       <dl class="row">
         <dt class="col-sm-3">{t('collaborations.profile')}</dt>
         <dd class="col-sm-9">
-          {i.profile.title} ({t(`collaborations.profileType.${i.profile.type}`)})
+          <a href={href(ctx, `/marketplace/${i.profile.id}`)}>{i.profile.title}</a> ({t(`collaborations.profileType.${i.profile.type}`)})
         </dd>
         <dt class="col-sm-3">{t('collaborations.owner')}</dt>
-        <dd class="col-sm-9">{i.owner?.name ?? t('collaborations.anonymousOwner')}</dd>
+        <dd class="col-sm-9">{i.owner ? <OrganisationLink ctx={ctx} party={i.owner} /> : t('collaborations.anonymousOwner')}</dd>
         <dt class="col-sm-3">{t('collaborations.interested')}</dt>
-        <dd class="col-sm-9">{i.interested.name}</dd>
+        <dd class="col-sm-9">
+          <OrganisationLink ctx={ctx} party={i.interested} />
+        </dd>
         <dt class="col-sm-3">{t('collaborations.statusLabel')}</dt>
         <dd class="col-sm-9">
           <StatusBadge ctx={ctx} status={i.status} />
@@ -340,7 +347,7 @@ export function CollaborationPage({ ctx, collaboration: c, values, errors }: { c
       <dl class="row">
         <dt class="col-sm-3">{t('collaborations.profile')}</dt>
         <dd class="col-sm-9">
-          {c.profile.title} ({t(`collaborations.profileType.${c.profile.type}`)})
+          <a href={href(ctx, `/marketplace/${c.profile.id}`)}>{c.profile.title}</a> ({t(`collaborations.profileType.${c.profile.type}`)})
         </dd>
         <dt class="col-sm-3">{t('collaborations.cluster')}</dt>
         <dd class="col-sm-9">{c.cluster.name}</dd>
@@ -361,7 +368,7 @@ export function CollaborationPage({ ctx, collaboration: c, values, errors }: { c
           {[c.owner, c.partner].map((p, n) => (
             <div class="col-md-6">
               <h3 class="h5">
-                {p.name} <span class="small">({t(n === 0 ? 'collaborations.owner' : 'collaborations.interested')})</span>
+                <OrganisationLink ctx={ctx} party={p} /> <span class="small">({t(n === 0 ? 'collaborations.owner' : 'collaborations.interested')})</span>
               </h3>
               <ContactList ctx={ctx} contacts={p.contacts} />
             </div>

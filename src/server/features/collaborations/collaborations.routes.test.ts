@@ -209,6 +209,9 @@ describe('expressions of interest and collaborations over HTTP', () => {
 
     const decisionPage = await t.app.inject({ url: `/it/interests/${interestId}`, headers: { cookie: staff.cookie } });
     assert.match(decisionPage.body, /name="decision"/);
+    // who is interested, and in what, are one click away
+    assert.match(decisionPage.body, /<a href="\/it\/organisations\/[0-9a-f-]{36}">Interessata Spa<\/a>/);
+    assert.match(decisionPage.body, new RegExp(`<a href="/it/marketplace/${profile.id}">Packaging compostabile</a>`));
     assert.match(decisionPage.body, /Abbiamo già un partner/);
     const noReason = await t.app.inject({ method: 'POST', url: `/it/interests/${interestId}/decision`, headers: formHeaders(staff), payload: form({ _csrf: staff.csrf, decision: 'decline', reason: '' }) });
     assert.equal(noReason.statusCode, 400);
@@ -226,6 +229,7 @@ describe('expressions of interest and collaborations over HTTP', () => {
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /Collaborazione tra Titolare Srl e Interessata Spa/);
     assert.match(page.body, /interessata@example\.org/);
+    assert.match(page.body, new RegExp(`<a href="/it/organisations/${ownerOrgId}">Titolare Srl</a>`));
     assert.match(page.body, /Primo contatto/);
     const noNote = await t.app.inject({
       method: 'POST',
