@@ -144,6 +144,9 @@ export const messages: FeatureMessages = {
     'email.reminder.subject': 'Il profilo «{title}» scade tra {days} giorni',
     'email.reminder.body':
       'Buongiorno,\n\nil profilo «{title}» resta pubblicato nel marketplace fino al {validUntil}. Per tenerlo visibile altri 12 mesi, accedi e premi «Rinnova per 12 mesi» sulla pagina del profilo:\n\n{link}\n\nFiliera',
+    'email.closed.subject': 'Profilo chiuso dallo staff: {title}',
+    'email.closed.body':
+      'Buongiorno,\n\nlo staff del cluster ha chiuso il profilo «{title}»: non compare più nel marketplace. Per chiarimenti rispondi allo staff del cluster. I profili della tua organizzazione:\n\n{link}\n\nFiliera',
     'email.expired.subject': 'Profilo scaduto: {title}',
     'email.expired.body':
       'Buongiorno,\n\nil profilo «{title}» è scaduto e non compare più nel marketplace. Puoi rinnovarlo con un clic dalla pagina del profilo:\n\n{link}\n\nFiliera',
@@ -291,6 +294,9 @@ export const messages: FeatureMessages = {
     'email.reminder.subject': 'The profile “{title}” expires in {days} days',
     'email.reminder.body':
       'Hello,\n\nthe profile “{title}” stays published in the marketplace until {validUntil}. To keep it visible for 12 more months, sign in and press “Renew for 12 months” on the profile’s page:\n\n{link}\n\nFiliera',
+    'email.closed.subject': 'Profile closed by the staff: {title}',
+    'email.closed.body':
+      'Hello,\n\nthe cluster’s staff have closed the profile “{title}”: it no longer appears in the marketplace. For any question, reply to the cluster’s staff. Your organisation’s profiles:\n\n{link}\n\nFiliera',
     'email.expired.subject': 'Profile expired: {title}',
     'email.expired.body':
       'Hello,\n\nthe profile “{title}” has expired and no longer appears in the marketplace. You can renew it with one click from the profile’s page:\n\n{link}\n\nFiliera',

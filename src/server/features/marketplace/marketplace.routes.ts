@@ -121,7 +121,7 @@ export const marketplaceApiRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: ['member', 'org_admin', 'staff'] },
       schema: { tags, summary: 'Close a profile (its owner or the cluster’s staff): it leaves the marketplace', params: ProfileParams, response: { 200: ProfileOut, ...errors } },
     },
-    async (req) => closeProfile(app.db, req.actor, { id: req.params.id }),
+    async (req) => closeProfile(app.db, req.actor, { id: req.params.id, publicUrl: app.config.publicUrl }),
   );
   app.post(
     '/profiles/:id/renew',
@@ -270,7 +270,7 @@ export const marketplacePageRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/marketplace/:id/close', { config: { access: ['member', 'org_admin', 'staff'] }, schema: { params: PageIdParams } }, async (req, reply) => {
-    await closeProfile(app.db, req.actor, { id: req.params.id });
+    await closeProfile(app.db, req.actor, { id: req.params.id, publicUrl: app.config.publicUrl });
     return reply.redirect(`/${req.locale}/marketplace/${req.params.id}?done=closed`, 303);
   });
 

@@ -189,8 +189,9 @@ describe('marketplace profiles (domain)', () => {
     assert.equal((await getProfile(db, null, p.id)).status, 'published');
     const list = await listProfiles(db, null, { status: 'published', type: 'technology_offer', concept: 'tech.encapsulation', page: 1, pageSize: 20 });
     assert.ok(list.items.some((i) => i.id === p.id));
-    const closed = await closeProfile(db, staff, { id: p.id });
+    const closed = await closeProfile(db, staff, { id: p.id, publicUrl });
     assert.equal(closed.status, 'closed');
+    assert.deepEqual((await emails('marketplace.email.closed')).map((e) => e.to), [owner.email]);
     assert.equal(await doc(p.id), undefined);
     await rejects(getProfile(db, null, p.id), 404);
     await rejects(getProfile(db, peer, p.id), 404);
@@ -208,6 +209,10 @@ describe('marketplace profiles (domain)', () => {
     assert.equal(drafts.total, 0);
     assert.ok((await listProfiles(db, region, { status: 'draft', page: 1, pageSize: 20 })).items.some((i) => i.id === p.id));
     await rejects(listProfiles(db, null, { status: 'published', concept: 'no.such', page: 1, pageSize: 20 }), 400, ['query.concept']);
+    // the owner closing its own draft: no message to itself
+    const closedBefore = (await emails('marketplace.email.closed')).length;
+    assert.equal((await closeProfile(db, owner, { id: p.id, publicUrl })).status, 'closed');
+    assert.equal((await emails('marketplace.email.closed')).length, closedBefore);
   });
 
   test('an anonymous profile hides its owner until the owner accepts the reader’s interest', async () => {

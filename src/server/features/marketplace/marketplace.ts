@@ -401,7 +401,7 @@ export async function reviewProfile(db: Db, actor: Actor | null, input: { id: st
 }
 
 /** The owner or the cluster's staff close a profile: it leaves the marketplace and the search index. */
-export async function closeProfile(db: Db, actor: Actor | null, input: { id: string }): Promise<ProfileOut> {
+export async function closeProfile(db: Db, actor: Actor | null, input: { id: string; publicUrl?: string }): Promise<ProfileOut> {
   if (!actor) throw new UnauthorizedError();
   if (!isUuid(input.id)) throw new NotFoundError('profile');
   return db.transaction(async (tx) => {
@@ -416,6 +416,17 @@ export async function closeProfile(db: Db, actor: Actor | null, input: { id: str
     await removeDocument(tx, 'profile', before.id);
     const after = (await selectProfile(tx, before.id)) as ProfileRow;
     await recordAudit(tx, actor, { action: 'profile.closed', subjectType: 'profile', subjectId: before.id, clusterId: before.cluster_id, before: { status: before.status }, after: { status: after.status } });
+    // the owner closing its own profile needs no message; the staff closing it tell the owner's users
+    if (!isMemberOf(actor, before.organisation_id)) {
+      for (const r of await selectOwnerRecipients(tx, before.organisation_id)) {
+        await enqueueEmail(tx, {
+          to: r.email,
+          locale: r.locale,
+          template: 'marketplace.email.closed',
+          params: { title: displayTitle(after, r.locale), link: `${base(input.publicUrl ?? '')}/${r.locale}/marketplace/mine` },
+        });
+      }
+    }
     return profileOut(after, { ownerVisible: true, privileged: true, actor });
   });
 }
