@@ -102,7 +102,7 @@ export async function takeStale(db: Db, limit: number): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
-export type ConceptHit = { id: string; scheme: string; label_it: string; label_en: string; terms: string[] };
+export type ConceptHit = { id: string; scheme: string; label_it: string; label_en: string; terms: string[]; folded_terms: string[] };
 
 /**
  * Concepts whose label or synonym, in either language, equals a phrase of the query (accent-folded); and, for a
@@ -118,9 +118,10 @@ export async function selectConceptsForPhrases(db: Db, phrases: string[]): Promi
                   WHERE length(p) >= 4 AND p !~ '[[:digit:][:space:]]' AND NOT EXISTS (SELECT 1 FROM concept_word w WHERE w.word = p)),
      hits AS (SELECT t.concept_id FROM concept_term t JOIN phrase ON t.term = phrase.p
               UNION SELECT t.concept_id FROM unknown u JOIN concept_term t ON t.term % u.p AND similarity(t.term, u.p) >= 0.4)
-     SELECT ce.id, ce.scheme, ce.label_it, ce.label_en,
-            ARRAY[ce.label_it, ce.label_en] || ce.synonyms_it || ce.synonyms_en AS terms
-       FROM concept_effective ce JOIN hits h ON h.concept_id = ce.id ORDER BY ce.id`,
+     SELECT ce.id, ce.scheme, ce.label_it, ce.label_en, x.terms, ARRAY(SELECT fold_text(t) FROM unnest(x.terms) WITH ORDINALITY u(t, n) ORDER BY n) AS folded_terms
+       FROM concept_effective ce JOIN hits h ON h.concept_id = ce.id
+       CROSS JOIN LATERAL (SELECT ARRAY[ce.label_it, ce.label_en] || ce.synonyms_it || ce.synonyms_en AS terms) x
+      ORDER BY ce.id`,
     [phrases],
   );
 }

@@ -111,13 +111,11 @@ export async function expandQuery(db: Db, q: string) {
   const [folded, ...foldedOriginal] = await fold(db, [q.slice(0, 200), ...original]);
   const { words, phrases } = phrasesOf(folded);
   const concepts = await selectConceptsForPhrases(db, phrases);
-  const rawTerms = [...new Set(concepts.flatMap((c) => c.terms))];
-  const foldedTerms = await fold(db, rawTerms);
   const display = new Map<string, string>();
   foldedOriginal.forEach((f, i) => display.set(f, original[i]));
-  foldedTerms.forEach((f, i) => display.has(f) || display.set(f, rawTerms[i]));
-  const terms = [...new Set(foldedTerms)].filter((t) => !words.includes(t)).slice(0, maxTerms);
-  return { words, concepts, terms, conceptIds: concepts.map((c) => c.id), display };
+  for (const c of concepts) c.folded_terms.forEach((f, i) => display.has(f) || display.set(f, c.terms[i]));
+  const terms = [...new Set(concepts.flatMap((c) => c.folded_terms))].filter((t) => !words.includes(t)).slice(0, maxTerms);
+  return { folded, words, concepts, terms, conceptIds: concepts.map((c) => c.id), display };
 }
 
 /** The clusters whose members-only content the reader may match (null: every cluster). */
@@ -149,7 +147,7 @@ export async function search(db: Db, reader: Reader, input: SearchQuery): Promis
     if (id) filters.conceptIds.push(await selectConceptSubtree(db, id));
   }
   const entitled = await entitlementOf(db, reader);
-  const [foldedQuery] = await fold(db, [q.slice(0, 200)]);
+  const foldedQuery = x.folded;
   const params = {
     words: x.words,
     anyWord: false,
