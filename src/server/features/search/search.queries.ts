@@ -243,10 +243,10 @@ export async function selectSearchPage(db: Db, tsquery: string, p: SearchParams)
                ${hasConcepts ? `+ 0.5 * greatest(cardinality(ARRAY(SELECT unnest(win.concept_ids) INTERSECT SELECT unnest(${qc}))) - 1, 0)` : ''})::float8 AS score
          FROM win JOIN search_document d ON d.type = 'organisation' AND d.id = win.id
         ORDER BY score DESC, win.name, win.id LIMIT ${limit} OFFSET ${offset}),
-     f AS (SELECT 'concept' AS facet, x AS value, count(*)::int AS count FROM m, unnest(m.concept_ids) x GROUP BY x
-           UNION ALL SELECT 'province', x, count(*)::int FROM m, unnest(m.provinces) x GROUP BY x
-           UNION ALL SELECT 'category', category, count(*)::int FROM m WHERE category IS NOT NULL GROUP BY category
-           UNION ALL SELECT 'sizeClass', size_class, count(*)::int FROM m WHERE size_class IS NOT NULL GROUP BY size_class)
+     f AS (SELECT 'concept' AS facet, x AS value, count(*)::int AS count FROM (SELECT unnest(concept_ids) AS x FROM m) u GROUP BY x
+           UNION ALL SELECT 'province', x, count(*)::int FROM (SELECT unnest(provinces) AS x FROM m) u GROUP BY x
+           UNION ALL SELECT CASE WHEN GROUPING(category) = 0 THEN 'category' ELSE 'sizeClass' END, coalesce(category, size_class), count(*)::int
+                       FROM m GROUP BY GROUPING SETS ((category), (size_class)) HAVING coalesce(category, size_class) IS NOT NULL)
      SELECT (SELECT count(*)::int FROM m) AS total,
             (SELECT json_agg(json_build_object('id', id, 'name', name, 'category', category, 'provinces', provinces,
                                                'concept_ids', concept_ids, 'ent', ent, 'score', score) ORDER BY score DESC, name, id) FROM ranked) AS items,
