@@ -6,7 +6,7 @@
  *
  * BENCH_SECONDS (default 10) and BENCH_CONNECTIONS (default 32) tune the load runs.
  * S4 (bench/search.ts) generates BENCH_SEARCH_ORGS organisations (default 100,000) on PostgreSQL and
- * BENCH_SEARCH_ORGS_PGLITE (default 10,000: search and indexing on PGlite take minutes at 100k) on PGlite;
+ * BENCH_SEARCH_ORGS_PGLITE (default 100,000 too; indexing them takes a few minutes on PGlite) on PGlite;
  * the size used is printed and written with the figures. BENCH_SEARCH_BUDGET_S caps each timed series.
  */
 import { spawn } from 'node:child_process';
@@ -45,7 +45,7 @@ type EngineResult = {
   import: Awaited<ReturnType<typeof benchImport>>;
   search: Awaited<ReturnType<typeof benchSearch>>;
 };
-const SEARCH_ORGS_PGLITE = Number(process.env.BENCH_SEARCH_ORGS_PGLITE ?? 10_000);
+const SEARCH_ORGS_PGLITE = Number(process.env.BENCH_SEARCH_ORGS_PGLITE ?? 100_000);
 
 const log = (msg: string) => console.log(`[bench] ${msg}`);
 
