@@ -107,6 +107,7 @@ function ProfileCard({ ctx, p }: { ctx: PageContext; p: ProfileOut }) {
         <Localised ctx={ctx} it={p.summaryIt} en={p.summaryEn} />
         <p class="small mb-1">
           {p.owner ? p.owner.name : ctx.t('marketplace.anonymousOwner')}
+          {` · ${p.cluster.name[l]}`}
           {p.publishedAt && ` · ${ctx.t('marketplace.published', { date: formatDate(ctx.locale, p.publishedAt) })}`}
         </p>
         {p.concepts.length > 0 && <p class="small mb-0">{p.concepts.map((c) => c.label[l]).join(' · ')}</p>}

@@ -129,6 +129,28 @@ describe('marketplace (HTTP)', () => {
     assert.equal((await api(owner, 'POST', `/profiles/${id}/close`)).statusCode, 409);
   });
 
+  test('pages: a member of two clusters chooses where to publish; the choice is checked', async () => {
+    const a = await buildCluster(t.db);
+    const b = await buildCluster(t.db);
+    const c = await buildCluster(t.db);
+    const org = await buildOrganisation(t.db);
+    await buildMembership(t.db, a.id, org.id);
+    await buildMembership(t.db, b.id, org.id);
+    const user = await agentFor(t.app, (await buildUser(t.db, { roles: [{ role: 'member', organisationId: org.id }] })).id);
+    const form1 = await page(user, '/en/marketplace/new');
+    assert.match(form1.body, /name="ownerCluster"/);
+    const missing = await post(user, '/en/marketplace/new', { type: 'business_offer', titleEn: 'Contract filling', action: 'draft' });
+    assert.equal(missing.statusCode, 400);
+    assert.match(missing.body, /data-field="ownerCluster"/);
+    const wrong = await post(user, '/en/marketplace/new', { type: 'business_offer', titleEn: 'Contract filling', ownerCluster: `${org.id}|${c.id}`, action: 'draft' });
+    assert.equal(wrong.statusCode, 400);
+    assert.match(wrong.body, /not an active member/);
+    const ok = await post(user, '/en/marketplace/new', { type: 'business_offer', titleEn: 'Contract filling', ownerCluster: `${org.id}|${b.id}`, action: 'draft' });
+    assert.equal(ok.statusCode, 303, ok.body);
+    const id = (ok.headers.location as string).split('/')[3].split('?')[0];
+    assert.equal((await api(user, 'GET', `/profiles/${id}`)).json().cluster.slug, b.slug);
+  });
+
   test('pages: the owner fills the form (errors beside fields), submits, staff return with reasons, owner corrects, staff publish, owner renews', async () => {
     const newForm = await page(owner, '/it/marketplace/new');
     assert.equal(newForm.statusCode, 200);
