@@ -282,6 +282,21 @@ function ReviewForm({ ctx, id, values, errors }: { ctx: PageContext; id: string;
   );
 }
 
+/** A long text as its author wrote it: one paragraph per line (the CSP forbids a white-space style), marked when in the other language. */
+function LongText({ ctx, it, en }: { ctx: PageContext; it: string | null; en: string | null }) {
+  const own = ctx.locale === 'en' ? en : it;
+  const text = own || (ctx.locale === 'en' ? it : en);
+  if (!text) return null;
+  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
+  return (
+    <div lang={own ? undefined : ctx.locale === 'en' ? 'it' : 'en'}>
+      {lines.map((line) => (
+        <p>{line}</p>
+      ))}
+    </div>
+  );
+}
+
 function Section({ heading, children }: { heading: string; children: ComponentChildren }) {
   return (
     <section class="mb-4">
@@ -354,12 +369,12 @@ export function ProfilePage({
       </Section>
       {(p.descriptionIt || p.descriptionEn) && (
         <Section heading={t('marketplace.description')}>
-          <Localised ctx={ctx} it={p.descriptionIt} en={p.descriptionEn} as="div" />
+          <LongText ctx={ctx} it={p.descriptionIt} en={p.descriptionEn} />
         </Section>
       )}
       {(p.innovationIt || p.innovationEn) && (
         <Section heading={t('marketplace.innovation')}>
-          <Localised ctx={ctx} it={p.innovationIt} en={p.innovationEn} />
+          <LongText ctx={ctx} it={p.innovationIt} en={p.innovationEn} />
         </Section>
       )}
       <Section heading={t('marketplace.technical')}>

@@ -209,6 +209,7 @@ describe('marketplace (HTTP)', () => {
       type: 'lab_service',
       titleIt: 'Test di stabilità accelerati',
       summaryIt: 'Camere climatiche e challenge test',
+      descriptionIt: 'Camere a 40 °C e 75% di umidità.\r\n\r\nChallenge test secondo ISO 11930.',
       trl: '9',
       conceptIds: ['tech.encapsulation'],
       anonymous: 'on',
@@ -220,6 +221,8 @@ describe('marketplace (HTTP)', () => {
     const publicView = await page(visitor, `/en/marketplace/${id}`);
     assert.equal(publicView.statusCode, 200);
     assert.match(publicView.body, /TRL 9/);
+    // the description keeps its paragraphs, marked as Italian on the English page
+    assert.match(publicView.body, /<div lang="it"><p>Camere a 40 °C e 75% di umidità.<\/p><p>Challenge test secondo ISO 11930.<\/p><\/div>/);
     assert.ok(!publicView.body.includes(orgName));
     assert.ok(!publicView.body.includes('id="renew"'));
     const listed = await page(visitor, '/it/marketplace?type=lab_service');
