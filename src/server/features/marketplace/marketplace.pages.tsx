@@ -170,7 +170,7 @@ export function ListPage({
           </a>
         </p>
       )}
-      <form method="get" action={href(ctx, '/marketplace')} class="mb-4" aria-label={t('marketplace.filter')}>
+      <form method="get" action={href(ctx, '/marketplace')} class="mt-5 mb-4" aria-label={t('marketplace.filter')}>
         <div class="row">
           {isStaff && (
             <div class="col-md-12">
@@ -220,9 +220,9 @@ export function ListPage({
       </form>
       <p role="status">{t('marketplace.results', { count: data.total })}</p>
       {data.items.length === 0 ? (
-        <div class="callout">
+        <div class="alert alert-info">
           <p class="fw-bold">{t(filtered ? 'marketplace.empty' : 'marketplace.emptyAll')}</p>
-          <p>{t(filtered ? 'marketplace.emptyHint' : 'marketplace.emptyAllHint')}</p>
+          <p class="mb-0">{t(filtered ? 'marketplace.emptyHint' : 'marketplace.emptyAllHint')}</p>
         </div>
       ) : (
         data.items.map((p) => <ProfileCard ctx={ctx} p={p} />)
