@@ -25,26 +25,62 @@ export async function selectConceptVocabulary(db: Db) {
   );
 }
 
-/** How many documents there are, and the oldest/newest indexing time (the document-frequency cache's stamp). */
+export type MatchStat = { documents: number; avg_length: number; stamp: string; age_s: number; checked_s: number };
+
+export async function selectMatchStat(db: Db): Promise<MatchStat | undefined> {
+  const [row] = await db.query<MatchStat>(
+    `SELECT documents, avg_length, stamp, extract(epoch FROM now() - refreshed_at)::float8 AS age_s,
+            extract(epoch FROM now() - checked_at)::float8 AS checked_s
+       FROM search_match_stat`,
+  );
+  return row;
+}
+
+/** The index's state: how many documents, and the newest indexing time. */
 export async function selectIndexStamp(db: Db): Promise<{ n: number; stamp: string }> {
   const [row] = await db.query<{ n: number; stamp: string | null }>(
-    `SELECT count(*)::int AS n, max(indexed_at)::text AS stamp FROM search_document`,
+    'SELECT count(*)::int AS n, max(indexed_at)::text AS stamp FROM search_document',
   );
   return { n: row.n, stamp: `${row.n}:${row.stamp ?? ''}` };
 }
 
+export async function touchMatchStat(db: Db): Promise<void> {
+  await db.query('UPDATE search_match_stat SET checked_at = now()');
+}
+
 /**
- * Document frequency of each tsquery (text form), counted up to `cap`: beyond it a word is too common to tell
- * documents apart, and the count stays cheap through the GIN index at 100k documents.
+ * Rebuilds the lexeme document frequencies from the whole index (ts_stat). On PostgreSQL only one session
+ * rebuilds at a time; the others keep using the previous figures.
  */
-export async function selectDocumentFrequencies(db: Db, queries: string[], cap: number): Promise<number[]> {
-  if (queries.length === 0) return [];
-  const rows = await db.query<{ n: number; df: number }>(
-    `SELECT u.n::int AS n, (SELECT count(*)::int FROM (SELECT 1 FROM search_document d WHERE d.tsv @@ u.q::tsquery LIMIT $2) x) AS df
-       FROM unnest($1::text[]) WITH ORDINALITY u(q, n) ORDER BY u.n`,
-    [queries, cap],
+export async function refreshLexemeStats(db: Db): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    if (tx.engine === 'postgres') {
+      const [lock] = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock(727275) AS ok');
+      if (!lock.ok) return false;
+    }
+    const [now] = await tx.query<{ n: number; stamp: string | null; avg: number | null }>(
+      'SELECT count(*)::int AS n, max(indexed_at)::text AS stamp, avg(length(tsv))::float8 AS avg FROM search_document',
+    );
+    await tx.query('DELETE FROM search_lexeme_stat');
+    await tx.query(`INSERT INTO search_lexeme_stat (lexeme, ndoc) SELECT word, ndoc FROM ts_stat('SELECT tsv FROM search_document')`);
+    await tx.query(
+      `INSERT INTO search_match_stat (id, documents, avg_length, stamp, refreshed_at, checked_at) VALUES (true, $1, $2, $3, now(), now())
+       ON CONFLICT (id) DO UPDATE SET documents = EXCLUDED.documents, avg_length = EXCLUDED.avg_length, stamp = EXCLUDED.stamp,
+         refreshed_at = now(), checked_at = now()`,
+      [now.n, now.avg ?? 1, `${now.n}:${now.stamp ?? ''}`],
+    );
+    return true;
+  });
+}
+
+/** Document frequency of each lexeme (absent: not in the figures). */
+export async function selectLexemeFrequencies(db: Db, lexemes: string[]): Promise<Map<string, number>> {
+  if (lexemes.length === 0) return new Map();
+  const rows = await db.query<{ lexeme: string; ndoc: number }>(
+    'SELECT lexeme, ndoc FROM search_lexeme_stat WHERE lexeme = ANY($1::text[])',
+    [lexemes],
   );
-  return rows.map((r) => r.df);
+  return new Map(rows.map((r) => [r.lexeme, r.ndoc]));
 }
 
 export type MatchFilters = {
@@ -52,7 +88,6 @@ export type MatchFilters = {
   subtypes: string[] | null;
   clusterIds: string[] | null;
   excludeIds: string[];
-  boostCategories: string[];
 };
 
 export type MatchRow = {
@@ -62,66 +97,42 @@ export type MatchRow = {
   category: string | null;
   subtype: string | null;
   concept_ids: string[];
-  /** 1-based positions (in the queries array) of the term groups the document contains */
+  /** document length in distinct lexemes */
+  dl: number;
+  /** 1-based positions (in the groups array) of the term groups the document contains */
   matched: number[];
-  shared: string[];
-  score: number;
 };
 
 /**
- * Candidates and their score in one statement. $1 group tsqueries (text), $2 their weights, $3 the OR of the
- * retrieval groups, $4 concept ids of the need with $5 their weights; filters follow. Text relevance is BM25 with a
- * binary term frequency (each group counts once) and the usual length normalisation (document length = its
- * distinct lexemes); each shared concept adds its weight; a category in boostCategories multiplies the score.
+ * The candidate pool and, for each candidate, which term groups it contains. Candidates: documents that pass the
+ * filters and contain a retrieval group ($2) or share a concept ($3); at most $4 of them, those sharing a concept
+ * first, then by ts_rank on the retrieval groups. The tsvector is read (detoasted) once per candidate.
  */
-export async function selectMatches(
+export async function selectMatchCandidates(
   db: Db,
-  groups: { query: string; weight: number }[],
+  groups: string[],
   retrieval: string | null,
-  concepts: { id: string; weight: number }[],
+  conceptIds: string[],
+  pool: number,
   f: MatchFilters,
-  limit: number,
 ): Promise<MatchRow[]> {
   return db.query<MatchRow>(
-    `WITH g AS (SELECT u.q::tsquery AS q, u.w, u.n::int AS n FROM unnest($1::text[], $2::float8[]) WITH ORDINALITY u(q, w, n)),
-     k AS (SELECT u.id, u.w FROM unnest($4::text[], $5::float8[]) u(id, w)),
-     cand AS (
-       SELECT d.type, d.id, d.name, d.category, d.subtype, d.concept_ids, d.tsv, length(d.tsv) AS dl
+    `WITH g AS MATERIALIZED (SELECT u.q::tsquery AS q, u.n::int AS n FROM unnest($1::text[]) WITH ORDINALITY u(q, n)),
+     pool AS MATERIALIZED (
+       SELECT d.type, d.id, d.name, d.category, d.subtype, d.concept_ids, d.tsv || ''::tsvector AS tsv
          FROM search_document d
-        WHERE d.type = ANY($6::text[])
-          AND ($7::text[] IS NULL OR d.subtype = ANY($7::text[]))
-          AND ($8::uuid[] IS NULL OR d.cluster_ids && $8::uuid[])
-          AND NOT (d.id = ANY($9::uuid[]))
-          AND (($3::text IS NOT NULL AND d.tsv @@ $3::text::tsquery) OR d.concept_ids && $4::text[])
-     ),
-     scored AS (
-       SELECT c.*, avg(c.dl) OVER () AS avgdl,
-              ARRAY(SELECT g.n FROM g WHERE c.tsv @@ g.q ORDER BY g.n) AS matched,
-              ARRAY(SELECT k.id FROM k WHERE k.id = ANY(c.concept_ids) ORDER BY k.id) AS shared,
-              coalesce((SELECT sum(g.w) FROM g WHERE c.tsv @@ g.q), 0) AS text_w,
-              coalesce((SELECT sum(k.w) FROM k WHERE k.id = ANY(c.concept_ids)), 0) AS concept_w
-         FROM cand c
-     )
-     SELECT s.type, s.id, s.name, s.category, s.subtype, s.concept_ids, s.matched, s.shared,
-            ((s.text_w * 2.2 / (1 + 1.2 * (0.25 + 0.75 * s.dl / greatest(s.avgdl, 1)))) + s.concept_w)
-              * CASE WHEN s.category = ANY($10::text[]) THEN 1.25 ELSE 1 END AS score
-       FROM scored s
-      WHERE cardinality(s.matched) + cardinality(s.shared) > 0
-      ORDER BY score DESC, s.name, s.id
-      LIMIT $11`,
-    [
-      groups.map((g) => g.query),
-      groups.map((g) => g.weight),
-      retrieval,
-      concepts.map((c) => c.id),
-      concepts.map((c) => c.weight),
-      f.types,
-      f.subtypes,
-      f.clusterIds,
-      f.excludeIds,
-      f.boostCategories,
-      limit,
-    ],
+        WHERE d.type = ANY($5::text[])
+          AND ($6::text[] IS NULL OR d.subtype = ANY($6::text[]))
+          AND ($7::uuid[] IS NULL OR d.cluster_ids && $7::uuid[])
+          AND NOT (d.id = ANY($8::uuid[]))
+          AND ((d.tsv @@ $2::text::tsquery) OR d.concept_ids && $3::text[])
+        ORDER BY (d.concept_ids && $3::text[]) DESC,
+                 CASE WHEN $2::text IS NULL THEN 0 ELSE ts_rank('{1,1,1,1}', d.tsv, $2::text::tsquery) END DESC, d.id
+        LIMIT $4)
+     SELECT p.type, p.id, p.name, p.category, p.subtype, p.concept_ids, length(p.tsv) AS dl,
+            ARRAY(SELECT g.n FROM g WHERE p.tsv @@ g.q ORDER BY g.n) AS matched
+       FROM pool p`,
+    [groups, retrieval, conceptIds, pool, f.types, f.subtypes, f.clusterIds, f.excludeIds],
   );
 }
 

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Db } from '../../db/db.ts';
 import { createTestDb } from '../../testing/db.ts';
-import { foldJs, matchDocuments, parseLexicon, wordsOf } from './search.match.ts';
+import { foldJs, guessLanguage, lexiconFile, matchDocuments, parseLexicon, wordsOf } from './search.match.ts';
 import { indexDocument } from './search.ts';
 
 describe('matchmaking ranking', () => {
@@ -143,5 +144,20 @@ describe('matchmaking ranking', () => {
     assert.deepEqual(wordsOf("L'emulsione").map((w) => w.folded), ['l', 'emulsione']);
     assert.throws(() => parseLexicon('cosmetics\temulsione\t\n'));
     assert.deepEqual(parseLexicon('# c\ndomain\tit\ten\nx\ta | b\tc\n'), [{ domain: 'x', it: ['a', 'b'], en: ['c'] }]);
+  });
+
+  test('the shipped lexicon parses, every line in both languages, each Italian label once', () => {
+    const entries = parseLexicon(readFileSync(lexiconFile, 'utf8'));
+    assert.ok(entries.length >= 400, `${entries.length} entries`);
+    const domains = new Set(entries.map((e) => e.domain));
+    for (const d of ['research', 'chemistry', 'cosmetics', 'biotech', 'health', 'agrifood']) assert.ok(domains.has(d), d);
+    const labels = entries.map((e) => foldJs(e.it[0]));
+    assert.deepEqual(labels.filter((l, i) => labels.indexOf(l) !== i), []);
+  });
+
+  test('the language of a need is told by its function words', () => {
+    assert.equal(guessLanguage(wordsOf('Cerchiamo un laboratorio per la stabilità delle emulsioni').map((w) => w.folded)), 'it');
+    assert.equal(guessLanguage(wordsOf('We look for a laboratory for the stability of emulsions').map((w) => w.folded)), 'en');
+    assert.equal(guessLanguage(['emulsioni']), undefined);
   });
 });

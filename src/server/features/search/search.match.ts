@@ -2,13 +2,17 @@ import { readFileSync } from 'node:fs';
 import type { Db } from '../../db/db.ts';
 import { dataDir } from '../../db/reference-data.ts';
 import {
+  type MatchStat,
   type TermStems,
+  refreshLexemeStats,
   selectConceptLabelsFor,
   selectConceptVocabulary,
-  selectDocumentFrequencies,
   selectIndexStamp,
-  selectMatches,
+  selectLexemeFrequencies,
+  selectMatchCandidates,
+  selectMatchStat,
   selectStems,
+  touchMatchStat,
 } from './search.match.queries.ts';
 
 /*
@@ -22,9 +26,10 @@ import {
  *    English-only documents and the reverse. Other informative words are groups of their own.
  * 3. Each group's document frequency (counted through the GIN index, capped, cached per index state) gives it an IDF
  *    weight; the most informative groups are kept.
- * 4. One statement retrieves the candidates (tsv @@ any retrieval group, or a shared concept) and scores them: BM25
- *    over the groups with binary term frequency and length normalisation, plus every shared concept, times a boost for
- *    a complementary category.
+ * 4. One statement retrieves a pool of candidates (tsv @@ any of the most selective groups, or a shared concept) and
+ *    tells which groups each contains; they are scored here: BM25 over the groups (binary term frequency, length
+ *    normalisation against the index's mean length), plus every shared concept, times a boost for a complementary
+ *    category.
  * 5. Each result says why: the shared concepts (labels in the reader's language) and the matched groups, shown in
  *    the reader's language when the lexicon or the taxonomy knows the word, else as the need spelt it.
  */
@@ -91,23 +96,42 @@ const stopwords = new Set(
   would yet you your via per among across towards toward based using used use well new within i.e e.g`.split(/\s+/),
 );
 
+const italianMarkers = new Set('il lo la gli le di del della dei delle che per con una uno sono nel nella alla degli anche questo questa come piu non tra'.split(' '));
+const englishMarkers = new Set('the of and to in for with on is are this that from by be an as which their its will at we'.split(' '));
+
+/** The language of a text by its function words; undefined when it cannot tell. */
+export function guessLanguage(words: string[]): 'it' | 'en' | undefined {
+  let it = 0;
+  let en = 0;
+  for (const w of words) {
+    if (italianMarkers.has(w)) it++;
+    if (englishMarkers.has(w)) en++;
+  }
+  if (it + en < 2 || it === en) return undefined;
+  return it > en ? 'it' : 'en';
+}
+
 const informative = (w: string) => w.length >= 3 && !stopwords.has(w) && !/^\d+$/.test(w);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Stems (cached per process: the snowball stemmers are the same on both engines)
 
-const stemCache = new Map<string, { it: string; en: string }>();
+/** A word's stems in one language: the lexemes plainto_tsquery gives (usually one; none for a stopword). */
+type Stems = { it: string[]; en: string[] };
+const stemCache = new Map<string, Stems>();
 
-async function stemsOf(db: Db, words: string[]): Promise<Map<string, { it: string; en: string }>> {
+const lexemesOf = (tsquery: string): string[] => [...tsquery.matchAll(/'((?:[^']|'')*)'/g)].map((m) => m[1].replace(/''/g, "'"));
+
+async function stemsOf(db: Db, words: string[]): Promise<Map<string, Stems>> {
   const missing = [...new Set(words.filter((w) => !stemCache.has(w)))];
   if (missing.length > 0) {
     if (stemCache.size > 200_000) stemCache.clear();
     for (let i = 0; i < missing.length; i += 5000) {
       const rows: TermStems[] = await selectStems(db, missing.slice(i, i + 5000));
-      for (const r of rows) stemCache.set(r.term, { it: r.it, en: r.en });
+      for (const r of rows) stemCache.set(r.term, { it: lexemesOf(r.it), en: lexemesOf(r.en) });
     }
   }
-  return new Map(words.map((w) => [w, stemCache.get(w) as { it: string; en: string }]));
+  return new Map(words.map((w) => [w, stemCache.get(w) as Stems]));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -158,11 +182,8 @@ const vocabularies = new WeakMap<Db, Vocabulary>();
 const VOCABULARY_TTL_MS = 60_000;
 
 /** A term's key in one language: the stems of its words, stopwords left out. */
-function keyOf(words: string[], stems: Map<string, { it: string; en: string }>, lang: 'it' | 'en'): string {
-  return words
-    .map((w) => stems.get(w)?.[lang] ?? '')
-    .filter((s) => s !== '')
-    .join(' ');
+function keyOf(words: string[], stems: Map<string, Stems>, lang: 'it' | 'en'): string {
+  return words.flatMap((w) => stems.get(w)?.[lang] ?? []).join(' ');
 }
 
 async function vocabulary(db: Db): Promise<Index> {
@@ -203,23 +224,29 @@ async function vocabulary(db: Db): Promise<Index> {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Document frequencies (cached while the index does not change)
+// Document frequencies (search_lexeme_stat, rebuilt when the index has changed)
 
-const DF_CAP = 20_000;
-type DfCache = { stamp: string; n: number; df: Map<string, number> };
-const dfCaches = new WeakMap<Db, DfCache>();
+const SMALL_INDEX = 5000;
+const CHECK_EVERY_S = 600;
 
-async function documentFrequencies(db: Db, queries: string[]): Promise<{ n: number; df: Map<string, number> }> {
-  const { n, stamp } = await selectIndexStamp(db);
-  let cache = dfCaches.get(db);
-  if (!cache || cache.stamp !== stamp) {
-    cache = { stamp, n, df: new Map() };
-    dfCaches.set(db, cache);
+/**
+ * The figures of search_lexeme_stat, rebuilt first when they no longer describe the index: small indexes are
+ * compared exactly (count and newest indexing time) at every call; large ones every ten minutes, and rebuilt when
+ * the number of documents moved by more than 2 % (a rebuild reads every tsvector: seconds at 100k documents).
+ */
+export async function matchStatistics(db: Db): Promise<MatchStat | undefined> {
+  const stat = await selectMatchStat(db);
+  if (stat && stat.documents >= SMALL_INDEX && stat.checked_s < CHECK_EVERY_S) return stat;
+  if (stat) {
+    const now = await selectIndexStamp(db);
+    const changed = stat.documents < SMALL_INDEX ? now.stamp !== stat.stamp : Math.abs(now.n - stat.documents) > 0.02 * stat.documents;
+    if (!changed) {
+      if (stat.documents >= SMALL_INDEX) await touchMatchStat(db);
+      return stat;
+    }
   }
-  const missing = [...new Set(queries.filter((q) => !cache.df.has(q)))];
-  const counts = await selectDocumentFrequencies(db, missing, DF_CAP);
-  missing.forEach((q, i) => cache.df.set(q, counts[i]));
-  return { n, df: cache.df };
+  await refreshLexemeStats(db);
+  return (await selectMatchStat(db)) ?? stat;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -227,7 +254,9 @@ async function documentFrequencies(db: Db, queries: string[]): Promise<{ n: numb
 
 type Group = {
   key: string;
-  /** tsquery (text form) matching any equivalent of the group in either language */
+  /** equivalents of the group: each an AND of lexemes (a word's stem in one language, or the stems of a phrase) */
+  branches: string[][];
+  /** tsquery (text form) matching any branch */
   query: string;
   qtf: number;
   words: number;
@@ -240,28 +269,34 @@ type Group = {
   df: number;
 };
 
-const orOf = (parts: string[]) => [...new Set(parts.filter((p) => p !== ''))].map((p) => `(${p})`).join(' | ');
+const quote = (lexeme: string) => `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 
-function termQuery(term: string, stems: Map<string, { it: string; en: string }>): string {
-  const words = wordsOf(term).map((w) => w.folded);
-  const perLang = (lang: 'it' | 'en') => {
-    const s = words.map((w) => stems.get(w)?.[lang] ?? '').filter((x) => x !== '');
-    return s.length === 0 ? '' : s.map((x) => `(${x})`).join(' & ');
-  };
-  return orOf([perLang('it'), perLang('en')]);
+function branchesOf(terms: string[], stems: Map<string, Stems>): string[][] {
+  const out = new Map<string, string[]>();
+  for (const term of terms) {
+    const words = wordsOf(term).map((w) => w.folded);
+    for (const lang of ['it', 'en'] as const) {
+      const lexemes = [...new Set(words.flatMap((w) => stems.get(w)?.[lang] ?? []))];
+      if (lexemes.length > 0) out.set(lexemes.join(' '), lexemes);
+    }
+  }
+  return [...out.values()];
 }
 
-export async function analyseNeed(db: Db, text: string, lang?: 'it' | 'en') {
+const queryOf = (branches: string[][]) => branches.map((b) => `(${b.map(quote).join(' & ')})`).join(' | ');
+
+export async function analyseNeed(db: Db, text: string, lang?: 'it' | 'en'): Promise<Group[]> {
   const index = await vocabulary(db);
   const words = wordsOf(text.slice(0, 20_000));
   const stems = await stemsOf(db, words.map((w) => w.folded));
+  const language = lang ?? guessLanguage(words.map((w) => w.folded));
   const groups = new Map<string, Group>();
   const covered = new Set<number>(); // word positions a one-word entry took
 
-  const addGroup = (key: string, make: () => Omit<Group, 'qtf' | 'weight' | 'df'>) => {
+  const addGroup = (key: string, make: () => Omit<Group, 'qtf' | 'weight' | 'df' | 'query'>) => {
     const g = groups.get(key);
     if (g) g.qtf++;
-    else groups.set(key, { ...make(), qtf: 1, weight: 0, df: 0 });
+    else groups.set(key, { ...make(), query: '', qtf: 1, weight: 0, df: 0 });
   };
 
   // entries: runs of up to four words, by stem in each language and by exact folded form
@@ -271,25 +306,18 @@ export async function analyseNeed(db: Db, text: string, lang?: 'it' | 'en') {
       const run = words.slice(i, i + n);
       const folded = run.map((w) => w.folded);
       if (n > 1 && (stopwords.has(folded[0]) || stopwords.has(folded[n - 1]))) continue;
+      const phrase = folded.join(' ');
       const hits: { e: Entry; lang: 'it' | 'en' | null }[] = [];
-      for (const e of index.exact.get(folded.join(' ')) ?? []) hits.push({ e, lang: e.it.some((t) => foldJs(t) === folded.join(' ')) ? 'it' : 'en' });
+      for (const e of index.exact.get(phrase) ?? []) hits.push({ e, lang: e.it.some((t) => wordsOf(t).map((w) => w.folded).join(' ') === phrase) ? 'it' : 'en' });
       for (const l of ['it', 'en'] as const) {
-        if (lang && lang !== l && n === 1) continue;
-        const key = keyOf(folded, stems, l);
-        if (key === '' || key.split(' ').length !== folded.filter((w) => (stems.get(w)?.[l] ?? '') !== '').length) continue;
-        for (const e of index[l].get(key) ?? []) hits.push({ e, lang: l });
+        if (language && language !== l && n === 1) continue;
+        // every word of the run must carry a stem in this language (no stopword inside a matched phrase's key)
+        if (folded.some((w) => (stems.get(w)?.[l].length ?? 0) === 0)) continue;
+        for (const e of index[l].get(keyOf(folded, stems, l)) ?? []) hits.push({ e, lang: l });
       }
       for (const { e, lang: hitLang } of hits) {
         if (n === 1) covered.add(i);
-        addGroup(e.key, () => ({
-          key: e.key,
-          query: orOf([...e.it, ...e.en].map((t) => termQuery(t, stems))),
-          words: n,
-          conceptId: e.conceptId,
-          entry: e,
-          surface: run.map((w) => w.surface).join(' '),
-          lang: hitLang,
-        }));
+        addGroup(e.key, () => ({ key: e.key, branches: [], words: n, conceptId: e.conceptId, entry: e, surface: run.map((w) => w.surface).join(' '), lang: hitLang }));
       }
     }
   }
@@ -297,31 +325,46 @@ export async function analyseNeed(db: Db, text: string, lang?: 'it' | 'en') {
   words.forEach((w, i) => {
     if (covered.has(i) || !informative(w.folded)) return;
     const s = stems.get(w.folded);
-    if (!s || (s.it === '' && s.en === '')) return;
-    const key = `w:${s.it}|${s.en}`;
-    addGroup(key, () => ({ key, query: orOf([s.it, s.en]), words: 1, surface: w.surface, lang: null }));
+    if (!s || s.it.length + s.en.length === 0) return;
+    const key = `w:${s.it.join(' ')}|${s.en.join(' ')}`;
+    // a word of the need is looked up by its stem in the need's language (both when unknown): documents in the other
+    // language are reached through the lexicon and the taxonomy, and through loanwords stemmed alike
+    const own = language ? s[language] : [];
+    const branches = own.length > 0 ? [own] : branchesOf([w.folded], stems);
+    addGroup(key, () => ({ key, branches, words: 1, surface: w.surface, lang: null }));
   });
-  // entry groups need stems for every term they hold
-  const needed = [...groups.values()].filter((g) => g.entry).flatMap((g) => [...g.entry!.it, ...g.entry!.en]);
-  if (needed.length > 0) {
-    const s = await stemsOf(db, needed.flatMap((t) => wordsOf(t).map((w) => w.folded)));
-    for (const g of groups.values()) if (g.entry) g.query = orOf([...g.entry.it, ...g.entry.en].map((t) => termQuery(t, s)));
+  // entry groups hold every equivalent, in both languages
+  const entryTerms = [...groups.values()].flatMap((g) => (g.entry ? [...g.entry.it, ...g.entry.en] : []));
+  const entryStems = await stemsOf(db, entryTerms.flatMap((t) => wordsOf(t).map((w) => w.folded)));
+  for (const g of groups.values()) {
+    if (g.entry) g.branches = branchesOf([...g.entry.it, ...g.entry.en], entryStems);
+    g.query = queryOf(g.branches);
   }
-  return [...groups.values()].filter((g) => g.query !== '');
+  return [...groups.values()].filter((g) => g.branches.length > 0);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Ranking
 
-const MAX_GROUPS = 48;
+/** Tuned on cordis-match (docs/matching.md). */
+const MAX_GROUPS = 100;
+const RETRIEVAL_GROUPS = 24;
+const POOL = 1000;
+const K1 = 1.2;
+const B = 0.5;
+const COMPLEMENTARY_BOOST = 1.25;
 
 export async function matchDocuments(db: Db, input: MatchInput): Promise<MatchItem[]> {
   const limit = Math.max(1, Math.min(input.limit ?? 20, 200));
   if (input.types.length === 0) return [];
+  const stat = await matchStatistics(db);
+  if (!stat || stat.documents === 0) return [];
+  const n = stat.documents;
   const all = await analyseNeed(db, input.text ?? '', input.lang);
-  const { n, df } = await documentFrequencies(db, all.map((g) => g.query));
+  const df = await selectLexemeFrequencies(db, [...new Set(all.flatMap((g) => g.branches.flat()))]);
   for (const g of all) {
-    g.df = df.get(g.query) ?? 0;
+    // documents holding the group: its most frequent equivalent (a word's two stems mostly sit in the same documents)
+    g.df = Math.min(n, Math.max(0, ...g.branches.map((b) => Math.min(...b.map((l) => df.get(l) ?? 0)))));
     const idf = Math.log(1 + (n - g.df + 0.5) / (g.df + 0.5));
     g.weight = idf * (1 + Math.log(g.qtf)) * (g.words > 1 ? 1.3 : 1);
   }
@@ -335,34 +378,51 @@ export async function matchDocuments(db: Db, input: MatchInput): Promise<MatchIt
   for (const id of input.conceptIds ?? []) conceptWeights.set(id, Math.max(conceptWeights.get(id) ?? 0, topWeight));
   if (groups.length === 0 && conceptWeights.size === 0) return [];
 
-  // retrieval: the groups that tell documents apart (a word in most documents would drag in the whole index)
-  const selective = groups.filter((g) => g.df <= Math.max(50, n * 0.1));
-  const retrieval = orOf((selective.length > 0 ? selective : groups.slice(0, 3)).map((g) => g.query)) || null;
+  // retrieval: the most informative groups that tell documents apart (a word in most documents drags in the index)
+  const selective = groups.filter((g) => g.df <= Math.max(50, n * 0.1)).slice(0, RETRIEVAL_GROUPS);
+  const retrieval = queryOf((selective.length > 0 ? selective : groups.slice(0, 3)).flatMap((g) => g.branches)) || null;
   const boost = input.boostCategories ?? [];
-  const rows = await selectMatches(
+  const rows = await selectMatchCandidates(
     db,
-    groups.map((g) => ({ query: g.query, weight: g.weight })),
+    groups.map((g) => g.query),
     retrieval,
-    [...conceptWeights].map(([id, weight]) => ({ id, weight })),
+    [...conceptWeights.keys()],
+    POOL,
     {
       types: input.types,
       subtypes: input.subtypes && input.subtypes.length > 0 ? input.subtypes : null,
       clusterIds: input.clusterIds ?? null,
       excludeIds: input.excludeIds ?? [],
-      boostCategories: boost,
     },
-    limit,
   );
 
+  const scored = rows.map((r) => {
+    const matched = r.matched ?? [];
+    const norm = K1 * (1 - B + (B * r.dl) / Math.max(1, stat.avg_length));
+    let score = 0;
+    // binary term frequency: on cordis-match it ranks better than ts_rank's saturating count (docs/matching.md)
+    for (const pos of matched) score += (groups[pos - 1].weight * (K1 + 1)) / (1 + norm);
+    const shared = r.concept_ids.filter((id) => conceptWeights.has(id)).sort();
+    for (const id of shared) score += conceptWeights.get(id) as number;
+    const complementary = r.category !== null && boost.includes(r.category);
+    if (complementary) score *= COMPLEMENTARY_BOOST;
+    return { r, matched, shared, score, complementary };
+  });
+  const top = scored
+    .filter((x) => x.matched.length + x.shared.length > 0)
+    .sort((a, b) => b.score - a.score || a.r.name.localeCompare(b.r.name) || a.r.id.localeCompare(b.r.id))
+    .slice(0, limit);
+
   const labels = new Map(
-    (await selectConceptLabelsFor(db, [...new Set(rows.flatMap((r) => r.shared))])).map((c) => [c.id, input.locale === 'en' ? c.label_en : c.label_it]),
+    (await selectConceptLabelsFor(db, [...new Set(top.flatMap((x) => x.shared))])).map((c) => [c.id, input.locale === 'en' ? c.label_en : c.label_it]),
   );
-  return rows.map((r) => {
-    const concepts = r.shared.map((id) => ({ id, label: labels.get(id) ?? id }));
+  return top.map(({ r, matched, shared, score, complementary }) => {
+    const concepts = shared.map((id) => ({ id, label: labels.get(id) ?? id }));
     const words: string[] = [];
-    for (const pos of r.matched) {
+    // the strongest reasons first
+    for (const pos of [...matched].sort((a, b) => groups[b - 1].weight - groups[a - 1].weight)) {
       const g = groups[pos - 1];
-      if (g.conceptId && r.shared.includes(g.conceptId)) continue;
+      if (g.conceptId && shared.includes(g.conceptId)) continue;
       const w = shownAs(g, input.locale);
       if (!words.includes(w)) words.push(w);
     }
@@ -372,8 +432,8 @@ export async function matchDocuments(db: Db, input: MatchInput): Promise<MatchIt
       name: r.name,
       category: r.category,
       subtype: r.subtype,
-      score: Math.round(r.score * 10000) / 10000,
-      why: { concepts, words: words.slice(0, 12), complementary: r.category !== null && boost.includes(r.category) },
+      score: Math.round(score * 10000) / 10000,
+      why: { concepts, words: words.slice(0, 12), complementary },
     };
   });
 }
@@ -382,5 +442,5 @@ export async function matchDocuments(db: Db, input: MatchInput): Promise<MatchIt
 function shownAs(g: Group, locale: 'it' | 'en'): string {
   if (!g.entry) return g.surface;
   if (g.lang === locale) return g.surface;
-  return g.entry[locale][0]?.toLowerCase() ?? g.surface;
+  return g.entry.conceptId ? g.entry[locale][0] : g.entry[locale][0].toLowerCase();
 }
