@@ -19,6 +19,7 @@ import Fastify from 'fastify';
 import pg from 'pg';
 import { buildApp } from '../src/server/app.ts';
 import { benchImport } from './import.ts';
+import { MATCH_DOCS, MATCH_DOCS_PGLITE, benchMatch } from './match.ts';
 import { SEARCH_ORGS, benchSearch } from './search.ts';
 import { loadConfig } from '../src/server/config.ts';
 import { type Db, openDb } from '../src/server/db/db.ts';
@@ -44,6 +45,7 @@ type EngineResult = {
   requirements: { runs: number; p50: number; p95: number; max: number; queriesPerEvaluation: number; requirements: number };
   import: Awaited<ReturnType<typeof benchImport>>;
   search: Awaited<ReturnType<typeof benchSearch>>;
+  match: Awaited<ReturnType<typeof benchMatch>>;
 };
 const SEARCH_ORGS_PGLITE = Number(process.env.BENCH_SEARCH_ORGS_PGLITE ?? 100_000);
 
@@ -275,6 +277,8 @@ async function benchEngine(engine: 'pglite' | 'postgres'): Promise<EngineResult>
     );
 
     const searched = await benchSearch(db, log, engine === 'pglite' ? SEARCH_ORGS_PGLITE : SEARCH_ORGS);
+    // matchmaking ranking (docs/matching.md): profile documents next to S4's organisations
+    const matched = await benchMatch(db, log, engine === 'pglite' ? MATCH_DOCS_PGLITE : MATCH_DOCS);
 
     return {
       engine,
@@ -290,6 +294,7 @@ async function benchEngine(engine: 'pglite' | 'postgres'): Promise<EngineResult>
       requirements,
       import: imported,
       search: searched,
+      match: matched,
     };
   } finally {
     await cleanup();
@@ -399,7 +404,7 @@ async function main() {
   const out = {
     date: new Date().toISOString(),
     machine: { cores: cpus().length, cpu: cpus()[0]?.model, memoryGb: Number((totalmem() / 2 ** 30).toFixed(1)), node: process.version },
-    settings: { connections: CONNECTIONS, seconds: SECONDS, organisations: ORGS, evaluationRuns: EVAL_RUNS, filter: FILTER, searchOrganisations: { postgres: SEARCH_ORGS, pglite: SEARCH_ORGS_PGLITE } },
+    settings: { connections: CONNECTIONS, seconds: SECONDS, organisations: ORGS, evaluationRuns: EVAL_RUNS, filter: FILTER, searchOrganisations: { postgres: SEARCH_ORGS, pglite: SEARCH_ORGS_PGLITE }, matchDocuments: { postgres: MATCH_DOCS, pglite: MATCH_DOCS_PGLITE } },
     engines: results,
     coldStart: cold,
     targets,

@@ -59,7 +59,7 @@ export async function refreshLexemeStats(db: Db): Promise<boolean> {
       if (!lock.ok) return false;
     }
     const [now] = await tx.query<{ n: number; stamp: string | null; avg: number | null }>(
-      'SELECT count(*)::int AS n, max(indexed_at)::text AS stamp, avg(length(tsv))::float8 AS avg FROM search_document',
+      'SELECT count(*)::int AS n, max(indexed_at)::text AS stamp, avg(octet_length(name) + octet_length(text_it) + octet_length(text_en))::float8 AS avg FROM search_document',
     );
     await tx.query('DELETE FROM search_lexeme_stat');
     await tx.query(`INSERT INTO search_lexeme_stat (lexeme, ndoc) SELECT word, ndoc FROM ts_stat('SELECT tsv FROM search_document')`);
@@ -97,42 +97,78 @@ export type MatchRow = {
   category: string | null;
   subtype: string | null;
   concept_ids: string[];
-  /** document length in distinct lexemes */
+  /** document length: bytes of its name and texts (read from the TOAST header, never the text itself) */
   dl: number;
   /** 1-based positions (in the groups array) of the term groups the document contains */
   matched: number[];
 };
 
 /**
- * The candidate pool and, for each candidate, which term groups it contains. Candidates: documents that pass the
- * filters and contain a retrieval group ($2) or share a concept ($3); at most $4 of them, those sharing a concept
- * first, then by ts_rank on the retrieval groups. The tsvector is read (detoasted) once per candidate.
+ * Candidates and the term groups each contains, in two stages so that cost follows the selective words, not the
+ * index size:
+ * A. every selective group ($1, weights $2) is looked up through the GIN index on tsv, every concept ($5) through the
+ *    GIN index on concept_ids; hits are summed per document (IDF weights, no tsvector read) and the best $6 kept;
+ * B. only those documents read their tsvector (once each) to test the common groups ($3, positions $4).
  */
 export async function selectMatchCandidates(
   db: Db,
-  groups: string[],
-  retrieval: string | null,
+  selective: { query: string; weight: number; n: number }[],
+  common: { query: string; n: number }[],
   conceptIds: string[],
+  conceptWeights: number[],
   pool: number,
+  avgLength: number,
   f: MatchFilters,
 ): Promise<MatchRow[]> {
   return db.query<MatchRow>(
-    `WITH g AS MATERIALIZED (SELECT u.q::tsquery AS q, u.n::int AS n FROM unnest($1::text[]) WITH ORDINALITY u(q, n)),
-     pool AS MATERIALIZED (
-       SELECT d.type, d.id, d.name, d.category, d.subtype, d.concept_ids, d.tsv || ''::tsvector AS tsv
+    `WITH g AS MATERIALIZED (SELECT u.q::tsquery AS q, u.w, u.n FROM unnest($1::text[], $2::float8[], $13::int[]) u(q, w, n)),
+     c AS MATERIALIZED (SELECT u.q::tsquery AS q, u.n FROM unnest($3::text[], $4::int[]) u(q, n)),
+     k AS MATERIALIZED (SELECT u.id, u.w FROM unnest($5::text[], $12::float8[]) u(id, w)),
+     hits AS (
+       SELECT h.id, g.n, g.w, h.dl FROM g CROSS JOIN LATERAL (
+         SELECT d.id, octet_length(d.name) + octet_length(d.text_it) + octet_length(d.text_en) AS dl
+           FROM search_document d
+          WHERE d.tsv @@ g.q AND d.type = ANY($7::text[])
+            AND ($8::text[] IS NULL OR d.subtype = ANY($8::text[]))
+            AND ($9::uuid[] IS NULL OR d.cluster_ids && $9::uuid[])
+            AND NOT (d.id = ANY($10::uuid[]))) h
+       UNION ALL
+       SELECT d.id, 0, (SELECT sum(k.w) FROM k WHERE k.id = ANY(d.concept_ids)),
+              octet_length(d.name) + octet_length(d.text_it) + octet_length(d.text_en)
          FROM search_document d
-        WHERE d.type = ANY($5::text[])
-          AND ($6::text[] IS NULL OR d.subtype = ANY($6::text[]))
-          AND ($7::uuid[] IS NULL OR d.cluster_ids && $7::uuid[])
-          AND NOT (d.id = ANY($8::uuid[]))
-          AND ((d.tsv @@ $2::text::tsquery) OR d.concept_ids && $3::text[])
-        ORDER BY (d.concept_ids && $3::text[]) DESC,
-                 CASE WHEN $2::text IS NULL THEN 0 ELSE ts_rank('{1,1,1,1}', d.tsv, $2::text::tsquery) END DESC, d.id
-        LIMIT $4)
-     SELECT p.type, p.id, p.name, p.category, p.subtype, p.concept_ids, length(p.tsv) AS dl,
-            ARRAY(SELECT g.n FROM g WHERE p.tsv @@ g.q ORDER BY g.n) AS matched
-       FROM pool p`,
-    [groups, retrieval, conceptIds, pool, f.types, f.subtypes, f.clusterIds, f.excludeIds],
+        WHERE d.concept_ids && $5::text[] AND d.type = ANY($7::text[])
+          AND ($8::text[] IS NULL OR d.subtype = ANY($8::text[]))
+          AND ($9::uuid[] IS NULL OR d.cluster_ids && $9::uuid[])
+          AND NOT (d.id = ANY($10::uuid[]))),
+     top AS (
+       SELECT id, array_agg(n ORDER BY n) FILTER (WHERE n > 0) AS matched, max(dl) AS dl,
+              sum(w) FILTER (WHERE n > 0) AS tw, sum(w) FILTER (WHERE n = 0) AS cw
+         FROM hits GROUP BY id
+        ORDER BY coalesce(sum(w) FILTER (WHERE n > 0), 0) * 2.2 / (1 + 1.2 * (0.5 + 0.5 * max(dl) / $11::float8))
+                 + coalesce(sum(w) FILTER (WHERE n = 0), 0) DESC, id
+        LIMIT $6),
+     docs AS MATERIALIZED (
+       SELECT d.type, d.id, d.name, d.category, d.subtype, d.concept_ids, t.dl, t.matched,
+              CASE WHEN $3::text[] = '{}' THEN NULL ELSE d.tsv || ''::tsvector END AS tsv
+         FROM top t JOIN search_document d ON d.id = t.id AND d.type = ANY($7::text[]))
+     SELECT x.type, x.id, x.name, x.category, x.subtype, x.concept_ids, x.dl,
+            coalesce(x.matched, '{}') || ARRAY(SELECT c.n FROM c WHERE x.tsv @@ c.q ORDER BY c.n) AS matched
+       FROM docs x`,
+    [
+      selective.map((g) => g.query),
+      selective.map((g) => g.weight),
+      common.map((g) => g.query),
+      common.map((g) => g.n),
+      conceptIds,
+      pool,
+      f.types,
+      f.subtypes,
+      f.clusterIds,
+      f.excludeIds,
+      avgLength,
+      conceptWeights,
+      selective.map((g) => g.n),
+    ],
   );
 }
 

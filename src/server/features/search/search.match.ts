@@ -271,11 +271,12 @@ type Group = {
 
 const quote = (lexeme: string) => `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 
-function branchesOf(terms: string[], stems: Map<string, Stems>): string[][] {
+/** A term's lexemes in its own language (both when unknown): every document's tsv holds both stemmings of its text. */
+function branchesOf(terms: string[], stems: Map<string, Stems>, termLang?: 'it' | 'en'): string[][] {
   const out = new Map<string, string[]>();
   for (const term of terms) {
     const words = wordsOf(term).map((w) => w.folded);
-    for (const lang of ['it', 'en'] as const) {
+    for (const lang of termLang ? [termLang] : (['it', 'en'] as const)) {
       const lexemes = [...new Set(words.flatMap((w) => stems.get(w)?.[lang] ?? []))];
       if (lexemes.length > 0) out.set(lexemes.join(' '), lexemes);
     }
@@ -337,7 +338,7 @@ export async function analyseNeed(db: Db, text: string, lang?: 'it' | 'en'): Pro
   const entryTerms = [...groups.values()].flatMap((g) => (g.entry ? [...g.entry.it, ...g.entry.en] : []));
   const entryStems = await stemsOf(db, entryTerms.flatMap((t) => wordsOf(t).map((w) => w.folded)));
   for (const g of groups.values()) {
-    if (g.entry) g.branches = branchesOf([...g.entry.it, ...g.entry.en], entryStems);
+    if (g.entry) g.branches = [...branchesOf(g.entry.it, entryStems, 'it'), ...branchesOf(g.entry.en, entryStems, 'en')];
     g.query = queryOf(g.branches);
   }
   return [...groups.values()].filter((g) => g.branches.length > 0);
@@ -348,8 +349,11 @@ export async function analyseNeed(db: Db, text: string, lang?: 'it' | 'en'): Pro
 
 /** Tuned on cordis-match (docs/matching.md). */
 const MAX_GROUPS = 100;
-const RETRIEVAL_GROUPS = 24;
-const POOL = 1000;
+/** groups looked up through the index (stage A), and the document frequency under which a group counts as selective */
+const STAGE_A_GROUPS = 12;
+const SELECTIVE_DF = 2000;
+/** documents stage A hands to stage B */
+const POOL = 400;
 const K1 = 1.2;
 const B = 0.5;
 const COMPLEMENTARY_BOOST = 1.25;
@@ -378,16 +382,22 @@ export async function matchDocuments(db: Db, input: MatchInput): Promise<MatchIt
   for (const id of input.conceptIds ?? []) conceptWeights.set(id, Math.max(conceptWeights.get(id) ?? 0, topWeight));
   if (groups.length === 0 && conceptWeights.size === 0) return [];
 
-  // retrieval: the most informative groups that tell documents apart (a word in most documents drags in the index)
-  const selective = groups.filter((g) => g.df <= Math.max(50, n * 0.1)).slice(0, RETRIEVAL_GROUPS);
-  const retrieval = queryOf((selective.length > 0 ? selective : groups.slice(0, 3)).flatMap((g) => g.branches)) || null;
+  // stage A: the most informative groups that tell documents apart, through the GIN index; stage B: the others,
+  // tested on stage A's best documents only (a word in most documents would drag in the whole index)
+  const threshold = Math.max(SELECTIVE_DF, n * 0.05);
+  const selective = groups.filter((g) => g.df <= threshold).slice(0, STAGE_A_GROUPS);
+  const stageA = selective.length > 0 ? selective : groups.slice(0, 3);
+  const common = groups.filter((g) => !stageA.includes(g));
   const boost = input.boostCategories ?? [];
+  const position = new Map(groups.map((g, i) => [g, i + 1]));
   const rows = await selectMatchCandidates(
     db,
-    groups.map((g) => g.query),
-    retrieval,
+    stageA.map((g) => ({ query: g.query, weight: g.weight, n: position.get(g) as number })),
+    common.map((g) => ({ query: g.query, n: position.get(g) as number })),
     [...conceptWeights.keys()],
+    [...conceptWeights.values()],
     POOL,
+    stat.avg_length,
     {
       types: input.types,
       subtypes: input.subtypes && input.subtypes.length > 0 ? input.subtypes : null,
@@ -397,7 +407,7 @@ export async function matchDocuments(db: Db, input: MatchInput): Promise<MatchIt
   );
 
   const scored = rows.map((r) => {
-    const matched = r.matched ?? [];
+    const matched = [...new Set(r.matched)];
     const norm = K1 * (1 - B + (B * r.dl) / Math.max(1, stat.avg_length));
     let score = 0;
     // binary term frequency: on cordis-match it ranks better than ts_rank's saturating count (docs/matching.md)
