@@ -351,6 +351,9 @@ export async function analyseNeed(db: Db, text: string, lang?: 'it' | 'en'): Pro
 const MAX_GROUPS = 100;
 /** groups looked up through the index (stage A), and the document frequency under which a group counts as selective */
 const STAGE_A_GROUPS = 12;
+/** below this many documents heap visits are cheap: stage A takes more groups (and ranks closer to exact BM25) */
+const SMALL_INDEX_A = 20_000;
+const STAGE_A_GROUPS_SMALL = 48;
 const SELECTIVE_DF = 2000;
 /** documents stage A hands to stage B */
 const POOL = 400;
@@ -385,7 +388,7 @@ export async function matchDocuments(db: Db, input: MatchInput): Promise<MatchIt
   // stage A: the most informative groups that tell documents apart, through the GIN index; stage B: the others,
   // tested on stage A's best documents only (a word in most documents would drag in the whole index)
   const threshold = Math.max(SELECTIVE_DF, n * 0.05);
-  const selective = groups.filter((g) => g.df <= threshold).slice(0, STAGE_A_GROUPS);
+  const selective = groups.filter((g) => g.df <= threshold).slice(0, n <= SMALL_INDEX_A ? STAGE_A_GROUPS_SMALL : STAGE_A_GROUPS);
   const stageA = selective.length > 0 ? selective : groups.slice(0, 3);
   const common = groups.filter((g) => !stageA.includes(g));
   const boost = input.boostCategories ?? [];
