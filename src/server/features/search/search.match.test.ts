@@ -135,6 +135,21 @@ describe('matchmaking ranking', () => {
     assert.ok((lab?.score ?? 0) > before, 'the boost raises the score');
   });
 
+  test('a document indexed after a first match is found at once (word statistics follow the index)', async () => {
+    assert.deepEqual(await match('zorblaxite'), []);
+    const id = randomUUID();
+    await doc({ id, name: 'Fresh Lab', textEn: 'Zorblaxite coatings for jars.' });
+    assert.deepEqual((await match('zorblaxite')).map((i) => i.id), [id]);
+  });
+
+  test('a whole project description works: long needs are cut to their informative words', async () => {
+    const long = `${'Sviluppiamo emulsioni stabili e studi clinici per la cosmesi naturale. '.repeat(300)} quantum`;
+    const r = await match(long, { limit: 3 });
+    assert.ok(r.length > 0 && r.length <= 3);
+    assert.ok(r.every((i) => i.why.words.length + i.why.concepts.length > 0));
+    assert.ok(!r.some((i) => i.id === ids.other) || r[0].id !== ids.other, 'one shared word does not beat the topic');
+  });
+
   test('folding matches fold_text() and the lexicon parser rejects half entries', async () => {
     const samples = ["Cosmèsi dell'Università", 'ÀÉÎÕÜ çñ ÿ’x', 'Emulsion`s'];
     for (const s of samples) {
