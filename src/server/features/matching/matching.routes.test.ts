@@ -72,14 +72,15 @@ describe('matchmaking pages and API', () => {
     assert.equal(it.statusCode, 200, it.body);
     assert.match(it.body, /<html lang="it"/);
     assert.ok(it.body.includes('Ateneo Srl'));
-    assert.ok(it.body.includes('impresa ↔ organizzazione di ricerca'));
+    assert.ok(it.body.includes('Complementarità: impresa ↔ organizzazione di ricerca.'), 'each reason starts its own sentence');
+    assert.ok(it.body.includes('(Richiesta di tecnologia)'), 'the profile type is named as the marketplace names it');
     assert.ok(it.body.includes('name="allClusters"'));
     assert.ok(it.body.includes('href="/it/suggestions"') && it.body.includes('href="/it/saved-searches"'), 'the navigation links both');
     assert.ok(!it.body.includes('Encapsulated actives (anonymous)'), 'another cluster only on request');
     const en = await t.app.inject({ url: `/en/marketplace/${request}/suggestions?allClusters=1`, headers: { cookie: owner.cookie } });
     assert.equal(en.statusCode, 200, en.body);
     assert.ok(en.body.includes('Suggestions for “Looking for microencapsulation of actives”'));
-    assert.ok(en.body.includes('company ↔ research organisation'));
+    assert.ok(en.body.includes('Complementarity: company ↔ research organisation.'));
     assert.ok(en.body.includes('Encapsulated actives (anonymous)'));
     assert.ok(en.body.includes('Anonymous profile'));
     assert.ok(!en.body.includes('Segreta'), 'the owner of an anonymous profile is never shown');

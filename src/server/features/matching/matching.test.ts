@@ -343,7 +343,7 @@ describe('matchmaking (domain)', () => {
     assert.ok(en.text.includes('https://filiera.test/en/saved-searches'));
     const it = mailer.sent.find((m) => m.to === actors.ateneo.email && m.subject.startsWith('Nuovi profili'))!;
     assert.match(it.subject, /^Nuovi profili per la ricerca «Capsule» \(1\)$/);
-    assert.ok(it.text.includes('Ricerca di partner R&S'));
+    assert.ok(it.text.includes('Ricerca partner per R&S'));
   });
 
   test('two digest runs at once send one e-mail per search', async () => {
