@@ -120,8 +120,9 @@ describe('journey: an SME’s need written in Italian meets an English-speaking 
       await item.waitFor();
       const why = (await item.innerText()).replace(/\s+/g, ' ');
       assert.match(why, /Perché:/);
-      assert.match(why, /temi in comune: .*Test in vitro/);
-      assert.match(why, /complementarità: impresa ↔ organizzazione di ricerca/);
+      assert.match(why, /Temi in comune: .*Test in vitro/);
+      assert.match(why, /Parole trovate: .*«(idratante|lenitiva|emolliente|vitro)»/);
+      assert.match(why, /Complementarità: impresa ↔ organizzazione di ricerca/);
       // the packaging maker of the same cluster, written in Italian, is at best a weaker suggestion
       assert.equal(await section.locator('li').first().getAttribute('data-id'), universityId);
     });
@@ -213,7 +214,13 @@ describe('journey: an SME’s need written in Italian meets an English-speaking 
 
     await j.runJobs();
     assert.ok(j.mailer.sent.some((m) => m.to === staff.email), 'the staff were told of the request to validate');
-    assert.ok(j.mailer.sent.some((m) => m.to === sme.email), 'the SME was told of the interest or the publication');
+    // each side is told in its own language, with a link to the page where it acts
+    const interestMail = j.mailer.sent.find((m) => m.to === sme.email && /Nuova manifestazione di interesse/.test(m.subject));
+    assert.ok(interestMail, 'the SME was told of the interest');
+    assert.match(interestMail.text, /\/it\/interests\/[0-9a-f-]{36}/);
+    const acceptedMail = j.mailer.sent.find((m) => m.to === researcher.email && /accepted/.test(m.subject));
+    assert.ok(acceptedMail, 'the researcher was told of the acceptance');
+    assert.match(acceptedMail.text, /\/en\/collaborations\/[0-9a-f-]{36}/);
     assert.deepEqual(j.unexpectedConsoleErrors(), []);
   });
 });
