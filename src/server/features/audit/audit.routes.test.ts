@@ -68,3 +68,17 @@ test('impossible dates are a 400 naming the field, on the API and the page, neve
   const leap = await t.app.inject({ url: '/api/v1/audit?from=2024-02-29&to=2024-03-01', headers: region.headers });
   assert.equal(leap.statusCode, 200);
 });
+
+test('the decisions of the marketplace and of collaborations are named in the page language', async () => {
+  const c = await buildCluster(t.db);
+  await recordAudit(t.db, null, { action: 'profile.published', subjectType: 'profile', subjectId: 'p-1', clusterId: c.id });
+  await recordAudit(t.db, null, { action: 'interest.declined', subjectType: 'interest', subjectId: 'i-1', clusterId: c.id });
+  const region = await agentFor(t.app, (await buildUser(t.db, { roles: [{ role: 'region' }] })).id);
+  const it = await t.app.inject({ url: `/it/audit?clusterId=${c.id}`, headers: { cookie: region.cookie } });
+  assert.match(it.body, /Profilo pubblicato/);
+  assert.match(it.body, /Manifestazione di interesse rifiutata/);
+  const en = await t.app.inject({ url: `/en/audit?clusterId=${c.id}`, headers: { cookie: region.cookie } });
+  assert.match(en.body, /Profile published/);
+  assert.match(en.body, /Expression of interest declined/);
+  assert.doesNotMatch(en.body, />profile\.published</, "no raw code shown");
+});
