@@ -150,10 +150,6 @@ export async function selectConceptSubtree(db: Db, id: string): Promise<string[]
 export type Entitlement = { clusterIds: string[] | null };
 
 export type SearchParams = {
-  /** the text query: the words (all required, or any when `anyWord`) OR any of the concept terms */
-  words: string[];
-  anyWord: boolean;
-  terms: string[];
   conceptIds: string[];
   /** the folded query, for typo-tolerant organisation names (empty: none) */
   nameQuery: string;
@@ -282,11 +278,6 @@ export async function selectConceptLabels(db: Db, ids: string[]) {
     'SELECT id, scheme, label_it, label_en FROM concept_effective WHERE id = ANY($1::text[])',
     [ids],
   );
-}
-
-export async function foldText(db: Db, q: string): Promise<string> {
-  const [row] = await db.query<{ f: string }>('SELECT fold_text($1) AS f', [q]);
-  return row.f;
 }
 
 export async function selectDocumentConcepts(db: Db, type: string, id: string) {

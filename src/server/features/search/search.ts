@@ -147,11 +147,7 @@ export async function search(db: Db, reader: Reader, input: SearchQuery): Promis
     if (id) filters.conceptIds.push(await selectConceptSubtree(db, id));
   }
   const entitled = await entitlementOf(db, reader);
-  const foldedQuery = x.folded;
   const params = {
-    words: x.words,
-    anyWord: false,
-    terms: x.terms,
     conceptIds: x.conceptIds,
     nameQuery: '',
     entitled,
@@ -160,12 +156,12 @@ export async function search(db: Db, reader: Reader, input: SearchQuery): Promis
     limit: pageSize,
     offset: (page - 1) * pageSize,
   };
-  let result = await selectSearchPage(db, await buildTsQuery(db, params.words, false, params.terms), params);
+  let result = await selectSearchPage(db, await buildTsQuery(db, x.words, false, x.terms), params);
   // Every word is required first. When nothing has them all, any of them will do, and organisation names are
   // matched by similarity too (a misspelt name): a fallback, so a common word never pays for a fuzzy scan of names.
   if (result.total === 0) {
-    const nameQuery = foldedQuery.length >= 4 ? foldedQuery : '';
-    result = await selectSearchPage(db, await buildTsQuery(db, params.words, true, params.terms), { ...params, anyWord: true, nameQuery });
+    const nameQuery = x.folded.length >= 4 ? x.folded : '';
+    result = await selectSearchPage(db, await buildTsQuery(db, x.words, true, x.terms), { ...params, nameQuery });
   }
   const membersIds = result.items.filter((r) => r.ent).map((r) => r.id);
   const matched = await selectMatchedTerms(db, result.items.map((r) => r.id), [...x.words, ...x.terms], membersIds);
