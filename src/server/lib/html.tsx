@@ -454,6 +454,40 @@ export function Checkbox(p: Omit<InputProps, 'type' | 'value'> & { checked?: boo
   );
 }
 
+/**
+ * A group of radio buttons under a legend. A missing choice is the only error a radio group can have, so any error
+ * on the field reads "required".
+ */
+export function Radios(p: {
+  ctx: PageContext;
+  name: string;
+  legend: string;
+  options: { value: string; label: string }[];
+  value?: string;
+  required?: boolean;
+  errors?: FieldErrors;
+}) {
+  return (
+    <fieldset class="mb-4">
+      <legend class="h6">
+        {p.legend}
+        {p.required && <span class="text-danger"> *</span>}
+      </legend>
+      {p.options.map((o) => (
+        <div class="form-check">
+          <input id={`${fieldId(p.name)}-${o.value}`} type="radio" name={p.name} value={o.value} checked={p.value === o.value} required={p.required} />
+          <label for={`${fieldId(p.name)}-${o.value}`}>{o.label}</label>
+        </div>
+      ))}
+      {p.errors?.[p.name] && (
+        <div class="invalid-feedback d-block" data-field={p.name}>
+          {p.ctx.t('common.field.required')}
+        </div>
+      )}
+    </fieldset>
+  );
+}
+
 export function Pagination({ ctx, page, pages, baseHref }: { ctx: PageContext; page: number; pages: number; baseHref: (page: number) => string }) {
   if (pages <= 1) return null;
   return (

@@ -1,6 +1,6 @@
 import type { FieldErrors } from '../../lib/errors.ts';
 import { formatDate, formatDateTime } from '../../lib/i18n.ts';
-import { CsrfField, ErrorSummary, Input, Layout, type PageContext, Pagination, Select, Textarea, href } from '../../lib/html.tsx';
+import { CsrfField, ErrorSummary, Input, Layout, type PageContext, Pagination, Radios, Select, Textarea, href } from '../../lib/html.tsx';
 import type { ClusterRef } from './collaborations.queries.ts';
 import {
   type CollaborationList,
@@ -292,20 +292,15 @@ export function InterestPage({ ctx, interest: i, values, errors }: { ctx: PageCo
           <p>{t('collaborations.decision.intro')}</p>
           <form method="post" action={href(ctx, `/interests/${i.id}/decision`)} novalidate>
             <CsrfField ctx={ctx} />
-            <fieldset class="mb-4">
-              <legend class="h6">{t('collaborations.decision.label')}</legend>
-              {(['accept', 'decline'] as const).map((d) => (
-                <div class="form-check">
-                  <input id={`f-decision-${d}`} type="radio" name="decision" value={d} checked={values.decision === d} required />
-                  <label for={`f-decision-${d}`}>{t(`collaborations.decision.${d}`)}</label>
-                </div>
-              ))}
-              {errors?.decision && (
-                <div class="invalid-feedback d-block" data-field="decision">
-                  {t('common.field.required')}
-                </div>
-              )}
-            </fieldset>
+            <Radios
+              ctx={ctx}
+              name="decision"
+              legend={t('collaborations.decision.label')}
+              options={(['accept', 'decline'] as const).map((d) => ({ value: d, label: t(`collaborations.decision.${d}`) }))}
+              value={values.decision}
+              required
+              errors={errors}
+            />
             <Select
               ctx={ctx}
               name="reason"

@@ -1,5 +1,5 @@
 import type { FieldErrors } from '../../lib/errors.ts';
-import { Checkbox, CsrfField, ErrorSummary, Input, Layout, Pagination, type PageContext, Select, Textarea, href } from '../../lib/html.tsx';
+import { Checkbox, CsrfField, ErrorSummary, Input, Layout, Pagination, type PageContext, Radios, Select, Textarea, href } from '../../lib/html.tsx';
 import { formatDate, formatDateTime } from '../../lib/i18n.ts';
 import { categories } from '../organisations/organisations.schemas.ts';
 import { type ApplicationView, type Check, type MembershipView, membershipRoles } from './members.schemas.ts';
@@ -382,23 +382,15 @@ export function DecisionPage({
             {conflict && <Alert kind="danger">{t(`members.error.${conflict}`)}</Alert>}
             <form method="post" action={href(ctx, `/staff/applications/${app.id}/decision`)} novalidate>
               <CsrfField ctx={ctx} />
-              <fieldset class="mb-4">
-                <legend class="h6">
-                  {t('members.decision.decision')}
-                  <span class="text-danger"> *</span>
-                </legend>
-                {(['approve', 'reject'] as const).map((d) => (
-                  <div class="form-check">
-                    <input type="radio" name="decision" id={`f-decision-${d}`} value={d} checked={decision === d} required />
-                    <label for={`f-decision-${d}`}>{t(`members.decision.${d}`)}</label>
-                  </div>
-                ))}
-                {errors?.decision && (
-                  <div class="invalid-feedback d-block" data-field="decision">
-                    {t('common.field.required')}
-                  </div>
-                )}
-              </fieldset>
+              <Radios
+                ctx={ctx}
+                name="decision"
+                legend={t('members.decision.decision')}
+                options={(['approve', 'reject'] as const).map((d) => ({ value: d, label: t(`members.decision.${d}`) }))}
+                value={decision}
+                required
+                errors={errors}
+              />
               <Textarea
                 ctx={ctx}
                 name="reason"
