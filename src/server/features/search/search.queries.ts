@@ -15,11 +15,15 @@ export type SearchDocument = {
   sizeClass: string | null;
 };
 
+/** key_text of a document: the labels, in both languages, of the concepts it declares (weight B of key_tsv). */
+const keyTextOf = (conceptIds: string) =>
+  `coalesce((SELECT string_agg(ce.label_it || ' ' || ce.label_en, ' ' ORDER BY ce.id) FROM concept_effective ce WHERE ce.id = ANY(${conceptIds})), '')`;
+
 export async function upsertDocument(db: Db, d: SearchDocument): Promise<void> {
   await db.query(
     `INSERT INTO search_document (type, id, cluster_ids, name, text_it, text_en, concept_ids, provinces, category, size_class, subtype, key_text, indexed_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
-             coalesce((SELECT string_agg(ce.label_it || ' ' || ce.label_en, ' ' ORDER BY ce.id) FROM concept_effective ce WHERE ce.id = ANY($7::text[])), ''),
+             ${keyTextOf('$7::text[]')},
              now())
      ON CONFLICT (type, id) DO UPDATE SET cluster_ids = EXCLUDED.cluster_ids, name = EXCLUDED.name, text_it = EXCLUDED.text_it,
        text_en = EXCLUDED.text_en, concept_ids = EXCLUDED.concept_ids, provinces = EXCLUDED.provinces, category = EXCLUDED.category,
@@ -80,8 +84,7 @@ export async function rebuildOrganisationDocuments(db: Db, ids: string[]): Promi
                                   key_text, members_text, members_concept_ids, indexed_at)
      SELECT 'organisation', doc.id, doc.active_cluster_ids, doc.legal_name || coalesce(' ' || doc.short_name, ''),
             doc.d_text_it, doc.d_text_en, doc.d_concepts, doc.province_acronyms, doc.category, doc.size_class,
-            coalesce((SELECT string_agg(ce.label_it || ' ' || ce.label_en, ' ' ORDER BY ce.id) FROM concept_effective ce
-                       WHERE ce.id = ANY(doc.d_concepts)), ''),
+            ${keyTextOf('doc.d_concepts')},
             doc.d_members_text, ARRAY(SELECT unnest(doc.d_members_concepts) EXCEPT SELECT unnest(doc.d_concepts)), now()
        FROM doc`,
     [ids],
