@@ -61,6 +61,12 @@ export function isMemberOf(actor: Actor | null, organisationId: string): boolean
   return !!actor?.roles.some((r) => (r.role === 'member' || r.role === 'org_admin') && r.organisationId === organisationId);
 }
 
+/** Organisations the actor acts for (member user or organisation admin). */
+export function organisationIdsOf(actor: Pick<Actor, 'roles'> | null): string[] {
+  if (!actor) return [];
+  return [...new Set(actor.roles.filter((r) => (r.role === 'member' || r.role === 'org_admin') && r.organisationId).map((r) => r.organisationId as string))];
+}
+
 export function requireClusterManager(actor: Actor | null, clusterId: string): asserts actor is Actor {
   if (!canManageCluster(actor, clusterId)) throw new ForbiddenError();
 }

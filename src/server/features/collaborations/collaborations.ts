@@ -1,6 +1,6 @@
 import type { Db } from '../../db/db.ts';
 import { recordAudit } from '../../lib/audit.ts';
-import { type Actor, isMemberOf, isStaffOf, managedClusterIds } from '../../lib/auth.ts';
+import { type Actor, isMemberOf, isStaffOf, managedClusterIds, organisationIdsOf } from '../../lib/auth.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../../lib/errors.ts';
 import { type Locale, translator } from '../../lib/i18n.ts';
 import { enqueueEmail } from '../../lib/jobs.ts';
@@ -28,9 +28,6 @@ import {
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 const title = (locale: Locale, it: string | null, en: string | null) => (locale === 'en' ? (en ?? it) : (it ?? en)) ?? '';
 
-/** Organisations the actor acts for (role member or org_admin). */
-export const actorOrgIds = (actor: Actor | null): string[] =>
-  actor ? [...new Set(actor.roles.filter((r) => (r.role === 'member' || r.role === 'org_admin') && r.organisationId).map((r) => r.organisationId as string))] : [];
 
 const seesEveryCluster = (actor: Actor | null) => managedClusterIds(actor) === null;
 
@@ -101,7 +98,7 @@ export async function listInterests(db: Db, actor: Actor | null, input: Interest
   requireActor(actor);
   const { rows, total } = await q.selectInterests(db, {
     box: input.box,
-    orgIds: actorOrgIds(actor),
+    orgIds: organisationIdsOf(actor),
     staffClusterIds: managedClusterIds(actor),
     status: input.status,
     limit: input.pageSize,
@@ -122,7 +119,7 @@ export async function interestFormData(db: Db, actor: Actor | null, input: { pro
   requireActor(actor);
   const p = await q.selectProfile(db, input.profileId);
   if (!p || p.status !== 'published') throw new NotFoundError('profile');
-  const mine = actorOrgIds(actor);
+  const mine = organisationIdsOf(actor);
   const open = new Set(await q.selectOpenInterestOrgs(db, p.id, mine));
   const names = await q.selectOrganisationNames(db, mine);
   const organisations: { id: string; name: string; eligible: boolean; reason: 'own_profile' | 'not_a_member' | 'interest_exists' | null }[] = [];
@@ -153,7 +150,7 @@ export async function expressInterest(db: Db, actor: Actor | null, input: Intere
   requireActor(actor);
   const p = await q.selectProfile(db, input.profileId);
   if (!p || p.status !== 'published') throw new NotFoundError('profile');
-  const mine = actorOrgIds(actor);
+  const mine = organisationIdsOf(actor);
   let organisationId = input.organisationId;
   if (!organisationId) {
     if (mine.length !== 1) throw new ValidationError({ organisationId: 'required' });
@@ -369,7 +366,7 @@ export async function listCollaborations(db: Db, actor: Actor | null, input: Col
   requireActor(actor);
   const cluster = await clusterFilter(db, input.cluster, 'query.cluster');
   const { rows, total } = await q.selectCollaborations(db, {
-    orgIds: actorOrgIds(actor),
+    orgIds: organisationIdsOf(actor),
     staffClusterIds: managedClusterIds(actor),
     clusterId: cluster?.id,
     stage: input.stage,

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/db.ts';
 import { recordAudit } from '../../lib/audit.ts';
-import { type Actor, isMemberOf, managedClusterIds } from '../../lib/auth.ts';
+import { type Actor, isMemberOf, managedClusterIds, organisationIdsOf } from '../../lib/auth.ts';
 import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../../lib/errors.ts';
 import { selectConcepts } from '../taxonomy/taxonomy.queries.ts';
 import { suggestConcepts } from '../taxonomy/taxonomy.ts';
@@ -30,8 +30,7 @@ import type { CompetenceIn, CompetenceOut, CompetencePatch, FacilityIn, Facility
 
 export function readerOf(actor: Actor | null): Reader {
   if (!actor) return { orgIds: [], staffClusterIds: [] };
-  const orgIds = actor.roles.filter((r) => (r.role === 'member' || r.role === 'org_admin') && r.organisationId).map((r) => r.organisationId as string);
-  return { orgIds, staffClusterIds: managedClusterIds(actor) };
+  return { orgIds: organisationIdsOf(actor), staffClusterIds: managedClusterIds(actor) };
 }
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());

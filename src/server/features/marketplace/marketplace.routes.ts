@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { h } from 'preact';
-import { hasRole } from '../../lib/auth.ts';
+import { hasRole, organisationIdsOf } from '../../lib/auth.ts';
 import { AppError, ValidationError, fieldsFromZodIssues } from '../../lib/errors.ts';
 import { pageContext, sendPage } from '../../lib/html.tsx';
 import { conceptTree } from '../taxonomy/taxonomy.ts';
@@ -12,7 +12,6 @@ import {
   canSeeSuggestions,
   closeProfile,
   clusterOptions,
-  organisationIdsOf,
   profileForEdit,
   publishOptions,
   createProfile,

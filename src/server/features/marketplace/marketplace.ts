@@ -1,6 +1,6 @@
 import type { Db } from '../../db/db.ts';
 import { recordAudit } from '../../lib/audit.ts';
-import { type Actor, hasRole, isMemberOf, isStaffOf, managedClusterIds } from '../../lib/auth.ts';
+import { type Actor, hasRole, isMemberOf, isStaffOf, managedClusterIds, organisationIdsOf } from '../../lib/auth.ts';
 import { ConflictError, type FieldErrors, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError, fieldsFromZodIssues } from '../../lib/errors.ts';
 import { formatDate } from '../../lib/i18n.ts';
 import { isUuid } from '../../lib/ids.ts';
@@ -53,11 +53,6 @@ export type ProfileRef = { id: string; organisation_id: string; cluster_id: stri
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 const today = () => new Date().toISOString().slice(0, 10);
 
-/** Organisations the actor acts for (member user or organisation admin). */
-export function organisationIdsOf(actor: Actor | null): string[] {
-  if (!actor) return [];
-  return [...new Set(actor.roles.filter((r) => (r.role === 'member' || r.role === 'org_admin') && r.organisationId).map((r) => r.organisationId as string))];
-}
 
 /** The owner's users, the staff of the profile's cluster, region officers and platform admins: they see every profile in full. */
 function isPrivileged(actor: Actor | null, p: ProfileRef): boolean {

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/db.ts';
-import { type Actor, type RoleGrant, canManageCluster, hasRole, isMemberOf } from '../../lib/auth.ts';
+import { type Actor, type RoleGrant, canManageCluster, hasRole, isMemberOf, organisationIdsOf } from '../../lib/auth.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../../lib/errors.ts';
 import { type Locale, translator } from '../../lib/i18n.ts';
 import { type JobHandlers, enqueueEmail, enqueueJob } from '../../lib/jobs.ts';
@@ -227,14 +227,10 @@ export async function suggestionsForProfile(db: Db, actor: Actor | null, input: 
   };
 }
 
-function memberOrganisations(actor: Actor): string[] {
-  return [...new Set(actor.roles.filter((r) => (r.role === 'member' || r.role === 'org_admin') && r.organisationId).map((r) => r.organisationId as string))];
-}
-
 /** "Suggested for you": published profiles that fit the reader's organisation (its description and validated competences). */
 export async function suggestionsForOrganisation(db: Db, actor: Actor | null, input: { query: ForYouQuery; locale: Locale }): Promise<ForYouOut> {
   if (!actor) throw new UnauthorizedError();
-  const mine = memberOrganisations(actor);
+  const mine = organisationIdsOf(actor);
   if (mine.length === 0) throw new ForbiddenError();
   const names = await selectOrganisationNames(db, mine);
   const chosen = input.query.organisation ?? names[0]?.id;
@@ -344,7 +340,7 @@ export async function deleteSavedSearch(db: Db, actor: Actor | null, id: string)
 
 /** Runs a saved search for its owner: published profiles, ranked, with why. */
 async function savedSearchMatches(db: Db, roles: RoleGrant[], s: SavedSearchRow, locale: Locale, limit: number): Promise<SuggestionItem[]> {
-  const orgIds = [...new Set(roles.filter((r) => (r.role === 'member' || r.role === 'org_admin') && r.organisationId).map((r) => r.organisationId as string))];
+  const orgIds = organisationIdsOf({ roles });
   const own = [...(await selectActiveClusters(db, orgIds)), ...roles.filter((r) => r.role === 'staff' && r.clusterId).map((r) => r.clusterId as string)];
   const scope = scopeFor(roles, [...new Set(own)], !!s.filters.allClusters);
   const subtypes = s.filters.profileTypes?.length ? s.filters.profileTypes : undefined;
