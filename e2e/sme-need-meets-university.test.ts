@@ -63,14 +63,19 @@ describe('journey: an SME’s need written in Italian meets an English-speaking 
     await j.page.fill('main input[name="password"]', who.password);
     await Promise.all([j.page.waitForURL((u) => !u.pathname.endsWith('/login')), j.page.locator('main form button[type="submit"]').click()]);
   };
-  const nav = (page: Journey['page'], label: string) => page.locator('header nav a', { hasText: label }).first();
+  /** A header link by its text; one under a closed menu (the user's own pages, the staff area) is reached by opening the menu first. */
+  const nav = async (page: Journey['page'], label: string) => {
+    const menu = page.locator('header details').filter({ has: page.locator('a', { hasText: label }) }).first();
+    if ((await menu.count()) && !(await menu.evaluate((d) => (d as HTMLDetailsElement).open))) await menu.locator('summary').click();
+    return page.locator('header nav a', { hasText: label }).first();
+  };
 
   test('post in Italian, validate, match an English university, interest, accept, collaborate', async () => {
     let id = '';
 
     await j.step('the SME writes its technology request in Italian and saves the draft', async (page) => {
       await signIn('it', sme);
-      await Promise.all([page.waitForURL('**/it/marketplace'), nav(page, 'Marketplace').click()]);
+      await Promise.all([page.waitForURL('**/it/marketplace'), (await nav(page, 'Marketplace')).click()]);
       await Promise.all([page.waitForURL('**/it/marketplace/new'), page.locator('main a', { hasText: 'Nuovo profilo' }).click()]);
       await page.selectOption('main select[name="type"]', 'technology_request');
       await page.fill('main input[name="titleIt"]', title);
@@ -102,7 +107,7 @@ describe('journey: an SME’s need written in Italian meets an English-speaking 
 
     await j.step('the staff find it in their queue and publish it', async (page) => {
       await signIn('it', staff);
-      await Promise.all([page.waitForURL('**/it/marketplace'), nav(page, 'Marketplace').click()]);
+      await Promise.all([page.waitForURL('**/it/marketplace'), (await nav(page, 'Marketplace')).click()]);
       await Promise.all([page.waitForURL('**/it/staff/marketplace'), page.locator('main a', { hasText: 'Profili del marketplace da validare' }).click()]);
       assert.match(await mainText(page), new RegExp(title));
       await Promise.all([page.waitForURL('**?reviewed=1'), page.locator(`main form[action$="/${id}/review"] button[value="publish"]`).click()]);
@@ -111,7 +116,7 @@ describe('journey: an SME’s need written in Italian meets an English-speaking 
 
     await j.step('the SME opens the suggestions for its request: the English-speaking university, with why', async (page) => {
       await signIn('it', sme);
-      await Promise.all([page.waitForURL('**/it/marketplace'), nav(page, 'Marketplace').click()]);
+      await Promise.all([page.waitForURL('**/it/marketplace'), (await nav(page, 'Marketplace')).click()]);
       await Promise.all([page.waitForURL('**/it/marketplace/mine'), page.locator('main a', { hasText: 'I profili della mia organizzazione' }).click()]);
       await Promise.all([page.waitForURL(`**/it/marketplace/${id}`), page.locator('main a', { hasText: title }).click()]);
       await Promise.all([page.waitForURL(`**/it/marketplace/${id}/suggestions`), page.locator(`main a[href="/it/marketplace/${id}/suggestions"]`).click()]);
@@ -129,7 +134,7 @@ describe('journey: an SME’s need written in Italian meets an English-speaking 
 
     await j.step('a researcher of the university finds the request among the suggestions for them, in English', async (page) => {
       await signIn('en', researcher);
-      await Promise.all([page.waitForURL('**/en/suggestions'), nav(page, 'Suggested for you').click()]);
+      await Promise.all([page.waitForURL('**/en/suggestions'), (await nav(page, 'Suggested for you')).click()]);
       const item = page.locator(`main li[data-id="${id}"]`);
       await item.waitFor();
       const text = (await item.innerText()).replace(/\s+/g, ' ');
@@ -138,7 +143,7 @@ describe('journey: an SME’s need written in Italian meets an English-speaking 
     });
 
     await j.step('… reads it from the marketplace and expresses interest with a message', async (page) => {
-      await Promise.all([page.waitForURL('**/en/marketplace'), nav(page, 'Marketplace').click()]);
+      await Promise.all([page.waitForURL('**/en/marketplace'), (await nav(page, 'Marketplace')).click()]);
       await Promise.all([page.waitForURL(`**/en/marketplace/${id}`), page.locator('main a', { hasText: title }).click()]);
       const text = await mainText(page);
       assert.match(text, new RegExp(smeName));
@@ -154,7 +159,7 @@ describe('journey: an SME’s need written in Italian meets an English-speaking 
 
     await j.step('the SME finds the expression of interest in Italian, with the decision form', async (page) => {
       await signIn('it', sme);
-      await Promise.all([page.waitForURL('**/it/interests'), nav(page, 'Manifestazioni di interesse').click()]);
+      await Promise.all([page.waitForURL('**/it/interests'), (await nav(page, 'Manifestazioni di interesse')).click()]);
       await Promise.all([page.waitForURL('**/it/interests/**'), page.locator('main table a', { hasText: title }).click()]);
       const text = await mainText(page);
       assert.match(text, /research contract/);
@@ -188,7 +193,7 @@ describe('journey: an SME’s need written in Italian meets an English-speaking 
 
     await j.step('the researcher sees the SME’s contact and the NDA stage in English', async (page) => {
       await signIn('en', researcher);
-      await Promise.all([page.waitForURL('**/en/interests'), nav(page, 'Expressions of interest').click()]);
+      await Promise.all([page.waitForURL('**/en/interests'), (await nav(page, 'Expressions of interest')).click()]);
       await Promise.all([page.waitForURL('**/en/interests?box=sent'), page.locator('main .nav-tabs a', { hasText: 'Sent' }).click()]);
       await Promise.all([page.waitForURL('**/en/collaborations/**'), page.locator('main a', { hasText: 'Open the collaboration' }).first().click()]);
       const text = await mainText(page);
@@ -199,7 +204,7 @@ describe('journey: an SME’s need written in Italian meets an English-speaking 
 
     await j.step('the staff see the collaboration at the NDA stage in their list', async (page) => {
       await signIn('it', staff);
-      await Promise.all([page.waitForURL('**/it/staff/collaborations'), nav(page, 'Collaborazioni').click()]);
+      await Promise.all([page.waitForURL('**/it/staff/collaborations'), (await nav(page, 'Collaborazioni')).click()]);
       const list = await mainText(page);
       assert.match(list, new RegExp(title));
       assert.match(list, /Accordo di riservatezza \(NDA\)/);

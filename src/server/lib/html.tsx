@@ -89,10 +89,7 @@ export function Layout({ ctx, title, children, breadcrumb }: LayoutProps) {
                   </a>
                   {actor ? (
                     <>
-                      <a class="text-white" href={href(ctx, '/account')}>
-                        {actor.name}
-                        {actor.isDemo ? ` (${t('common.common.demo')})` : ''}
-                      </a>
+                      <UserMenu ctx={ctx} isMemberUser={!!isMemberUser} />
                       <form method="post" action={href(ctx, '/logout')} class="d-inline">
                         <input type="hidden" name="_csrf" value={ctx.csrfToken} />
                         <button type="submit" class="btn btn-sm btn-outline-light">
@@ -167,55 +164,21 @@ export function Layout({ ctx, title, children, breadcrumb }: LayoutProps) {
                       <span>{t('common.nav.cosing')}</span>
                     </a>
                   </li>
-                  {isMemberUser && (
-                    <li class="nav-item">
-                      <a class="nav-link" href={href(ctx, '/interests')}>
-                        <span>{t('collaborations.nav.interests')}</span>
-                      </a>
-                    </li>
-                  )}
-                  {isMemberUser && (
-                    <li class="nav-item">
-                      <a class="nav-link" href={href(ctx, '/suggestions')}>
-                        <span>{t('matching.nav.suggestions')}</span>
-                      </a>
-                    </li>
-                  )}
-                  {actor && (
-                    <li class="nav-item">
-                      <a class="nav-link" href={href(ctx, '/saved-searches')}>
-                        <span>{t('matching.nav.savedSearches')}</span>
-                      </a>
-                    </li>
-                  )}
                   {isStaff && (
-                    <>
-                      <li class="nav-item">
-                        <a class="nav-link" href={href(ctx, '/staff/applications')}>
-                          <span>{t('common.nav.staff')}</span>
-                        </a>
-                      </li>
-                      <li class="nav-item">
-                        <a class="nav-link" href={href(ctx, '/staff/competences')}>
-                          <span>{t('common.nav.review')}</span>
-                        </a>
-                      </li>
-                      <li class="nav-item">
-                        <a class="nav-link" href={href(ctx, '/staff/imports')}>
-                          <span>{t('common.nav.imports')}</span>
-                        </a>
-                      </li>
-                      <li class="nav-item">
-                        <a class="nav-link" href={href(ctx, '/staff/collaborations')}>
-                          <span>{t('collaborations.nav.collaborations')}</span>
-                        </a>
-                      </li>
-                      <li class="nav-item">
-                        <a class="nav-link" href={href(ctx, '/audit')}>
-                          <span>{t('common.nav.audit')}</span>
-                        </a>
-                      </li>
-                    </>
+                    <li class="nav-item nav-disclosure">
+                      <details>
+                        <summary class="nav-link">
+                          <span>{t('common.nav.staffArea')}</span>
+                        </summary>
+                        <ul class="nav-disclosure-panel list-unstyled">
+                          {staffLinks(ctx).map((l) => (
+                            <li>
+                              <a href={l.href}>{l.label}</a>
+                            </li>
+                          ))}
+                        </ul>
+                      </details>
+                    </li>
                   )}
                   <li class="nav-item">
                     <a class="nav-link" href="/api/docs">
@@ -257,6 +220,56 @@ export function Layout({ ctx, title, children, breadcrumb }: LayoutProps) {
         </footer>
       </body>
     </html>
+  );
+}
+
+/** The work entries of cluster staff, the Region and platform admins: one disclosure in the main navigation. */
+function staffLinks(ctx: PageContext): { href: string; label: string }[] {
+  const { t } = ctx;
+  return [
+    { href: href(ctx, '/staff/applications'), label: t('common.nav.staff') },
+    { href: href(ctx, '/staff/competences'), label: t('common.nav.review') },
+    { href: href(ctx, '/staff/imports'), label: t('common.nav.imports') },
+    { href: href(ctx, '/staff/collaborations'), label: t('collaborations.nav.collaborations') },
+    { href: href(ctx, '/audit'), label: t('common.nav.audit') },
+  ];
+}
+
+/**
+ * The signed-in user's own pages, under their name in the header: a disclosure that works without JavaScript and
+ * from the keyboard (summary is a button to assistive technology), so the main navigation keeps to the sections.
+ */
+function UserMenu({ ctx, isMemberUser }: { ctx: PageContext; isMemberUser: boolean }) {
+  const { t, actor } = ctx;
+  if (!actor) return null;
+  const links = [
+    { href: href(ctx, '/account'), label: t('common.nav.account') },
+    ...(isMemberUser
+      ? [
+          { href: href(ctx, '/marketplace/mine'), label: t('marketplace.mine') },
+          { href: href(ctx, '/interests'), label: t('collaborations.nav.interests') },
+          { href: href(ctx, '/suggestions'), label: t('matching.nav.suggestions') },
+        ]
+      : []),
+    { href: href(ctx, '/saved-searches'), label: t('matching.nav.savedSearches') },
+  ];
+  return (
+    <details class="user-menu" data-testid="user-menu">
+      <summary class="text-white">
+        {actor.name}
+        {actor.isDemo ? ` (${t('common.common.demo')})` : ''}
+        <span class="visually-hidden"> – {t('common.nav.userMenu')}</span>
+      </summary>
+      <nav class="user-menu-panel" aria-label={t('common.nav.userMenu')}>
+        <ul class="list-unstyled mb-0">
+          {links.map((l) => (
+            <li>
+              <a href={l.href}>{l.label}</a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+    </details>
   );
 }
 
