@@ -6,7 +6,9 @@
  * through matchDocuments, and prints Recall@10, nDCG@10 and MRR, overall and per query, next to a plain BM25 baseline
  * computed in the same run over the same candidates' text (JS, lower-cased words, no stemming, no lexicon).
  *
- * Candidates: JSON lines with id, name and text fields (profileText, or text / description / textEn / textIt).
+ * Candidates: JSON lines with id, name and text fields (profileText, or text / description / textEn / textIt), and the
+ * projects each took part in (profileProjects or projects: ids), indexed as the document's network like the projects
+ * organisations declare in the app; `--no-network` leaves them out, to measure the text alone.
  * Queries: JSON lines with qid, text (or title) and optional lang ('it' | 'en'). Qrels: TSV qid, candidate_id, relevance.
  * Without file arguments it reads ../shared/data/cordis-match/ (next to the project folder).
  */
@@ -25,7 +27,7 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 const K = 10;
 const DEPTH = 100; // MRR looks this deep
 
-type Candidate = { id: string; name: string; text: string; lang: 'it' | 'en' };
+type Candidate = { id: string; name: string; text: string; lang: 'it' | 'en'; projects: string[] };
 type Query = { qid: string; text: string; lang?: 'it' | 'en' };
 type Metrics = { 'recall@10': number; 'ndcg@10': number; mrr: number };
 
@@ -35,12 +37,12 @@ function args(argv: string[]) {
     const a = argv[i];
     if (!a.startsWith('--')) throw new Error(`unexpected argument ${a}`);
     const name = a.slice(2);
-    if (name === 'json') out.json = true;
+    if (name === 'json' || name === 'no-network') out[name] = true;
     else if (['candidates', 'queries', 'qrels'].includes(name)) {
       const v = argv[++i];
       if (!v) throw new Error(`--${name} needs a file`);
       out[name] = v;
-    } else throw new Error(`unknown option --${name} (use --candidates FILE --queries FILE --qrels FILE [--json])`);
+    } else throw new Error(`unknown option --${name} (use --candidates FILE --queries FILE --qrels FILE [--json] [--no-network])`);
   }
   return out;
 }
@@ -56,7 +58,8 @@ function readCandidates(file: string): Candidate[] {
     const str = (k: string) => (typeof c[k] === 'string' ? (c[k] as string) : '');
     const text = [str('profileText'), str('text'), str('description'), str('textEn'), str('textIt')].filter(Boolean).join('\n');
     if (!c.id || !c.name) throw new Error(`${file}: a candidate without id or name`);
-    return { id: String(c.id), name: String(c.name), text, lang: c.lang === 'it' ? 'it' : 'en' };
+    const list = Array.isArray(c.profileProjects) ? c.profileProjects : Array.isArray(c.projects) ? c.projects : [];
+    return { id: String(c.id), name: String(c.name), text, lang: c.lang === 'it' ? 'it' : 'en', projects: list.map(String) };
   });
 }
 
@@ -176,6 +179,7 @@ async function main() {
       provinces: [],
       category: null,
       sizeClass: null,
+      networkRefs: a['no-network'] ? [] : c.projects.map((p) => `ref:${p}`),
     });
   }
   await db.query('ANALYZE search_document');

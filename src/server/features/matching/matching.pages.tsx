@@ -32,7 +32,20 @@ function Why({ ctx, why }: { ctx: PageContext; why: SuggestionItem['why'] }) {
       )}
       {why.complementarity && (
         <span>
-          {t('matching.why.complementarity')} {why.complementarity.label}.
+          {t('matching.why.complementarity')} {why.complementarity.label}.{' '}
+        </span>
+      )}
+      {why.network.length > 0 && (
+        <span>
+          {t('matching.why.network')}{' '}
+          {why.network.map((n, i) => (
+            <>
+              {i > 0 && ', '}
+              <a href={href(ctx, `/organisations/${n.id}`)}>{n.name}</a>
+              {n.projects.length > 0 && ` (${n.projects.join(', ')})`}
+            </>
+          ))}
+          .
         </span>
       )}
     </p>

@@ -61,6 +61,8 @@ export const Why = z.object({
   words: z.array(z.string()),
   /** the complementary pair, e.g. research ↔ company, with its label in the reader's language */
   complementarity: z.object({ from: z.enum(sides), to: z.enum(sides), label: z.string() }).nullable(),
+  /** better matches the result took part in projects with, and those projects' acronyms */
+  network: z.array(z.object({ id: z.string(), name: z.string(), projects: z.array(z.string()) })),
 });
 export type Why = z.infer<typeof Why>;
 

@@ -375,4 +375,20 @@ describe('matchmaking (domain)', () => {
     assert.equal(await count(), 1);
     assert.equal(await ensureDigestQueued(db), false);
   });
+
+  test('a research institute that worked on a project with the best match is suggested, and the why names both', async () => {
+    await mkOrg('Istituto', clusterA, 'research_institute', { it: 'Reologia dei polimeri.' });
+    const [p] = await db.query<{ id: string }>(
+      `INSERT INTO project (programme, reference, acronym, title) VALUES ('horizon_europe', 'T-CAPS-1', 'CAPSULE', 'Capsules') RETURNING id`,
+    );
+    await db.query('INSERT INTO project_participant (project_id, organisation_id) VALUES ($1, $2), ($1, $3)', [p.id, org.Ateneo, org.Istituto]);
+    const s = await suggestionsForProfile(db, actors.cosmo, { profileId: prof.request, query: no, locale: 'en' });
+    const item = s.organisations.find((i) => i.id === org.Istituto);
+    assert.ok(item, `suggested: ${s.organisations.map((i) => i.name).join(', ')}`);
+    assert.deepEqual(item.why.network, [{ id: org.Ateneo, name: 'Ateneo Srl', projects: ['CAPSULE'] }]);
+    assert.equal(item.why.complementarity?.to, 'research', 'a company’s need: the institute is its complement');
+    await db.query('DELETE FROM project WHERE id = $1', [p.id]);
+    const again = await suggestionsForProfile(db, actors.cosmo, { profileId: prof.request, query: no, locale: 'en' });
+    assert.ok(!again.organisations.some((i) => i.id === org.Istituto), 'without the project, nothing in its text fits');
+  });
 });

@@ -151,7 +151,7 @@ async function toItems(db: Db, items: MatchItem[], source: Source, locale: Local
         complementarity = { from: source.stage, to: other, label: t('matching.pair', { from: t(`matching.side.${source.stage}`), to: t(`matching.side.${other}`) }) };
       }
     }
-    const why = { concepts: item.why.concepts, words: item.why.words, complementarity };
+    const why = { concepts: item.why.concepts, words: item.why.words, complementarity, network: item.why.network };
     if (card) {
       const own = locale === 'en' ? card.title_en : card.title_it;
       out.push({

@@ -101,6 +101,8 @@ export type MatchRow = {
   dl: number;
   /** 1-based positions (in the groups array) of the term groups the document contains */
   matched: number[];
+  /** the projects the document's organisation took part in */
+  network_refs: string[];
 };
 
 /**
@@ -148,10 +150,10 @@ export async function selectMatchCandidates(
                  + coalesce(sum(w) FILTER (WHERE n = 0), 0) DESC, id
         LIMIT $6),
      docs AS MATERIALIZED (
-       SELECT d.type, d.id, d.name, d.category, d.subtype, d.concept_ids, t.dl, t.matched,
+       SELECT d.type, d.id, d.name, d.category, d.subtype, d.concept_ids, d.network_refs, t.dl, t.matched,
               CASE WHEN $3::text[] = '{}' THEN NULL ELSE d.tsv || ''::tsvector END AS tsv
          FROM top t JOIN search_document d ON d.id = t.id AND d.type = ANY($7::text[]))
-     SELECT x.type, x.id, x.name, x.category, x.subtype, x.concept_ids, x.dl,
+     SELECT x.type, x.id, x.name, x.category, x.subtype, x.concept_ids, x.network_refs, x.dl,
             coalesce(x.matched, '{}') || ARRAY(SELECT c.n FROM c WHERE x.tsv @@ c.q ORDER BY c.n) AS matched
        FROM docs x`,
     [
@@ -170,6 +172,31 @@ export async function selectMatchCandidates(
       selective.map((g) => g.n),
     ],
   );
+}
+
+export type NetworkPeer = Omit<MatchRow, 'dl' | 'matched'>;
+
+/** Documents (within the filters) that share one of these project references, through the GIN index on network_refs. */
+export async function selectNetworkPeers(db: Db, refs: string[], f: MatchFilters, limit: number): Promise<NetworkPeer[]> {
+  if (refs.length === 0) return [];
+  return db.query<NetworkPeer>(
+    `SELECT d.type, d.id, d.name, d.category, d.subtype, d.concept_ids, d.network_refs
+       FROM search_document d
+      WHERE d.network_refs && $1::text[] AND d.type = ANY($2::text[])
+        AND ($3::text[] IS NULL OR d.subtype = ANY($3::text[]))
+        AND ($4::uuid[] IS NULL OR d.cluster_ids && $4::uuid[])
+        AND NOT (d.id = ANY($5::uuid[]))
+      ORDER BY d.id
+      LIMIT $6`,
+    [refs, f.types, f.subtypes, f.clusterIds, f.excludeIds, limit],
+  );
+}
+
+/** Acronyms of the projects behind 'project:<uuid>' references. */
+export async function selectProjectAcronyms(db: Db, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.query<{ id: string; acronym: string }>('SELECT id, acronym FROM project WHERE id = ANY($1::uuid[])', [ids]);
+  return new Map(rows.map((r) => [r.id, r.acronym]));
 }
 
 export async function selectConceptLabelsFor(db: Db, ids: string[]) {

@@ -170,6 +170,37 @@ describe('matchmaking ranking', () => {
     assert.deepEqual(labels.filter((l, i) => labels.indexOf(l) !== i), []);
   });
 
+  test('partners of the best matches come forward, and say which match and which project', async () => {
+    const project = randomUUID();
+    await db.query(`INSERT INTO project (id, programme, reference, acronym, title) VALUES ($1, 'h2020', $2, 'GLOWSKIN', 'Glow')`, [project, `t-${project}`]);
+    const seed = randomUUID();
+    const partner = randomUUID();
+    const loner = randomUUID();
+    const elsewhere = randomUUID();
+    const ref = `project:${project}`;
+    await doc({ id: seed, name: 'Seedfield Institute', textEn: 'Photoprotection of hair fibres and keratin repair.', networkRefs: [ref] });
+    // no word of the need: only the shared project can bring it in
+    await doc({ id: partner, name: 'Partnerwell Polymers', textEn: 'Rheology of thickeners.', networkRefs: [ref] });
+    // one word of the need, no shared project
+    await doc({ id: loner, name: 'Lonely Keratin Works', textEn: 'Keratin supplements.' });
+    await doc({ id: elsewhere, name: 'Far Partner', textEn: 'Rheology.', networkRefs: [ref], clusterIds: [clusterB] });
+    const r = await match('photoprotection of hair fibres, keratin repair', { types: ['organisation'], clusterIds: [clusterA], locale: 'en' });
+    const names = r.map((i) => i.name);
+    // on cordis-match the partners of the best matches are right more often than the matches themselves (docs/matching.md)
+    assert.deepEqual(names.slice(0, 2).sort(), ['Partnerwell Polymers', 'Seedfield Institute']);
+    const item = r.find((i) => i.id === partner);
+    assert.ok(item, `the project partner is suggested: ${names.join(', ')}`);
+    assert.deepEqual(item.why.network, [{ id: seed, name: 'Seedfield Institute', projects: ['GLOWSKIN'] }]);
+    assert.deepEqual(item.why.words, []);
+    assert.ok(names.indexOf('Partnerwell Polymers') < names.indexOf('Lonely Keratin Works'), `partner above a one-word match: ${names.join(', ')}`);
+    assert.ok(!r.some((i) => i.id === elsewhere), 'the filters hold for partners too');
+    for (const i of r) assert.ok(i.why.words.length + i.why.concepts.length + i.why.network.length > 0, `${i.name} says why`);
+    // without the shared project the partner is not a match at all
+    await doc({ id: partner, name: 'Partnerwell Polymers', textEn: 'Rheology of thickeners.' });
+    const again = await match('photoprotection of hair fibres, keratin repair', { types: ['organisation'], clusterIds: [clusterA], locale: 'en' });
+    assert.ok(!again.some((i) => i.id === partner));
+  });
+
   test('the language of a need is told by its function words', () => {
     assert.equal(guessLanguage(wordsOf('Cerchiamo un laboratorio per la stabilità delle emulsioni').map((w) => w.folded)), 'it');
     assert.equal(guessLanguage(wordsOf('We look for a laboratory for the stability of emulsions').map((w) => w.folded)), 'en');

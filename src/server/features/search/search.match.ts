@@ -11,7 +11,11 @@ import {
   selectLexemeFrequencies,
   selectMatchCandidates,
   selectMatchStat,
+  selectNetworkPeers,
+  selectProjectAcronyms,
   selectStems,
+  type MatchFilters,
+  type MatchRow,
   touchMatchStat,
 } from './search.match.queries.ts';
 
@@ -30,8 +34,11 @@ import {
  *    tells which groups each contains; they are scored here: BM25 over the groups (binary term frequency, length
  *    normalisation against the index's mean length), plus every shared concept, times a boost for a complementary
  *    category.
- * 5. Each result says why: the shared concepts (labels in the reader's language) and the matched groups, shown in
- *    the reader's language when the lexicon or the taxonomy knows the word, else as the need spelt it.
+ * 5. Network: organisations that took part in projects with the best matches come forward (and in, when their text
+ *    alone did not reach the pool): partners of partners are often the right partners.
+ * 6. Each result says why: the shared concepts (labels in the reader's language), the matched groups, shown in
+ *    the reader's language when the lexicon or the taxonomy knows the word, else as the need spelt it, and the best
+ *    matches it worked with, in which projects.
  */
 
 export type MatchInput = {
@@ -54,7 +61,13 @@ export type MatchItem = {
   category: string | null;
   subtype: string | null;
   score: number;
-  why: { concepts: { id: string; label: string }[]; words: string[]; complementary: boolean };
+  why: {
+    concepts: { id: string; label: string }[];
+    words: string[];
+    complementary: boolean;
+    /** better matches this one took part in projects with (at most 3), and those projects (acronyms) */
+    network: { id: string; name: string; projects: string[] }[];
+  };
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -360,6 +373,19 @@ const POOL = 400;
 const K1 = 1.2;
 const B = 0.5;
 const COMPLEMENTARY_BOOST = 1.25;
+/** the best matches whose project partners come forward, and how much a shared project weighs (docs/matching.md) */
+const NETWORK_SEEDS = 10;
+const NETWORK_WEIGHT = 3;
+const NETWORK_PEERS = 5000;
+
+type Scored = {
+  r: Pick<MatchRow, 'type' | 'id' | 'name' | 'category' | 'subtype' | 'concept_ids' | 'network_refs'>;
+  matched: number[];
+  shared: string[];
+  score: number;
+  complementary: boolean;
+  via: { seed: Scored; refs: string[] }[];
+};
 
 export async function matchDocuments(db: Db, input: MatchInput): Promise<MatchItem[]> {
   const limit = Math.max(1, Math.min(input.limit ?? 20, 200));
@@ -393,6 +419,12 @@ export async function matchDocuments(db: Db, input: MatchInput): Promise<MatchIt
   const common = groups.filter((g) => !stageA.includes(g));
   const boost = input.boostCategories ?? [];
   const position = new Map(groups.map((g, i) => [g, i + 1]));
+  const filters: MatchFilters = {
+    types: input.types,
+    subtypes: input.subtypes && input.subtypes.length > 0 ? input.subtypes : null,
+    clusterIds: input.clusterIds ?? null,
+    excludeIds: input.excludeIds ?? [],
+  };
   const rows = await selectMatchCandidates(
     db,
     stageA.map((g) => ({ query: g.query, weight: g.weight, n: position.get(g) as number })),
@@ -401,35 +433,42 @@ export async function matchDocuments(db: Db, input: MatchInput): Promise<MatchIt
     [...conceptWeights.values()],
     POOL,
     stat.avg_length,
-    {
-      types: input.types,
-      subtypes: input.subtypes && input.subtypes.length > 0 ? input.subtypes : null,
-      clusterIds: input.clusterIds ?? null,
-      excludeIds: input.excludeIds ?? [],
-    },
+    filters,
   );
 
-  const scored = rows.map((r) => {
+  const conceptScore = (r: Scored['r']) => {
+    const shared = r.concept_ids.filter((id) => conceptWeights.has(id)).sort();
+    return { shared, score: shared.reduce((sum, id) => sum + (conceptWeights.get(id) as number), 0) };
+  };
+  const scored: Scored[] = rows.map((r) => {
     const matched = [...new Set(r.matched)];
     const norm = K1 * (1 - B + (B * r.dl) / Math.max(1, stat.avg_length));
     let score = 0;
     // binary term frequency: on cordis-match it ranks better than ts_rank's saturating count (docs/matching.md)
     for (const pos of matched) score += (groups[pos - 1].weight * (K1 + 1)) / (1 + norm);
-    const shared = r.concept_ids.filter((id) => conceptWeights.has(id)).sort();
-    for (const id of shared) score += conceptWeights.get(id) as number;
+    const concepts = conceptScore(r);
+    score += concepts.score;
     const complementary = r.category !== null && boost.includes(r.category);
     if (complementary) score *= COMPLEMENTARY_BOOST;
-    return { r, matched, shared, score, complementary };
+    return { r, matched, shared: concepts.shared, score, complementary, via: [] };
   });
-  const top = scored
-    .filter((x) => x.matched.length + x.shared.length > 0)
-    .sort((a, b) => b.score - a.score || a.r.name.localeCompare(b.r.name) || a.r.id.localeCompare(b.r.id))
-    .slice(0, limit);
+  const order = (a: Scored, b: Scored) => b.score - a.score || a.r.name.localeCompare(b.r.name) || a.r.id.localeCompare(b.r.id);
+  let ranked = scored.filter((x) => x.matched.length + x.shared.length > 0).sort(order);
+  ranked = await addNetwork(db, ranked, filters, (r) => {
+    const concepts = conceptScore(r);
+    const complementary = r.category !== null && boost.includes(r.category);
+    return { r, matched: [], shared: concepts.shared, score: concepts.score * (complementary ? COMPLEMENTARY_BOOST : 1), complementary, via: [] };
+  });
+  const top = ranked.sort(order).slice(0, limit);
 
   const labels = new Map(
     (await selectConceptLabelsFor(db, [...new Set(top.flatMap((x) => x.shared))])).map((c) => [c.id, input.locale === 'en' ? c.label_en : c.label_it]),
   );
-  return top.map(({ r, matched, shared, score, complementary }) => {
+  const acronyms = await selectProjectAcronyms(db, [
+    ...new Set(top.flatMap((x) => x.via.flatMap((v) => v.refs)).filter((ref) => ref.startsWith('project:')).map((ref) => ref.slice(8))),
+  ]);
+  const projectLabel = (ref: string) => (ref.startsWith('project:') ? (acronyms.get(ref.slice(8)) ?? ref.slice(8)) : ref.slice(ref.indexOf(':') + 1));
+  return top.map(({ r, matched, shared, score, complementary, via }) => {
     const concepts = shared.map((id) => ({ id, label: labels.get(id) ?? id }));
     const words: string[] = [];
     // the strongest reasons first
@@ -446,9 +485,57 @@ export async function matchDocuments(db: Db, input: MatchInput): Promise<MatchIt
       category: r.category,
       subtype: r.subtype,
       score: Math.round(score * 10000) / 10000,
-      why: { concepts, words: words.slice(0, 12), complementary },
+      why: {
+        concepts,
+        words: words.slice(0, 12),
+        complementary,
+        network: via.slice(0, 3).map((v) => ({ id: v.seed.r.id, name: v.seed.r.name, projects: v.refs.slice(0, 3).map(projectLabel) })),
+      },
     };
   });
+}
+
+/**
+ * The second pass: documents that share a project with one of the best NETWORK_SEEDS matches gain
+ * NETWORK_WEIGHT × Σ (the match's score ÷ the best score) ÷ √(documents in that project), in units of the best score;
+ * those the text did not bring into the pool join with their concept score. Measured on cordis-match in
+ * docs/matching.md. Only documents within the same filters take part; profiles carry no projects.
+ */
+async function addNetwork(db: Db, ranked: Scored[], filters: MatchFilters, fresh: (r: Scored['r']) => Scored): Promise<Scored[]> {
+  const seeds = ranked.slice(0, NETWORK_SEEDS).filter((x) => x.r.network_refs.length > 0);
+  const best = ranked[0]?.score ?? 0;
+  if (seeds.length === 0 || best <= 0) return ranked;
+  const peers = await selectNetworkPeers(db, [...new Set(seeds.flatMap((s) => s.r.network_refs))], filters, NETWORK_PEERS);
+  const size = new Map<string, number>();
+  for (const p of peers) for (const ref of p.network_refs) size.set(ref, (size.get(ref) ?? 0) + 1);
+  const byId = new Map(ranked.map((x) => [`${x.r.type}:${x.r.id}`, x]));
+  const out = [...ranked];
+  const seedScore = new Map(seeds.map((s) => [s, s.score / best])); // before any bonus is added
+  const bonuses: { x: Scored; bonus: number; via: Scored['via'] }[] = [];
+  for (const p of peers) {
+    let bonus = 0;
+    const via: Scored['via'] = [];
+    for (const s of seeds) {
+      if (s.r.id === p.id) continue;
+      const refs = s.r.network_refs.filter((ref) => p.network_refs.includes(ref));
+      if (refs.length === 0) continue;
+      for (const ref of refs) bonus += (seedScore.get(s) as number) / Math.sqrt(size.get(ref) ?? 1);
+      via.push({ seed: s, refs });
+    }
+    if (bonus === 0) continue;
+    let x = byId.get(`${p.type}:${p.id}`);
+    if (!x) {
+      x = fresh(p);
+      byId.set(`${p.type}:${p.id}`, x);
+      out.push(x);
+    }
+    bonuses.push({ x, bonus, via });
+  }
+  for (const { x, bonus, via } of bonuses) {
+    x.via = via;
+    x.score += NETWORK_WEIGHT * bonus * best;
+  }
+  return out;
 }
 
 /** A matched group as the reader recognises it: the need's own words when they are in the reader's language, else the equivalent. */

@@ -13,6 +13,8 @@ export type SearchDocument = {
   provinces: string[];
   category: string | null;
   sizeClass: string | null;
+  /** references of the projects the document's organisation took part in (matchmaking's network signal) */
+  networkRefs?: string[];
 };
 
 /** key_text of a document: the labels, in both languages, of the concepts it declares (weight B of key_tsv). */
@@ -21,14 +23,14 @@ const keyTextOf = (conceptIds: string) =>
 
 export async function upsertDocument(db: Db, d: SearchDocument): Promise<void> {
   await db.query(
-    `INSERT INTO search_document (type, id, cluster_ids, name, text_it, text_en, concept_ids, provinces, category, size_class, subtype, key_text, indexed_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+    `INSERT INTO search_document (type, id, cluster_ids, name, text_it, text_en, concept_ids, provinces, category, size_class, subtype, network_refs, key_text, indexed_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
              ${keyTextOf('$7::text[]')},
              now())
      ON CONFLICT (type, id) DO UPDATE SET cluster_ids = EXCLUDED.cluster_ids, name = EXCLUDED.name, text_it = EXCLUDED.text_it,
        text_en = EXCLUDED.text_en, concept_ids = EXCLUDED.concept_ids, provinces = EXCLUDED.provinces, category = EXCLUDED.category,
-       size_class = EXCLUDED.size_class, subtype = EXCLUDED.subtype, key_text = EXCLUDED.key_text, indexed_at = now()`,
-    [d.type, d.id, d.clusterIds, d.name, d.textIt, d.textEn, d.conceptIds, d.provinces, d.category, d.sizeClass, d.subtype ?? null],
+       size_class = EXCLUDED.size_class, subtype = EXCLUDED.subtype, network_refs = EXCLUDED.network_refs, key_text = EXCLUDED.key_text, indexed_at = now()`,
+    [d.type, d.id, d.clusterIds, d.name, d.textIt, d.textEn, d.conceptIds, d.provinces, d.category, d.sizeClass, d.subtype ?? null, d.networkRefs ?? []],
   );
 }
 
@@ -41,7 +43,8 @@ export async function deleteDocument(db: Db, type: string, id: string): Promise<
  * directory) only. Public columns: descriptions, validated public competences (concept labels in both languages,
  * description, evidence), validated public facilities, linked CosIng ingredients; key_text = the labels of the
  * declared concepts. Validated members-only competences and facilities go to the members_* columns, matched only
- * for readers entitled to them.
+ * for readers entitled to them. The projects the organisation declares (migration 0022) add their acronym, title and
+ * summary to the text (in their language) and their references to network_refs.
  */
 export async function rebuildOrganisationDocuments(db: Db, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
@@ -66,9 +69,16 @@ export async function rebuildOrganisationDocuments(db: Db, ids: string[]): Promi
                 FROM facility f, unnest(f.concept_ids) x WHERE f.organisation_id IN (SELECT id FROM o) AND f.status = 'validated' GROUP BY 1, 2),
      ing AS (SELECT organisation_id, string_agg(inci_name, ' ' ORDER BY inci_name) AS text
                FROM organisation_ingredient WHERE organisation_id IN (SELECT id FROM o) GROUP BY 1),
+     prj AS (SELECT pp.organisation_id,
+                    string_agg(concat_ws(' ', p.acronym, p.title, p.summary), ' ' ORDER BY p.id) FILTER (WHERE p.language = 'it') AS text_it,
+                    string_agg(concat_ws(' ', p.acronym, p.title, p.summary), ' ' ORDER BY p.id) FILTER (WHERE p.language = 'en') AS text_en,
+                    array_agg('project:' || p.id::text ORDER BY p.id) AS refs
+               FROM project_participant pp JOIN project p ON p.id = pp.project_id
+              WHERE pp.organisation_id IN (SELECT id FROM o) GROUP BY 1),
      doc AS (SELECT o.*,
-                    concat_ws(' ', o.description_it, pc.text_it, pf.text) AS d_text_it,
-                    concat_ws(' ', o.description_en, pc.text_en, i.text) AS d_text_en,
+                    concat_ws(' ', o.description_it, pc.text_it, pf.text, pj.text_it) AS d_text_it,
+                    concat_ws(' ', o.description_en, pc.text_en, i.text, pj.text_en) AS d_text_en,
+                    coalesce(pj.refs, '{}') AS d_network_refs,
                     ARRAY(SELECT DISTINCT x FROM unnest(coalesce(pc.concept_ids, '{}') || coalesce(pfc.concept_ids, '{}')) x ORDER BY x) AS d_concepts,
                     concat_ws(' ', mc.text_it, mc.text_en, mf.text) AS d_members_text,
                     ARRAY(SELECT DISTINCT x FROM unnest(coalesce(mc.concept_ids, '{}') || coalesce(mfc.concept_ids, '{}')) x ORDER BY x) AS d_members_concepts
@@ -79,11 +89,12 @@ export async function rebuildOrganisationDocuments(db: Db, ids: string[]): Promi
                LEFT JOIN fac mf ON mf.organisation_id = o.id AND NOT mf.pub
                LEFT JOIN facc pfc ON pfc.organisation_id = o.id AND pfc.pub
                LEFT JOIN facc mfc ON mfc.organisation_id = o.id AND NOT mfc.pub
-               LEFT JOIN ing i ON i.organisation_id = o.id)
+               LEFT JOIN ing i ON i.organisation_id = o.id
+               LEFT JOIN prj pj ON pj.organisation_id = o.id)
      INSERT INTO search_document (type, id, cluster_ids, name, text_it, text_en, concept_ids, provinces, category, size_class,
-                                  key_text, members_text, members_concept_ids, indexed_at)
+                                  network_refs, key_text, members_text, members_concept_ids, indexed_at)
      SELECT 'organisation', doc.id, doc.active_cluster_ids, doc.legal_name || coalesce(' ' || doc.short_name, ''),
-            doc.d_text_it, doc.d_text_en, doc.d_concepts, doc.province_acronyms, doc.category, doc.size_class,
+            doc.d_text_it, doc.d_text_en, doc.d_concepts, doc.province_acronyms, doc.category, doc.size_class, doc.d_network_refs,
             ${keyTextOf('doc.d_concepts')},
             doc.d_members_text, ARRAY(SELECT unnest(doc.d_members_concepts) EXCEPT SELECT unnest(doc.d_concepts)), now()
        FROM doc`,

@@ -53,6 +53,23 @@ describe('competence search (domain)', () => {
   });
   after(() => db.close());
 
+  test('a declared project adds its text and reference to the organisation, and follows edits', async () => {
+    const [p] = await db.query<{ id: string }>(
+      `INSERT INTO project (programme, reference, acronym, title, summary, language) VALUES ('life', 'LIFE-T-1', 'BRIOSCA', 'Recupero di scarti di vinificazione', 'Estratti polifenolici', 'it') RETURNING id`,
+    );
+    await db.query(`INSERT INTO project_participant (project_id, organisation_id) VALUES ($1, $2), ($1, $3)`, [p.id, ids.it, ids.bg]);
+    assert.deepEqual((await found('briosca')).sort(), [ids.it, ids.bg].sort());
+    const [d] = await db.query<{ network_refs: string[] }>(`SELECT network_refs FROM search_document WHERE type = 'organisation' AND id = $1`, [ids.it]);
+    assert.deepEqual(d.network_refs, [`project:${p.id}`]);
+    await db.query(`UPDATE project SET acronym = 'VINACCE' WHERE id = $1`, [p.id]);
+    assert.deepEqual(await found('briosca'), []);
+    assert.deepEqual((await found('vinacce')).sort(), [ids.it, ids.bg].sort());
+    await db.query('DELETE FROM project WHERE id = $1', [p.id]);
+    assert.deepEqual(await found('vinacce'), []);
+    const [after] = await db.query<{ network_refs: string[] }>(`SELECT network_refs FROM search_document WHERE type = 'organisation' AND id = $1`, [ids.it]);
+    assert.deepEqual(after.network_refs, []);
+  });
+
   test('Italian queries find an English-only profile, with why', async () => {
     for (const q of ['confezionamento', 'conto terzi', 'emolliente', 'profumo']) {
       const r = await find(q);
