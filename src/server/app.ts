@@ -31,6 +31,7 @@ import { organisationsApiRoutes, organisationsPageRoutes } from './features/orga
 import { requirementsApiRoutes, requirementsPageRoutes } from './features/requirements/requirements.routes.ts';
 import { searchApiRoutes, searchPageRoutes } from './features/search/search.routes.ts';
 import { marketplaceApiRoutes, marketplacePageRoutes } from './features/marketplace/marketplace.routes.ts';
+import { queueCount } from './features/marketplace/marketplace.ts';
 import { collaborationsApiRoutes, collaborationsPageRoutes } from './features/collaborations/collaborations.routes.ts';
 import { matchingApiRoutes, matchingPageRoutes } from './features/matching/matching.routes.ts';
 import { taxonomyApiRoutes, taxonomyPageRoutes } from './features/taxonomy/taxonomy.routes.ts';
@@ -43,7 +44,7 @@ import {
   allowedByAccess,
 } from './lib/auth.ts';
 import { AppError, ValidationError, fieldsFromZodIssues } from './lib/errors.ts';
-import { ErrorPage, pageContext, sendPage } from './lib/html.tsx';
+import { ErrorPage, type NavCounts, pageContext, sendPage } from './lib/html.tsx';
 import { type Locale, type Translate, isLocale, translator } from './lib/i18n.ts';
 import type { Mailer } from './lib/mail.ts';
 
@@ -59,6 +60,8 @@ declare module 'fastify' {
     actor: Actor | null;
     locale: Locale;
     t: Translate;
+    /** What the navigation counts for the reader (staff: marketplace profiles to validate); null when nothing. */
+    navCounts: NavCounts | null;
   }
   interface FastifyContextConfig {
     access?: Access;
@@ -103,6 +106,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('actor', null);
   app.decorateRequest('locale', 'it');
   app.decorateRequest('t', null as unknown as Translate);
+  app.decorateRequest('navCounts', null);
 
   app.addHook('onRoute', (route) => {
     const publicInfra = route.url.startsWith('/static') || route.url.startsWith('/api/docs') || route.url === '/health';
@@ -197,6 +201,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     } else {
       const raw = req.cookies[SESSION_COOKIE];
       if (raw) req.actor = await actorFromSession(app.db, raw);
+    }
+    // A page shows the staff how many marketplace profiles wait for them: one indexed count, only for reviewers.
+    if (req.actor && req.method === 'GET' && isPageUrl(req.url)) {
+      const marketplaceQueue = await queueCount(app.db, req.actor);
+      if (marketplaceQueue !== null) req.navCounts = { marketplaceQueue };
     }
   });
 

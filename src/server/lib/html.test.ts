@@ -49,6 +49,7 @@ test('staff keep their work in one disclosure of the main navigation; their own 
     ...publicSections.map((p) => p.replace(/^\/it/, '/en')),
     '/en/staff/applications',
     '/en/staff/competences',
+    '/en/staff/marketplace',
     '/en/staff/imports',
     '/en/staff/collaborations',
     '/en/audit',

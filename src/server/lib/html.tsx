@@ -15,7 +15,11 @@ export type PageContext = {
   query: string;
   csrfToken: string;
   demo: boolean;
+  /** Counts the navigation shows beside its entries (set by the request pipeline for the readers who have them). */
+  navCounts?: NavCounts | null;
 };
+
+export type NavCounts = { marketplaceQueue: number };
 
 export function pageContext(req: FastifyRequest, reply: FastifyReply): PageContext {
   const url = new URL(req.url, 'http://x');
@@ -28,6 +32,7 @@ export function pageContext(req: FastifyRequest, reply: FastifyReply): PageConte
     query: url.search,
     csrfToken: reply.generateCsrf(),
     demo: req.server.config.demo,
+    navCounts: req.navCounts,
   };
 }
 
@@ -169,11 +174,15 @@ export function Layout({ ctx, title, children, breadcrumb }: LayoutProps) {
                       <details>
                         <summary class="nav-link">
                           <span>{t('common.nav.staffArea')}</span>
+                          <CountBadge ctx={ctx} count={ctx.navCounts?.marketplaceQueue} />
                         </summary>
                         <ul class="nav-disclosure-panel list-unstyled">
                           {staffLinks(ctx).map((l) => (
                             <li>
-                              <a href={l.href}>{l.label}</a>
+                              <a href={l.href}>
+                                {l.label}
+                                <CountBadge ctx={ctx} count={l.count} />
+                              </a>
                             </li>
                           ))}
                         </ul>
@@ -224,15 +233,27 @@ export function Layout({ ctx, title, children, breadcrumb }: LayoutProps) {
 }
 
 /** The work entries of cluster staff, the Region and platform admins: one disclosure in the main navigation. */
-function staffLinks(ctx: PageContext): { href: string; label: string }[] {
+function staffLinks(ctx: PageContext): { href: string; label: string; count?: number }[] {
   const { t } = ctx;
   return [
     { href: href(ctx, '/staff/applications'), label: t('common.nav.staff') },
     { href: href(ctx, '/staff/competences'), label: t('common.nav.review') },
+    { href: href(ctx, '/staff/marketplace'), label: t('marketplace.queueTitle'), count: ctx.navCounts?.marketplaceQueue },
     { href: href(ctx, '/staff/imports'), label: t('common.nav.imports') },
     { href: href(ctx, '/staff/collaborations'), label: t('collaborations.nav.collaborations') },
     { href: href(ctx, '/audit'), label: t('common.nav.audit') },
   ];
+}
+
+/** A count of waiting items beside a navigation entry, read out as "3 waiting"; nothing when none wait. */
+function CountBadge({ ctx, count }: { ctx: PageContext; count?: number }) {
+  if (!count) return null;
+  return (
+    <span class="badge nav-count ms-2" data-count={count}>
+      {count}
+      <span class="visually-hidden"> {ctx.t('common.nav.waiting')}</span>
+    </span>
+  );
 }
 
 /**

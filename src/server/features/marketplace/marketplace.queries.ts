@@ -181,6 +181,15 @@ export async function selectQueue(db: Db, clusterIds: string[] | null): Promise<
   );
 }
 
+/** How many submitted profiles of the clusters (null: all) wait: profile_cluster_status_idx answers it. */
+export async function countQueue(db: Db, clusterIds: string[] | null): Promise<number> {
+  const [row] = await db.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM profile WHERE status = 'submitted' AND ($1::uuid[] IS NULL OR cluster_id = ANY($1::uuid[]))",
+    [clusterIds],
+  );
+  return row.n;
+}
+
 export async function selectActiveClusterIds(db: Db, organisationId: string): Promise<string[]> {
   const rows = await db.query<{ cluster_id: string }>(
     "SELECT cluster_id FROM membership WHERE organisation_id = $1 AND status = 'active' ORDER BY cluster_id",

@@ -255,4 +255,27 @@ describe('marketplace (HTTP)', () => {
     assert.equal(closed.statusCode, 303);
     assert.equal((await page(visitor, `/it/marketplace/${id}`)).statusCode, 404);
   });
+
+  test('the staff area of the navigation leads to the queue and counts the profiles waiting there, per reader', async () => {
+    // the badge of the queue's entry in the Staff area disclosure: absent when nothing waits
+    const badge = async (a: Agent) => {
+      const body = (await page(a, '/it/marketplace')).body;
+      const entry = body.match(/<a href="\/it\/staff\/marketplace">Profili del marketplace da validare(.*?)<\/a>/);
+      if (!entry) return null;
+      return Number(entry[1].match(/data-count="(\d+)"/)?.[1] ?? 0);
+    };
+    const before = { staff: await badge(staff), other: await badge(otherStaff), region: await badge(region) };
+    assert.equal(await badge(owner), null, 'a member has no staff area');
+    assert.equal(await badge(visitor), null);
+    const created = await api(owner, 'POST', '/profiles', { type: 'lab_service', titleIt: 'Analisi reologiche', summaryIt: 'Viscosità e tixotropia' });
+    const id = created.json().id;
+    assert.equal((await api(owner, 'POST', `/profiles/${id}/submit`)).statusCode, 200);
+    assert.equal(await badge(staff), (before.staff ?? 0) + 1);
+    assert.equal(await badge(region), (before.region ?? 0) + 1, 'the Region counts every cluster');
+    assert.equal(await badge(otherStaff), before.other, 'another cluster’s staff do not count it');
+    const summary = (await page(staff, '/en/marketplace')).body.match(/<summary class="nav-link">(.*?)<\/summary>/)?.[1] ?? '';
+    assert.match(summary, new RegExp(`Staff area.*data-count="${(before.staff ?? 0) + 1}".*waiting`));
+    assert.equal((await post(staff, `/it/staff/marketplace/${id}/review`, { decision: 'publish', reason: '' })).statusCode, 303);
+    assert.equal(await badge(staff), before.staff);
+  });
 });

@@ -11,6 +11,7 @@ import { selectConceptSubtree } from '../search/search.queries.ts';
 import { indexDocument, removeDocument } from '../search/search.ts';
 import {
   type ProfileRow,
+  countQueue,
   ensureJob,
   hasInterest,
   insertProfile,
@@ -183,6 +184,12 @@ export async function profileQueue(db: Db, actor: Actor | null): Promise<Profile
   if (!actor) throw new UnauthorizedError();
   const rows = await selectQueue(db, managedClusterIds(actor));
   return rows.map((r) => profileOut(r, { ownerVisible: true, privileged: true, actor }));
+}
+
+/** How many submitted profiles wait in the actor's queue, for the navigation; null (and no query) for anyone who has no queue. */
+export async function queueCount(db: Db, actor: Actor | null): Promise<number | null> {
+  if (!actor || !(hasRole(actor, 'staff') || hasRole(actor, 'region') || hasRole(actor, 'platform_admin'))) return null;
+  return countQueue(db, managedClusterIds(actor));
 }
 
 /** Organisation × cluster pairs the actor may publish for: its organisations' active memberships. */
