@@ -246,6 +246,20 @@ export const expectedAccess: Record<string, Access> = {
   'POST /:lang/collaborations/:id/events': R('member', 'org_admin', 'staff'),
   'GET /:lang/staff/collaborations': STAFF,
   'GET /:lang/staff/collaborations/report': STAFF,
+
+  // projects: public to read (organisations without an active membership hidden, checked in the domain); an organisation's
+  // users, the staff of its clusters and platform admins declare and remove its participations; users or staff of any
+  // participant edit a project's shared details (scope checked in the domain)
+  'GET /api/v1/organisations/:id/projects': 'public',
+  'POST /api/v1/organisations/:id/projects': R('member', 'org_admin', 'staff', 'platform_admin'),
+  'DELETE /api/v1/organisations/:id/projects/:projectId': R('member', 'org_admin', 'staff', 'platform_admin'),
+  'GET /api/v1/projects/:projectId': 'public',
+  'PATCH /api/v1/projects/:projectId': R('member', 'org_admin', 'staff', 'platform_admin'),
+  'GET /:lang/organisations/:id/projects': R('member', 'org_admin', 'staff', 'platform_admin'),
+  'POST /:lang/organisations/:id/projects': R('member', 'org_admin', 'staff', 'platform_admin'),
+  'GET /:lang/organisations/:id/projects/:projectId/edit': R('member', 'org_admin', 'staff', 'platform_admin'),
+  'POST /:lang/organisations/:id/projects/:projectId/edit': R('member', 'org_admin', 'staff', 'platform_admin'),
+  'POST /:lang/organisations/:id/projects/:projectId/remove': R('member', 'org_admin', 'staff', 'platform_admin'),
 };
 
 // Actors of the matrix. 'user' is signed in without any role: it separates 'authenticated' from role lists.

@@ -34,6 +34,7 @@ import { marketplaceApiRoutes, marketplacePageRoutes } from './features/marketpl
 import { queueCount } from './features/marketplace/marketplace.ts';
 import { collaborationsApiRoutes, collaborationsPageRoutes } from './features/collaborations/collaborations.routes.ts';
 import { matchingApiRoutes, matchingPageRoutes } from './features/matching/matching.routes.ts';
+import { projectsApiRoutes, projectsPageRoutes } from './features/projects/projects.routes.ts';
 import { taxonomyApiRoutes, taxonomyPageRoutes } from './features/taxonomy/taxonomy.routes.ts';
 import {
   type Access,
@@ -282,10 +283,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   const apiRoutes = [clustersApiRoutes, organisationsApiRoutes, membersApiRoutes, requirementsApiRoutes, accountsApiRoutes, auditApiRoutes,
     taxonomyApiRoutes, cosingApiRoutes, mapApiRoutes, importsApiRoutes, competencesApiRoutes, searchApiRoutes, coverageApiRoutes,
-    marketplaceApiRoutes, collaborationsApiRoutes, matchingApiRoutes];
+    marketplaceApiRoutes, collaborationsApiRoutes, matchingApiRoutes, projectsApiRoutes];
   const pageRoutes = [clustersPageRoutes, organisationsPageRoutes, membersPageRoutes, requirementsPageRoutes, accountsPageRoutes, auditPageRoutes,
     taxonomyPageRoutes, cosingPageRoutes, mapPageRoutes, importsPageRoutes, competencesPageRoutes, searchPageRoutes, coveragePageRoutes,
-    marketplacePageRoutes, collaborationsPageRoutes, matchingPageRoutes];
+    marketplacePageRoutes, collaborationsPageRoutes, matchingPageRoutes, projectsPageRoutes];
   for (const routes of apiRoutes) {
     await app.register(routes, { prefix: '/api/v1' });
   }

@@ -14,7 +14,8 @@ import { messages as search } from '../features/search/search.i18n.ts';
 import { messages as marketplace } from '../features/marketplace/marketplace.i18n.ts';
 import { messages as collaborations } from '../features/collaborations/collaborations.i18n.ts';
 import { messages as matching } from '../features/matching/matching.i18n.ts';
+import { messages as projects } from '../features/projects/projects.i18n.ts';
 import { messages as taxonomy } from '../features/taxonomy/taxonomy.i18n.ts';
 import { messages as common } from './common.i18n.ts';
 
-export const catalogs = { common, accounts, audit, clusters, members, organisations, requirements, taxonomy, cosing, map, imports, competences, search, coverage, marketplace, collaborations, matching };
+export const catalogs = { common, accounts, audit, clusters, members, organisations, requirements, taxonomy, cosing, map, imports, competences, search, coverage, marketplace, collaborations, matching, projects };

@@ -1,7 +1,9 @@
 import { CsrfField, ErrorSummary, Input, Layout, Localised, type PageContext, Pagination, Select, Textarea, href } from '../../lib/html.tsx';
 import type { FieldErrors } from '../../lib/errors.ts';
 import { formatDate, formatDateTime } from '../../lib/i18n.ts';
+import type { ComponentProps } from 'preact';
 import type { ClusterView } from '../clusters/clusters.schemas.ts';
+import { ProjectsSection } from '../projects/projects.pages.tsx';
 import type { DirectoryConcept } from './organisations.ts';
 import { type DirectoryPage as DirectoryResult, type DirectoryQuery, type OrganisationDetail, categories, sizeClasses } from './organisations.schemas.ts';
 
@@ -168,7 +170,7 @@ export function DirectoryPage({
   );
 }
 
-export function OrganisationPage({ ctx, org, canEdit }: { ctx: PageContext; org: OrganisationDetail; canEdit: boolean }) {
+export function OrganisationPage({ ctx, org, canEdit, projects }: { ctx: PageContext; org: OrganisationDetail; canEdit: boolean; projects?: ComponentProps<typeof ProjectsSection>['data'] }) {
   const t = ctx.t;
   const dash = '—';
   // Private fields are absent from the public view; the page shows them only to those the domain gave them to.
@@ -264,6 +266,8 @@ export function OrganisationPage({ ctx, org, canEdit }: { ctx: PageContext; org:
           <a href={href(ctx, `/organisations/${org.id}/ingredients`)}>{t('organisations.page.ingredients')}</a>
         </li>
       </ul>
+
+      {projects && <ProjectsSection ctx={ctx} data={projects} />}
 
       <h2 class="h4">{t('organisations.page.memberships')}</h2>
       {org.memberships.length ? (

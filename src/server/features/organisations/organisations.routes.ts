@@ -6,6 +6,7 @@ import { AppError, ValidationError } from '../../lib/errors.ts';
 import { pageContext, sendPage } from '../../lib/html.tsx';
 import { getCluster } from '../clusters/clusters.ts';
 import { DirectoryPage, OrganisationEditPage, OrganisationPage, orgFormValues } from './organisations.pages.tsx';
+import { listOrganisationProjects } from '../projects/projects.ts';
 import {
   AtecoListSchema,
   AtecoQuerySchema,
@@ -222,7 +223,8 @@ export const organisationsPageRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/organisations/:id', { config: { access: 'public' }, schema: { params: OrganisationIdParams } }, async (req, reply) => {
     const org = await getOrganisation(app.db, req.actor, req.params.id);
     const canEdit = await canEditOrganisation(app.db, req.actor, org.id);
-    return sendPage(reply, h(OrganisationPage, { ctx: pageContext(req, reply), org, canEdit }));
+    const projects = await listOrganisationProjects(app.db, req.actor, org.id);
+    return sendPage(reply, h(OrganisationPage, { ctx: pageContext(req, reply), org, canEdit, projects }));
   });
   app.get('/organisations/:id/edit', { config: { access: 'authenticated' }, schema: { params: OrganisationIdParams } }, async (req, reply) => {
     const { org, canEditCategory } = await getOrganisationForEdit(app.db, req.actor!, req.params.id);

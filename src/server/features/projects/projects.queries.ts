@@ -1,0 +1,146 @@
+import type { Db } from '../../db/db.ts';
+import { pgErrorCode } from '../../db/db.ts';
+import { ConflictError } from '../../lib/errors.ts';
+import type { ParticipantRole, Programme } from './projects.schemas.ts';
+
+/** The organisation, whether the public may see it (an active membership), and the clusters whose staff look after it. */
+export type OrganisationFacts = { id: string; legal_name: string; is_public: boolean; cluster_ids: string[] };
+
+const orgFacts = (o: string) => `${o}.id, ${o}.legal_name,
+  EXISTS (SELECT 1 FROM membership m WHERE m.organisation_id = ${o}.id AND m.status = 'active') AS is_public,
+  coalesce((SELECT array_agg(m.cluster_id ORDER BY m.cluster_id) FROM membership m WHERE m.organisation_id = ${o}.id AND m.status <> 'withdrawn'), '{}') AS cluster_ids`;
+
+export async function selectOrganisation(db: Db, id: string): Promise<OrganisationFacts | undefined> {
+  const [row] = await db.query<OrganisationFacts>(`SELECT ${orgFacts('o')} FROM organisation o WHERE o.id = $1`, [id]);
+  return row;
+}
+
+export type ProjectRow = {
+  id: string;
+  programme: Programme;
+  reference: string | null;
+  acronym: string;
+  title: string;
+  summary: string;
+  language: 'it' | 'en';
+  url: string | null;
+  start_date: string | null;
+  end_date: string | null;
+  updated_at: Date | string;
+};
+
+const projectColumns = (p: string) =>
+  `${p}.id, ${p}.programme, ${p}.reference, ${p}.acronym, ${p}.title, ${p}.summary, ${p}.language, ${p}.url, ${p}.start_date, ${p}.end_date, ${p}.updated_at`;
+
+export async function selectProject(db: Db, id: string, lock = false): Promise<ProjectRow | undefined> {
+  const [row] = await db.query<ProjectRow>(`SELECT ${projectColumns('p')} FROM project p WHERE p.id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  return row;
+}
+
+export type ParticipantRow = OrganisationFacts & { role: ParticipantRole };
+
+export async function selectParticipants(db: Db, projectId: string): Promise<ParticipantRow[]> {
+  return db.query<ParticipantRow>(
+    `SELECT ${orgFacts('o')}, pp.role FROM project_participant pp JOIN organisation o ON o.id = pp.organisation_id
+      WHERE pp.project_id = $1 ORDER BY lower(o.legal_name), o.id`,
+    [projectId],
+  );
+}
+
+/** The organisation's projects, newest first, each with every participant (the domain keeps those the reader may see). */
+export async function selectOrganisationProjects(db: Db, organisationId: string): Promise<(ProjectRow & { role: ParticipantRole; participants: ParticipantRow[] })[]> {
+  return db.query(
+    `SELECT ${projectColumns('p')}, own.role,
+            (SELECT coalesce(json_agg(x ORDER BY lower(x.legal_name), x.id), '[]') FROM (
+               SELECT ${orgFacts('o')}, pp.role FROM project_participant pp JOIN organisation o ON o.id = pp.organisation_id
+                WHERE pp.project_id = p.id) x) AS participants
+       FROM project_participant own JOIN project p ON p.id = own.project_id
+      WHERE own.organisation_id = $1
+      ORDER BY p.start_date DESC NULLS LAST, p.acronym, p.id`,
+    [organisationId],
+  );
+}
+
+export type ProjectValues = {
+  programme: Programme;
+  reference: string | null;
+  acronym: string;
+  title: string;
+  summary: string;
+  language: 'it' | 'en';
+  url: string | null;
+  startDate: string | null;
+  endDate: string | null;
+};
+
+const values = (v: ProjectValues) => [v.programme, v.reference, v.acronym, v.title, v.summary, v.language, v.url, v.startDate, v.endDate];
+
+/**
+ * A new project, or the one already known by the same programme and reference (its details are kept).
+ * ON CONFLICT rather than look-then-insert: two organisations declaring the same project at once still share one row.
+ */
+export async function insertOrFindProject(tx: Db, v: ProjectValues, userId: string): Promise<{ id: string; created: boolean }> {
+  const conflict = v.reference === null ? '' : ' ON CONFLICT (programme, reference) WHERE reference IS NOT NULL DO NOTHING';
+  const [row] = await tx.query<{ id: string }>(
+    `INSERT INTO project (programme, reference, acronym, title, summary, language, url, start_date, end_date, created_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)${conflict} RETURNING id`,
+    [...values(v), userId],
+  );
+  if (row) return { id: row.id, created: true };
+  const [existing] = await tx.query<{ id: string }>('SELECT id FROM project WHERE programme = $1 AND reference = $2 FOR UPDATE', [v.programme, v.reference]);
+  return { id: existing.id, created: false };
+}
+
+export async function participationExists(db: Db, projectId: string, organisationId: string): Promise<boolean> {
+  return (await db.query('SELECT 1 FROM project_participant WHERE project_id = $1 AND organisation_id = $2', [projectId, organisationId])).length > 0;
+}
+
+export async function insertParticipant(tx: Db, v: { projectId: string; organisationId: string; role: ParticipantRole; userId: string }): Promise<void> {
+  try {
+    await tx.query('INSERT INTO project_participant (project_id, organisation_id, role, created_by) VALUES ($1, $2, $3, $4)', [
+      v.projectId,
+      v.organisationId,
+      v.role,
+      v.userId,
+    ]);
+  } catch (err) {
+    if (pgErrorCode(err) === '23505') throw duplicateParticipation();
+    throw err;
+  }
+}
+
+export const duplicateParticipation = () =>
+  new ConflictError('duplicate_participation', 'The organisation has already declared this project', { reference: 'already_declared' });
+
+export async function updateProjectRow(tx: Db, id: string, v: ProjectValues): Promise<void> {
+  try {
+    await tx.query(
+      `UPDATE project SET programme = $2, reference = $3, acronym = $4, title = $5, summary = $6, language = $7, url = $8,
+              start_date = $9, end_date = $10, updated_at = now()
+        WHERE id = $1`,
+      [id, ...values(v)],
+    );
+  } catch (err) {
+    if (pgErrorCode(err) === '23505') {
+      throw new ConflictError('duplicate_project', 'Another project has this programme and reference', { reference: 'taken' });
+    }
+    throw err;
+  }
+}
+
+export async function deleteParticipantRow(tx: Db, projectId: string, organisationId: string): Promise<{ role: ParticipantRole } | undefined> {
+  const [row] = await tx.query<{ role: ParticipantRole }>(
+    'DELETE FROM project_participant WHERE project_id = $1 AND organisation_id = $2 RETURNING role',
+    [projectId, organisationId],
+  );
+  return row;
+}
+
+/** Deletes the project when nobody takes part in it any more; true when it did. */
+export async function deleteProjectIfOrphan(tx: Db, projectId: string): Promise<boolean> {
+  const rows = await tx.query(
+    'DELETE FROM project p WHERE p.id = $1 AND NOT EXISTS (SELECT 1 FROM project_participant pp WHERE pp.project_id = p.id) RETURNING p.id',
+    [projectId],
+  );
+  return rows.length > 0;
+}

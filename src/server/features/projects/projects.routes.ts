@@ -1,0 +1,151 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { h } from 'preact';
+import { z } from 'zod';
+import { AppError, ValidationError, fieldsFromZodIssues } from '../../lib/errors.ts';
+import { pageContext, sendPage } from '../../lib/html.tsx';
+import { type FormValues, type Notice, ProjectEditPage, ProjectsPage, formFields, notices, projectFormValues } from './projects.pages.tsx';
+import {
+  DeclarationIn,
+  DeclarationOut,
+  OrganisationParams,
+  OrganisationProjectList,
+  ParticipationParams,
+  ProjectDetailsIn,
+  ProjectOut,
+  ProjectParams,
+  ProjectPatch,
+  RemovalOut,
+} from './projects.schemas.ts';
+import { declareProject, getProject, listOrganisationProjects, projectEditData, projectsPageData, removeParticipation, updateProject } from './projects.ts';
+
+// The organisation's own users, the staff of its clusters and platform admins (scope checked by the domain).
+const managers = ['member', 'org_admin', 'staff', 'platform_admin'] as const;
+const tags = ['projects'];
+
+export const projectsApiRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/organisations/:id/projects',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'Funded projects the organisation took part in, each with its role and the other participants the reader may see',
+        params: OrganisationParams,
+        response: { 200: OrganisationProjectList },
+      },
+    },
+    async (req) => {
+      const { organisation, items } = await listOrganisationProjects(app.db, req.actor, req.params.id);
+      return { organisation, items };
+    },
+  );
+  app.post(
+    '/organisations/:id/projects',
+    {
+      config: { access: managers },
+      schema: {
+        tags,
+        summary:
+          "Declare that the organisation took part in a project (its users, its clusters' staff, platform admins). The same programme and reference link it to the project already known (linkedToExisting, details kept); a second declaration of the same project is a 409",
+        params: OrganisationParams,
+        body: DeclarationIn,
+        response: { 201: DeclarationOut },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await declareProject(app.db, req.actor, { organisationId: req.params.id, data: req.body })),
+  );
+  app.delete(
+    '/organisations/:id/projects/:projectId',
+    {
+      config: { access: managers },
+      schema: { tags, summary: 'Remove the organisation from a project; a project left without participants is deleted', params: ParticipationParams, response: { 200: RemovalOut } },
+    },
+    async (req) => removeParticipation(app.db, req.actor, { organisationId: req.params.id, projectId: req.params.projectId }),
+  );
+  app.get(
+    '/projects/:projectId',
+    {
+      config: { access: 'public' },
+      schema: { tags, summary: 'A project and the participants the reader may see', params: ProjectParams, response: { 200: ProjectOut } },
+    },
+    async (req) => getProject(app.db, req.actor, req.params.projectId),
+  );
+  app.patch(
+    '/projects/:projectId',
+    {
+      config: { access: managers },
+      schema: {
+        tags,
+        summary: "Edit a project's shared details (users of any participant, staff of a cluster where one is a member, platform admins)",
+        params: ProjectParams,
+        body: ProjectPatch,
+        response: { 200: ProjectOut },
+      },
+    },
+    async (req) => updateProject(app.db, req.actor, { projectId: req.params.projectId, patch: req.body }),
+  );
+};
+
+const str = (body: Record<string, unknown>, k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
+const PageQuery = z.object({ done: z.string().max(40).optional() });
+
+export const projectsPageRoutes: FastifyPluginAsyncZod = async (app) => {
+  type Req = Parameters<typeof pageContext>[0];
+  type Reply = Parameters<typeof pageContext>[1];
+  const render = async (req: Req, reply: Reply, id: string, extra: { values?: FormValues; errors?: Record<string, string>; notice?: Notice } = {}, status = 200) => {
+    const data = await projectsPageData(app.db, req.actor, id);
+    return sendPage(reply, h(ProjectsPage, { ctx: pageContext(req, reply), data, ...extra }), status);
+  };
+  const parse = <T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: unknown[] } } }, values: FormValues): T => {
+    const parsed = schema.safeParse(values);
+    if (!parsed.success) throw new ValidationError(fieldsFromZodIssues(parsed.error.issues as never));
+    return parsed.data;
+  };
+
+  app.get('/organisations/:id/projects', { config: { access: managers }, schema: { params: OrganisationParams, querystring: PageQuery } }, async (req, reply) => {
+    const notice = notices.find((n) => n === req.query.done);
+    return render(req, reply, req.params.id, { notice });
+  });
+
+  app.post('/organisations/:id/projects', { config: { access: managers }, schema: { params: OrganisationParams } }, async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const values: FormValues = Object.fromEntries([...formFields, 'role'].map((k) => [k, str(body, k)]));
+    try {
+      const out = await declareProject(app.db, req.actor, { organisationId: req.params.id, data: parse(DeclarationIn, values) });
+      return reply.redirect(`/${req.locale}/organisations/${req.params.id}/projects?done=${out.linkedToExisting ? 'linked' : 'declared'}`, 303);
+    } catch (err) {
+      if (!(err instanceof AppError) || !err.fields) throw err;
+      return render(req, reply, req.params.id, { values, errors: err.fields }, err.status);
+    }
+  });
+
+  app.get('/organisations/:id/projects/:projectId/edit', { config: { access: managers }, schema: { params: ParticipationParams } }, async (req, reply) => {
+    const d = await projectEditData(app.db, req.actor, { organisationId: req.params.id, projectId: req.params.projectId });
+    const props = { ctx: pageContext(req, reply), organisation: d.organisation, projectId: d.project.id, acronym: d.project.acronym };
+    return sendPage(reply, h(ProjectEditPage, { ...props, values: projectFormValues(d.project) }));
+  });
+
+  app.post('/organisations/:id/projects/:projectId/edit', { config: { access: managers }, schema: { params: ParticipationParams } }, async (req, reply) => {
+    const input = { organisationId: req.params.id, projectId: req.params.projectId };
+    // The form is reached from a participant's page: the same checks as showing it, before anything is written.
+    const d = await projectEditData(app.db, req.actor, input);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const values: FormValues = Object.fromEntries(formFields.map((k) => [k, str(body, k)]));
+    try {
+      const details = parse(ProjectDetailsIn, values);
+      // Blank optional fields clear them; the language keeps the form's choice.
+      const patch = { ...details, reference: details.reference ?? null, url: details.url ?? null, startDate: details.startDate ?? null, endDate: details.endDate ?? null, summary: details.summary ?? '' };
+      await updateProject(app.db, req.actor, { projectId: input.projectId, patch });
+      return reply.redirect(`/${req.locale}/organisations/${input.organisationId}/projects?done=updated`, 303);
+    } catch (err) {
+      if (!(err instanceof AppError) || !err.fields) throw err;
+      const props = { ctx: pageContext(req, reply), organisation: d.organisation, projectId: d.project.id, acronym: d.project.acronym };
+      return sendPage(reply, h(ProjectEditPage, { ...props, values, errors: err.fields }), err.status);
+    }
+  });
+
+  app.post('/organisations/:id/projects/:projectId/remove', { config: { access: managers }, schema: { params: ParticipationParams } }, async (req, reply) => {
+    const { projectDeleted } = await removeParticipation(app.db, req.actor, { organisationId: req.params.id, projectId: req.params.projectId });
+    return reply.redirect(`/${req.locale}/organisations/${req.params.id}/projects?done=${projectDeleted ? 'removedDeleted' : 'removed'}`, 303);
+  });
+};

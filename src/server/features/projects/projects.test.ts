@@ -1,0 +1,183 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Db } from '../../db/db.ts';
+import { type Actor, type Role, actorFromSession, createSession } from '../../lib/auth.ts';
+import { AppError } from '../../lib/errors.ts';
+import { createTestDb } from '../../testing/db.ts';
+import { buildCluster, buildMembership, buildOrganisation, buildUser } from '../../testing/factories.ts';
+import { DeclarationIn } from './projects.schemas.ts';
+import { declareProject, getProject, listOrganisationProjects, removeParticipation, updateProject } from './projects.ts';
+
+describe('projects (domain)', () => {
+  let db: Db;
+  let clusterA: string;
+  let clusterB: string;
+  let orgA: string;
+  let orgA2: string;
+  let orgB: string;
+  let memberA: Actor;
+  let adminA2: Actor;
+  let memberB: Actor;
+  let staffA: Actor;
+  let staffB: Actor;
+  let platformAdmin: Actor;
+  let region: Actor;
+
+  const actor = async (roles: { role: Role; clusterId?: string; organisationId?: string }[]) => {
+    const u = await buildUser(db, { roles });
+    return (await actorFromSession(db, await createSession(db, u.id))) as Actor;
+  };
+  const data = (o: Record<string, unknown> = {}) => DeclarationIn.parse({ programme: 'horizon_europe', acronym: 'GREENPACK', title: 'Bio-based packaging', ...o });
+  let seq = 0;
+  const ref = () => `${101000000 + ++seq}`;
+  const rejects = async (p: Promise<unknown>, status: number, fields?: Record<string, string>) => {
+    await assert.rejects(p, (err: unknown) => {
+      assert.ok(err instanceof AppError, String(err));
+      assert.equal(err.status, status, `${err.code} ${err.message}`);
+      if (fields) assert.deepEqual(err.fields, fields);
+      return true;
+    });
+  };
+  const audit = (subjectId: string) =>
+    db.query<{ action: string; actor_user_id: string; cluster_id: string | null; before: unknown; after: unknown }>(
+      `SELECT action, actor_user_id, cluster_id, before, after FROM audit_event WHERE subject_type = 'project' AND subject_id = $1 ORDER BY id`,
+      [subjectId],
+    );
+
+  before(async () => {
+    db = await createTestDb();
+    clusterA = (await buildCluster(db)).id;
+    clusterB = (await buildCluster(db)).id;
+    orgA = (await buildOrganisation(db, { legal_name: 'Alfa Imballaggi' })).id;
+    orgA2 = (await buildOrganisation(db, { legal_name: 'Beta Ricerca' })).id;
+    orgB = (await buildOrganisation(db, { legal_name: 'Gamma Laboratori' })).id;
+    await buildMembership(db, clusterA, orgA);
+    await buildMembership(db, clusterA, orgA2);
+    await buildMembership(db, clusterB, orgB);
+    memberA = await actor([{ role: 'member', organisationId: orgA }]);
+    adminA2 = await actor([{ role: 'org_admin', organisationId: orgA2 }]);
+    memberB = await actor([{ role: 'member', organisationId: orgB }]);
+    staffA = await actor([{ role: 'staff', clusterId: clusterA }]);
+    staffB = await actor([{ role: 'staff', clusterId: clusterB }]);
+    platformAdmin = await actor([{ role: 'platform_admin' }]);
+    region = await actor([{ role: 'region' }]);
+  });
+  after(() => db.close());
+
+  test('a second organisation declaring the same programme and reference is linked to the same project; its details are kept', async () => {
+    const reference = ref();
+    const first = await declareProject(db, memberA, { organisationId: orgA, data: data({ reference, role: 'coordinator', startDate: '2023-01-01', endDate: '2026-12-31' }) });
+    assert.equal(first.linkedToExisting, false);
+    assert.equal(first.role, 'coordinator');
+    const second = await declareProject(db, adminA2, { organisationId: orgA2, data: data({ reference: ` ${reference} `, acronym: 'OTHER', title: 'Another title', role: 'partner' }) });
+    assert.equal(second.linkedToExisting, true);
+    assert.equal(second.id, first.id);
+    assert.equal(second.acronym, 'GREENPACK');
+    assert.equal(second.title, 'Bio-based packaging');
+    assert.deepEqual(second.partners, [{ organisationId: orgA, name: 'Alfa Imballaggi', role: 'coordinator' }]);
+    const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM project WHERE programme = $1 AND reference = $2', ['horizon_europe', reference]);
+    assert.equal(n, 1);
+    // The same reference in another programme is another project.
+    const other = await declareProject(db, memberA, { organisationId: orgA, data: data({ reference, programme: 'life' }) });
+    assert.notEqual(other.id, first.id);
+    // Without a reference nothing can be matched: each declaration is its own project.
+    const a = await declareProject(db, memberA, { organisationId: orgA, data: data() });
+    const b = await declareProject(db, adminA2, { organisationId: orgA2, data: data() });
+    assert.notEqual(a.id, b.id);
+
+    const listA = await listOrganisationProjects(db, null, orgA);
+    const item = listA.items.find((i) => i.id === first.id);
+    assert.deepEqual(item?.partners, [{ organisationId: orgA2, name: 'Beta Ricerca', role: 'partner' }]);
+    assert.equal(item?.startDate, '2023-01-01');
+    const entries = await audit(first.id);
+    assert.deepEqual(entries.map((e) => e.action), ['project.declared', 'project.linked']);
+    assert.equal(entries[0].actor_user_id, memberA.userId);
+    assert.equal((entries[1].after as { organisationId: string }).organisationId, orgA2);
+  });
+
+  test('declaring the same project twice for one organisation is a 409 naming the reference, and writes nothing', async () => {
+    const reference = ref();
+    const p = await declareProject(db, memberA, { organisationId: orgA, data: data({ reference }) });
+    await rejects(declareProject(db, staffA, { organisationId: orgA, data: data({ reference }) }), 409, { reference: 'already_declared' });
+    assert.equal((await audit(p.id)).length, 1);
+  });
+
+  test('who may declare: the organisation’s users, its cluster’s staff, platform admins; not another organisation’s user nor another cluster’s staff', async () => {
+    await rejects(declareProject(db, memberB, { organisationId: orgA, data: data({ reference: ref() }) }), 403);
+    await rejects(declareProject(db, staffB, { organisationId: orgA, data: data({ reference: ref() }) }), 403);
+    await rejects(declareProject(db, region, { organisationId: orgA, data: data({ reference: ref() }) }), 403);
+    await rejects(declareProject(db, null, { organisationId: orgA, data: data({ reference: ref() }) }), 401);
+    const byStaff = await declareProject(db, staffA, { organisationId: orgA, data: data({ reference: ref() }) });
+    const [entry] = await audit(byStaff.id);
+    assert.equal(entry.cluster_id, clusterA, 'the staff acted for their cluster');
+    const byAdmin = await declareProject(db, platformAdmin, { organisationId: orgB, data: data({ reference: ref() }) });
+    assert.equal(byAdmin.role, 'partner');
+    assert.equal((await audit(byAdmin.id))[0].cluster_id, null);
+  });
+
+  test('validation names every invalid field at once', () => {
+    const r = DeclarationIn.safeParse({ programme: 'horizon_2030', acronym: '', title: 'x'.repeat(401), url: 'ftp://example.org', startDate: '2024-05-01', endDate: '2023-12-31', role: 'boss', language: 'fr' });
+    assert.equal(r.success, false);
+    const fields = Object.fromEntries((r.error?.issues ?? []).map((i) => [i.path.join('.'), i.code]));
+    assert.deepEqual(Object.keys(fields).sort(), ['acronym', 'endDate', 'language', 'programme', 'role', 'title', 'url']);
+    assert.equal(DeclarationIn.safeParse({ programme: 'life', acronym: 'A', title: 'T', startDate: '2026-02-30' }).success, false);
+    const ok = DeclarationIn.parse({ programme: 'life', acronym: ' A ', title: 'T', url: 'HTTPS://example.org/p', reference: ' LIFE20  ENV/IT/000123 ', startDate: '', endDate: '' });
+    assert.equal(ok.url, 'https://example.org/p');
+    assert.equal(ok.reference, 'LIFE20 ENV/IT/000123');
+    assert.equal(ok.startDate, null);
+  });
+
+  test('editing details: users of any participant and their clusters’ staff; others get 403; the edit is audited with before and after', async () => {
+    const reference = ref();
+    const p = await declareProject(db, memberA, { organisationId: orgA, data: data({ reference }) });
+    await rejects(updateProject(db, memberB, { projectId: p.id, patch: { title: 'Hijacked' } }), 403);
+    await rejects(updateProject(db, staffB, { projectId: p.id, patch: { title: 'Hijacked' } }), 403);
+    await rejects(updateProject(db, adminA2, { projectId: p.id, patch: { title: 'Not yet a participant' } }), 403);
+    await declareProject(db, adminA2, { organisationId: orgA2, data: data({ reference }) });
+    const edited = await updateProject(db, adminA2, { projectId: p.id, patch: { title: 'Bio-based packaging for cosmetics', url: 'https://example.org/greenpack' } });
+    assert.equal(edited.title, 'Bio-based packaging for cosmetics');
+    assert.equal(edited.acronym, 'GREENPACK');
+    assert.equal((await updateProject(db, staffA, { projectId: p.id, patch: { summary: 'Staff fixed the summary.' } })).summary, 'Staff fixed the summary.');
+    assert.equal((await updateProject(db, platformAdmin, { projectId: p.id, patch: { url: null } })).url, null);
+    // End before start after merging with the stored dates.
+    await updateProject(db, memberA, { projectId: p.id, patch: { startDate: '2024-01-01' } });
+    await rejects(updateProject(db, memberA, { projectId: p.id, patch: { endDate: '2023-06-30' } }), 400, { endDate: 'end_before_start' });
+    // Moving onto another project's programme and reference is a conflict.
+    const taken = ref();
+    await declareProject(db, memberA, { organisationId: orgA, data: data({ reference: taken }) });
+    await rejects(updateProject(db, memberA, { projectId: p.id, patch: { reference: taken } }), 409, { reference: 'taken' });
+    const entries = (await audit(p.id)).filter((e) => e.action === 'project.updated');
+    assert.equal(entries.length, 4);
+    assert.equal((entries[0].before as { title: string }).title, 'Bio-based packaging');
+    assert.equal((entries[0].after as { title: string }).title, 'Bio-based packaging for cosmetics');
+  });
+
+  test('removing a participation: only for that organisation’s people; the last one deletes the project', async () => {
+    const reference = ref();
+    const p = await declareProject(db, memberA, { organisationId: orgA, data: data({ reference }) });
+    await declareProject(db, staffB, { organisationId: orgB, data: data({ reference }) });
+    await rejects(removeParticipation(db, memberB, { organisationId: orgA, projectId: p.id }), 403);
+    await rejects(removeParticipation(db, staffB, { organisationId: orgA, projectId: p.id }), 403);
+    await rejects(removeParticipation(db, adminA2, { organisationId: orgA2, projectId: p.id }), 404, undefined);
+    assert.deepEqual(await removeParticipation(db, staffA, { organisationId: orgA, projectId: p.id }), { projectDeleted: false });
+    assert.deepEqual((await getProject(db, null, p.id)).participants.map((x) => x.organisationId), [orgB]);
+    assert.deepEqual(await removeParticipation(db, memberB, { organisationId: orgB, projectId: p.id }), { projectDeleted: true });
+    assert.equal((await db.query('SELECT 1 FROM project WHERE id = $1', [p.id])).length, 0);
+    await rejects(getProject(db, null, p.id), 404);
+    const actions = (await audit(p.id)).map((e) => e.action);
+    assert.deepEqual(actions.sort(), ['project.declared', 'project.deleted', 'project.linked', 'project.participation_removed', 'project.participation_removed'].sort());
+  });
+
+  test('an organisation without an active membership: its projects and its name stay hidden from the public', async () => {
+    const former = await buildOrganisation(db, { legal_name: 'Delta Dismessa' });
+    await buildMembership(db, clusterA, former.id, { status: 'withdrawn' });
+    const reference = ref();
+    const p = await declareProject(db, memberA, { organisationId: orgA, data: data({ reference }) });
+    await declareProject(db, platformAdmin, { organisationId: former.id, data: data({ reference }) });
+    await rejects(listOrganisationProjects(db, null, former.id), 404);
+    assert.deepEqual((await listOrganisationProjects(db, null, orgA)).items.find((i) => i.id === p.id)?.partners, []);
+    assert.equal((await listOrganisationProjects(db, region, orgA)).items.find((i) => i.id === p.id)?.partners.length, 1);
+    // Staff of the cluster it withdrew from no longer look after it.
+    await rejects(declareProject(db, staffA, { organisationId: former.id, data: data({ reference: ref() }) }), 403);
+  });
+});

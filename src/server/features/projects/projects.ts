@@ -1,0 +1,235 @@
+import type { Db } from '../../db/db.ts';
+import { recordAudit } from '../../lib/audit.ts';
+import { type Actor, hasRole, isMemberOf, isStaffOf } from '../../lib/auth.ts';
+import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../../lib/errors.ts';
+import {
+  type OrganisationFacts,
+  type ParticipantRow,
+  type ProjectRow,
+  type ProjectValues,
+  deleteParticipantRow,
+  deleteProjectIfOrphan,
+  duplicateParticipation,
+  insertOrFindProject,
+  insertParticipant,
+  participationExists,
+  selectOrganisation,
+  selectOrganisationProjects,
+  selectParticipants,
+  selectProject,
+  updateProjectRow,
+} from './projects.queries.ts';
+import type { DeclarationIn, DeclarationOut, OrganisationProjectOut, ProjectOut, ProjectPatch } from './projects.schemas.ts';
+
+/**
+ * Who looks after an organisation's projects: its own users (member or org_admin, as for its competences), the staff of a
+ * cluster where it is a member (not withdrawn), and platform admins.
+ */
+export function canManageProjects(actor: Actor | null, org: Pick<OrganisationFacts, 'id' | 'cluster_ids'>): boolean {
+  if (!actor) return false;
+  return hasRole(actor, 'platform_admin') || isMemberOf(actor, org.id) || org.cluster_ids.some((c) => isStaffOf(actor, c));
+}
+
+/** A project's details are shared: whoever looks after any of its participants may correct them. */
+export const canEditProject = (actor: Actor | null, participants: ParticipantRow[]) => participants.some((p) => canManageProjects(actor, p));
+
+/** Public: organisations with an active membership. Region officers and platform admins see all; others those they look after. */
+function mayRead(actor: Actor | null, org: OrganisationFacts): boolean {
+  return org.is_public || hasRole(actor, 'region') || canManageProjects(actor, org);
+}
+
+/** The cluster the actor acted for, when acting as its staff (the decision log is read by cluster). */
+function staffCluster(actor: Actor, org: OrganisationFacts): string | null {
+  if (isMemberOf(actor, org.id)) return null;
+  return org.cluster_ids.find((c) => isStaffOf(actor, c)) ?? null;
+}
+
+const iso = (d: Date | string) => new Date(d).toISOString();
+
+const participantOut = (p: ParticipantRow) => ({ organisationId: p.id, name: p.legal_name, role: p.role });
+
+const details = (r: ProjectRow) => ({
+  id: r.id,
+  programme: r.programme,
+  reference: r.reference,
+  acronym: r.acronym,
+  title: r.title,
+  summary: r.summary,
+  language: r.language,
+  url: r.url,
+  startDate: r.start_date,
+  endDate: r.end_date,
+  updatedAt: iso(r.updated_at),
+});
+
+const state = (r: ProjectRow | ProjectValues) => ({
+  programme: r.programme,
+  reference: r.reference,
+  acronym: r.acronym,
+  title: r.title,
+  summary: r.summary,
+  language: r.language,
+  url: r.url,
+  startDate: 'start_date' in r ? r.start_date : r.startDate,
+  endDate: 'end_date' in r ? r.end_date : r.endDate,
+});
+
+function projectOut(actor: Actor | null, row: ProjectRow, participants: ParticipantRow[]): ProjectOut {
+  return { ...details(row), participants: participants.filter((p) => mayRead(actor, p)).map(participantOut) };
+}
+
+function organisationProjectOut(actor: Actor | null, organisationId: string, row: ProjectRow & { role: ProjectOut['participants'][number]['role'] }, participants: ParticipantRow[]): OrganisationProjectOut {
+  return {
+    ...details(row),
+    role: row.role,
+    partners: participants.filter((p) => p.id !== organisationId && mayRead(actor, p)).map(participantOut),
+  };
+}
+
+async function readableOrganisation(db: Db, actor: Actor | null, organisationId: string): Promise<OrganisationFacts> {
+  const org = await selectOrganisation(db, organisationId);
+  if (!org || !mayRead(actor, org)) throw new NotFoundError('organisation');
+  return org;
+}
+
+async function managedOrganisation(db: Db, actor: Actor | null, organisationId: string): Promise<{ org: OrganisationFacts; actor: Actor }> {
+  if (!actor) throw new UnauthorizedError();
+  const org = await selectOrganisation(db, organisationId);
+  if (!org) throw new NotFoundError('organisation');
+  if (!canManageProjects(actor, org)) throw new ForbiddenError();
+  return { org, actor };
+}
+
+/** The projects an organisation took part in, with the other participants the reader may see. */
+export async function listOrganisationProjects(db: Db, actor: Actor | null, organisationId: string) {
+  const org = await readableOrganisation(db, actor, organisationId);
+  const rows = await selectOrganisationProjects(db, org.id);
+  return {
+    organisation: { id: org.id, name: org.legal_name },
+    items: rows.map((r) => organisationProjectOut(actor, org.id, r, r.participants)),
+    canManage: canManageProjects(actor, org),
+  };
+}
+
+export async function getProject(db: Db, actor: Actor | null, projectId: string): Promise<ProjectOut> {
+  const row = await selectProject(db, projectId);
+  if (!row) throw new NotFoundError('project');
+  const participants = await selectParticipants(db, projectId);
+  const out = projectOut(actor, row, participants);
+  // A project known only through organisations the reader may not see is not shown either.
+  if (!out.participants.length) throw new NotFoundError('project');
+  return out;
+}
+
+const toValues = (d: DeclarationIn): ProjectValues => ({
+  programme: d.programme,
+  reference: d.reference ?? null,
+  acronym: d.acronym,
+  title: d.title,
+  summary: d.summary ?? '',
+  language: d.language ?? 'en',
+  url: d.url ?? null,
+  startDate: d.startDate ?? null,
+  endDate: d.endDate ?? null,
+});
+
+/**
+ * The organisation took part in a project. The same programme and reference name one project whoever declares it:
+ * a later declaration links the organisation to it and keeps the details already there.
+ */
+export async function declareProject(db: Db, actor: Actor | null, input: { organisationId: string; data: DeclarationIn }): Promise<DeclarationOut> {
+  const { org, actor: a } = await managedOrganisation(db, actor, input.organisationId);
+  const values = toValues(input.data);
+  const role = input.data.role ?? 'partner';
+  return db.transaction(async (tx) => {
+    const { id, created } = await insertOrFindProject(tx, values, a.userId);
+    if (!created && (await participationExists(tx, id, org.id))) throw duplicateParticipation();
+    await insertParticipant(tx, { projectId: id, organisationId: org.id, role, userId: a.userId });
+    const row = (await selectProject(tx, id)) as ProjectRow;
+    await recordAudit(tx, a, {
+      action: created ? 'project.declared' : 'project.linked',
+      subjectType: 'project',
+      subjectId: id,
+      clusterId: staffCluster(a, org),
+      after: { organisationId: org.id, role, ...state(row) },
+    });
+    const participants = await selectParticipants(tx, id);
+    return { ...organisationProjectOut(a, org.id, { ...row, role }, participants), linkedToExisting: !created };
+  });
+}
+
+async function editableProject(tx: Db, actor: Actor | null, projectId: string) {
+  if (!actor) throw new UnauthorizedError();
+  const row = await selectProject(tx, projectId, true);
+  if (!row) throw new NotFoundError('project');
+  const participants = await selectParticipants(tx, projectId);
+  if (!canEditProject(actor, participants)) {
+    if (!participants.some((p) => mayRead(actor, p))) throw new NotFoundError('project');
+    throw new ForbiddenError();
+  }
+  return { row, participants, actor };
+}
+
+/** Corrects a project's shared details: users of any participant, staff of a cluster where one is a member, platform admins. */
+export async function updateProject(db: Db, actor: Actor | null, input: { projectId: string; patch: ProjectPatch }): Promise<ProjectOut> {
+  return db.transaction(async (tx) => {
+    const { row, participants, actor: a } = await editableProject(tx, actor, input.projectId);
+    const p = input.patch;
+    const keep = <T>(v: T | undefined, old: T) => (v !== undefined ? v : old);
+    const next: ProjectValues = {
+      programme: p.programme ?? row.programme,
+      reference: keep(p.reference, row.reference),
+      acronym: p.acronym ?? row.acronym,
+      title: p.title ?? row.title,
+      summary: p.summary ?? row.summary,
+      language: p.language ?? row.language,
+      url: keep(p.url, row.url),
+      startDate: keep(p.startDate, row.start_date),
+      endDate: keep(p.endDate, row.end_date),
+    };
+    if (next.startDate && next.endDate && next.endDate < next.startDate) throw new ValidationError({ endDate: 'end_before_start' });
+    await updateProjectRow(tx, row.id, next);
+    const after = (await selectProject(tx, row.id)) as ProjectRow;
+    const acting = participants.find((x) => canManageProjects(a, x)) as ParticipantRow;
+    await recordAudit(tx, a, {
+      action: 'project.updated',
+      subjectType: 'project',
+      subjectId: row.id,
+      clusterId: staffCluster(a, acting),
+      before: state(row),
+      after: state(after),
+    });
+    return projectOut(a, after, participants);
+  });
+}
+
+/** The organisation no longer declares the project; a project nobody takes part in any more is deleted. */
+export async function removeParticipation(db: Db, actor: Actor | null, input: { organisationId: string; projectId: string }): Promise<{ projectDeleted: boolean }> {
+  const { org, actor: a } = await managedOrganisation(db, actor, input.organisationId);
+  return db.transaction(async (tx) => {
+    const row = await selectProject(tx, input.projectId, true);
+    if (!row) throw new NotFoundError('project');
+    const removed = await deleteParticipantRow(tx, row.id, org.id);
+    if (!removed) throw new NotFoundError('project');
+    const projectDeleted = await deleteProjectIfOrphan(tx, row.id);
+    const entry = { subjectType: 'project', subjectId: row.id, clusterId: staffCluster(a, org) };
+    await recordAudit(tx, a, { ...entry, action: 'project.participation_removed', before: { organisationId: org.id, role: removed.role } });
+    if (projectDeleted) await recordAudit(tx, a, { ...entry, action: 'project.deleted', before: state(row) });
+    return { projectDeleted };
+  });
+}
+
+/** The edit form of a project reached from one of its participants' pages. */
+export async function projectEditData(db: Db, actor: Actor | null, input: { organisationId: string; projectId: string }) {
+  const org = await selectOrganisation(db, input.organisationId);
+  if (!org) throw new NotFoundError('organisation');
+  const { row } = await editableProject(db, actor, input.projectId);
+  if (!(await participationExists(db, row.id, org.id))) throw new NotFoundError('project');
+  return { organisation: { id: org.id, name: org.legal_name }, project: details(row) };
+}
+
+/** The page of an organisation's projects, for those who look after them. */
+export async function projectsPageData(db: Db, actor: Actor | null, organisationId: string) {
+  const { org } = await managedOrganisation(db, actor, organisationId);
+  return listOrganisationProjects(db, actor, org.id);
+}
