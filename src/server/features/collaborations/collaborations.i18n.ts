@@ -97,6 +97,7 @@ export const messages: FeatureMessages = {
     'list.title': 'Collaborazioni del cluster',
     'list.empty': 'Nessuna collaborazione.',
     'list.caption': '{count} collaborazioni',
+    'list.interestsLink': 'Manifestazioni di interesse per i profili del cluster',
     'report.title': 'Rapporto sulle collaborazioni',
     'report.intro':
       'Collaborazioni avviate nel periodo per fase ed esito attuali, manifestazioni di interesse espresse nel periodo per stato, rifiuti decisi nel periodo per motivo.',
@@ -230,6 +231,7 @@ export const messages: FeatureMessages = {
     'list.title': 'Cluster collaborations',
     'list.empty': 'No collaborations.',
     'list.caption': '{count} collaborations',
+    'list.interestsLink': 'Expressions of interest in the cluster’s profiles',
     'report.title': 'Collaboration report',
     'report.intro':
       'Collaborations opened in the period by their current stage and outcome, expressions of interest made in the period by status, declines decided in the period by reason.',

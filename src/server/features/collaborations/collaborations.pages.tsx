@@ -430,7 +430,7 @@ export function CollaborationsListPage({
       <h1>{heading}</h1>
       <p>
         <a href={href(ctx, `/staff/collaborations/report${query.cluster ? `?cluster=${encodeURIComponent(query.cluster)}` : ''}`)}>{t('collaborations.report.title')}</a> ·{' '}
-        <a href={href(ctx, '/interests?box=received')}>{t('collaborations.interests.received')}</a>
+        <a href={href(ctx, '/interests?box=received')}>{t('collaborations.list.interestsLink')}</a>
       </p>
       <form method="get" action={href(ctx, '/staff/collaborations')} class="row g-2 align-items-end mb-3">
         <div class="col-md-4">

@@ -202,7 +202,8 @@ describe('expressions of interest and collaborations over HTTP', () => {
     const sentList = await t.app.inject({ url: '/en/interests?box=sent', headers: { cookie: partner.cookie } });
     assert.equal(sentList.statusCode, 200);
     assert.match(sentList.body, /Compostable packaging/);
-    assert.match(sentList.body, /<a class="nav-link" href="\/en\/interests"><span>Expressions of interest<\/span>/);
+    // the user's own menu leads here
+    assert.match(sentList.body, /<nav class="user-menu-panel"[^>]*>.*<a href="\/en\/interests">Expressions of interest<\/a>/);
     const receivedList = await t.app.inject({ url: '/it/interests', headers: { cookie: owner.cookie } });
     assert.match(receivedList.body, /Packaging compostabile/);
     assert.match(receivedList.body, /Interessata Spa/);
@@ -257,7 +258,12 @@ describe('expressions of interest and collaborations over HTTP', () => {
     assert.match(staffList.body, /Packaging compostabile/);
     assert.match(staffList.body, /Progetto avviato/);
     assert.match(staffList.body, /0 giorni/);
-    assert.match(staffList.body, /<a class="nav-link" href="\/it\/staff\/collaborations"><span>Collaborazioni<\/span>/);
+    // the staff area of the navigation leads here
+    assert.match(staffList.body, /<a href="\/it\/staff\/collaborations">Collaborazioni<\/a>/);
+    // the way to the interests says what it lists, out of context too
+    assert.match(staffList.body, /<a href="\/it\/interests\?box=received">Manifestazioni di interesse per i profili del cluster<\/a>/);
+    const staffListEn = await t.app.inject({ url: '/en/staff/collaborations', headers: { cookie: staff.cookie } });
+    assert.match(staffListEn.body, /<a href="\/en\/interests\?box=received">Expressions of interest in the cluster’s profiles<\/a>/);
     const reportPage = await t.app.inject({ url: `/en/staff/collaborations/report?cluster=${clusterSlug}`, headers: { cookie: region.cookie } });
     assert.equal(reportPage.statusCode, 200);
     assert.match(reportPage.body, /Collaborations by stage/);
