@@ -81,14 +81,18 @@ const values = (v: ProjectValues) => [v.programme, v.reference, v.acronym, v.tit
  */
 export async function insertOrFindProject(tx: Db, v: ProjectValues, userId: string): Promise<{ id: string; created: boolean }> {
   const conflict = v.reference === null ? '' : ' ON CONFLICT (programme, reference) WHERE reference IS NOT NULL DO NOTHING';
-  const [row] = await tx.query<{ id: string }>(
-    `INSERT INTO project (programme, reference, acronym, title, summary, language, url, start_date, end_date, created_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)${conflict} RETURNING id`,
-    [...values(v), userId],
-  );
-  if (row) return { id: row.id, created: true };
-  const [existing] = await tx.query<{ id: string }>('SELECT id FROM project WHERE programme = $1 AND reference = $2 FOR UPDATE', [v.programme, v.reference]);
-  return { id: existing.id, created: false };
+  // Twice at most: the project found by the conflict may be deleted (its last participant removed) before we lock it.
+  for (let attempt = 0; ; attempt++) {
+    const [row] = await tx.query<{ id: string }>(
+      `INSERT INTO project (programme, reference, acronym, title, summary, language, url, start_date, end_date, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)${conflict} RETURNING id`,
+      [...values(v), userId],
+    );
+    if (row) return { id: row.id, created: true };
+    const [existing] = await tx.query<{ id: string }>('SELECT id FROM project WHERE programme = $1 AND reference = $2 FOR UPDATE', [v.programme, v.reference]);
+    if (existing) return { id: existing.id, created: false };
+    if (attempt > 0) throw new ConflictError('project_changed', 'The project changed while it was declared: try again');
+  }
 }
 
 export async function participationExists(db: Db, projectId: string, organisationId: string): Promise<boolean> {

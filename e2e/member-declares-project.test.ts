@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { buildCluster, buildMembership, buildOrganisation, buildUser } from '../src/server/testing/factories.ts';
+import { type Journey, mainText, startJourney } from './harness.ts';
+
+// A member declares a funded project in Italian (fixing an error first), the cluster's staff declare the same project for
+// another member in English and are told it was linked, a visitor reads both organisations' Projects sections.
+// Fictitious organisations and a fictitious reference: no real organisation or project.
+describe('journey: a member declares a project, staff link another member to it, a visitor follows the partners', () => {
+  let j: Journey;
+  let orgA: string;
+  let orgB: string;
+  const member = { email: 'progetti.esempio@example.org', password: 'una password lunga e sicura' };
+  const staff = { email: 'staff.progetti@example.org', password: 'another long and safe password' };
+
+  before(async () => {
+    j = await startJourney('member-declares-project');
+    const cluster = await buildCluster(j.db);
+    orgA = (await buildOrganisation(j.db, { legal_name: 'Imballaggi Esempio Srl' })).id;
+    orgB = (await buildOrganisation(j.db, { legal_name: 'Laboratorio Esempio Srl' })).id;
+    await buildMembership(j.db, cluster.id, orgA);
+    await buildMembership(j.db, cluster.id, orgB);
+    await buildUser(j.db, { ...member, name: 'Progetti Esempio', roles: [{ role: 'member', organisationId: orgA }] });
+    await buildUser(j.db, { ...staff, name: 'Staff Esempio', locale: 'en', roles: [{ role: 'staff', clusterId: cluster.id }] });
+  });
+  after(() => j?.close());
+
+  const signIn = async (lang: 'it' | 'en', who: { email: string; password: string }) => {
+    await j.context.clearCookies();
+    await j.page.goto(`/${lang}/login`);
+    await j.page.fill('main input[name="email"]', who.email);
+    await j.page.fill('main input[name="password"]', who.password);
+    await Promise.all([j.page.waitForURL((u) => !u.pathname.endsWith('/login')), j.page.locator('main form button[type="submit"]').click()]);
+  };
+  const fill = async (fields: Record<string, string>) => {
+    for (const [name, value] of Object.entries(fields)) {
+      const el = j.page.locator(`main [name="${name}"]`);
+      if ((await el.evaluate((e) => e.tagName)) === 'SELECT') await el.selectOption(value);
+      else await el.fill(value);
+    }
+  };
+  const submit = async () => {
+    await Promise.all([j.page.waitForLoadState(), j.page.locator('main form[action$="/projects"] button[type="submit"]').click()]);
+    await j.page.waitForLoadState();
+  };
+
+  test('declare, link, read', async () => {
+    await j.step('the member finds the empty state on the organisation page and opens the projects page', async (page) => {
+      await signIn('it', member);
+      await page.goto(`/it/organisations/${orgA}`);
+      assert.match(await mainText(page), /Nessun progetto dichiarato/);
+      await Promise.all([page.waitForURL(/\/projects$/), page.locator('main a', { hasText: 'Gestisci i progetti' }).click()]);
+      assert.match(await mainText(page), /Aggiungi il primo progetto/);
+    });
+
+    await j.step('a wrong end date is shown beside the field, the values typed are kept', async (page) => {
+      await fill({ programme: 'horizon_europe', reference: '999999001', acronym: 'ESEMPIO', title: 'Imballaggi riciclabili (progetto di esempio)', language: 'it', startDate: '2024-03-01', endDate: '2023-03-01', role: 'coordinator' });
+      await submit();
+      assert.match(await page.locator('main [data-field="endDate"]').innerText(), /precede quella di inizio/);
+      assert.equal(await page.locator('main input[name="acronym"]').inputValue(), 'ESEMPIO');
+    });
+
+    await j.step('corrected, the project is declared', async (page) => {
+      await fill({ endDate: '2027-02-28' });
+      await submit();
+      assert.match(page.url(), /done=declared/);
+      assert.match(await mainText(page), /Progetto dichiarato/);
+      assert.match(await mainText(page), /ESEMPIO/);
+    });
+
+    await j.step('the staff declare the same project for another member, in English, and are told it was linked', async (page) => {
+      await signIn('en', staff);
+      await page.goto(`/en/organisations/${orgB}/projects`);
+      await fill({ programme: 'horizon_europe', reference: '999999001', acronym: 'SAMPLE', title: 'A different title', language: 'en', role: 'partner' });
+      await submit();
+      assert.match(page.url(), /done=linked/);
+      const text = await mainText(page);
+      assert.match(text, /its details were kept/);
+      assert.match(text, /ESEMPIO/);
+      assert.match(text, /Imballaggi Esempio Srl/);
+    });
+
+    await j.step('a visitor reads the Projects section in English and follows the partner to its page', async (page) => {
+      await j.context.clearCookies();
+      await page.goto(`/en/organisations/${orgA}`);
+      const text = await mainText(page);
+      assert.match(text, /Projects/);
+      assert.match(text, /Horizon Europe/);
+      assert.match(text, /Coordinator/);
+      await Promise.all([page.waitForURL(new RegExp(`/en/organisations/${orgB}$`)), page.locator('main a', { hasText: 'Laboratorio Esempio Srl' }).click()]);
+      assert.match(await mainText(page), /ESEMPIO/);
+      assert.match(await mainText(page), /Partner/);
+    });
+
+    assert.deepEqual(j.unexpectedConsoleErrors(), []);
+  });
+});
