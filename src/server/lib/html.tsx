@@ -53,7 +53,8 @@ type LayoutProps = {
   ctx: PageContext;
   title: string;
   children: ComponentChildren;
-  breadcrumb?: { label: string; href?: string }[];
+  /** lang: the label's language when it is not the page's (a user's text written in the other language). */
+  breadcrumb?: { label: string; href?: string; lang?: string }[];
 };
 
 export function Layout({ ctx, title, children, breadcrumb }: LayoutProps) {
@@ -205,7 +206,15 @@ export function Layout({ ctx, title, children, breadcrumb }: LayoutProps) {
               <ol class="breadcrumb">
                 {breadcrumb.map((b, i) => (
                   <li class={`breadcrumb-item${i === breadcrumb.length - 1 ? ' active' : ''}`}>
-                    {b.href ? <a href={b.href}>{b.label}</a> : <span aria-current="page">{b.label}</span>}
+                    {b.href ? (
+                      <a href={b.href} lang={b.lang}>
+                        {b.label}
+                      </a>
+                    ) : (
+                      <span aria-current="page" lang={b.lang}>
+                        {b.label}
+                      </span>
+                    )}
                     {i < breadcrumb.length - 1 && <span class="separator">/</span>}
                   </li>
                 ))}

@@ -20,6 +20,21 @@ type Values = Record<string, string>;
 const choices = (ctx: PageContext, prefix: string, keys: readonly string[]) => keys.map((k) => ({ value: k, label: ctx.t(`collaborations.${prefix}.${k}`) }));
 const flag = (ctx: PageContext, name: string) => new URLSearchParams(ctx.query).get(name) === '1';
 
+/** The lang attribute of a text written in the other language than the page's (none when it is the page's). */
+const langOf = (ctx: PageContext, lang: string) => (lang === ctx.locale ? undefined : lang);
+
+/** A translated sentence around a user's text (a profile title), the text marked with the language it is written in. */
+function Sentence({ ctx, message, name, text, lang }: { ctx: PageContext; message: string; name: string; text: string; lang: string }) {
+  const [before, after] = ctx.t(message, { [name]: '\u0000' }).split('\u0000');
+  return (
+    <>
+      {before}
+      <span lang={langOf(ctx, lang)}>{text}</span>
+      {after}
+    </>
+  );
+}
+
 /** A user's text with its line breaks kept (the CSP forbids inline styles, so no white-space: pre-line). */
 function Lines({ text }: { text: string }) {
   return (
@@ -77,13 +92,13 @@ export function InterestFormPage({
     <Layout ctx={ctx} title={heading} breadcrumb={[{ label: t('collaborations.interests.title'), href: href(ctx, '/interests?box=sent') }, { label: heading }]}>
       <h1>{heading}</h1>
       <section aria-labelledby="profile-heading" class="mb-4">
-        <h2 id="profile-heading" class="h4">
+        <h2 id="profile-heading" class="h4" lang={langOf(ctx, p.titleLang)}>
           {p.title}
         </h2>
         <p class="small">
           {t(`collaborations.profileType.${p.type}`)} · {p.ownerName ?? t('collaborations.anonymousOwner')}
         </p>
-        {p.summary && <p>{p.summary}</p>}
+        {p.summary && <p lang={langOf(ctx, p.summaryLang)}>{p.summary}</p>}
       </section>
       {data.organisations
         .filter((o) => !o.eligible)
@@ -196,7 +211,9 @@ export function InterestsPage({ ctx, list, box, status }: { ctx: PageContext; li
             {list.items.map((i) => (
               <tr>
                 <th scope="row">
-                  <a href={href(ctx, `/interests/${i.id}`)}>{i.profile.title}</a>
+                  <a href={href(ctx, `/interests/${i.id}`)} lang={langOf(ctx, i.profile.titleLang)}>
+                    {i.profile.title}
+                  </a>
                 </th>
                 <td>{box === 'sent' ? (i.owner?.name ?? t('collaborations.anonymousOwner')) : i.interested.name}</td>
                 <td>
@@ -229,8 +246,14 @@ export function InterestPage({ ctx, interest: i, values, errors }: { ctx: PageCo
   const { t } = ctx;
   const heading = t('collaborations.interest.title', { profile: i.profile.title });
   return (
-    <Layout ctx={ctx} title={heading} breadcrumb={[{ label: t('collaborations.interests.title'), href: href(ctx, '/interests') }, { label: i.profile.title }]}>
-      <h1>{heading}</h1>
+    <Layout
+      ctx={ctx}
+      title={heading}
+      breadcrumb={[{ label: t('collaborations.interests.title'), href: href(ctx, '/interests') }, { label: i.profile.title, lang: langOf(ctx, i.profile.titleLang) }]}
+    >
+      <h1>
+        <Sentence ctx={ctx} message="collaborations.interest.title" name="profile" text={i.profile.title} lang={i.profile.titleLang} />
+      </h1>
       <Notice ctx={ctx} show={flag(ctx, 'sent')} text={t('collaborations.interest.sent')} />
       <Notice ctx={ctx} show={flag(ctx, 'decided')} text={t('collaborations.interest.decided')} />
       <Notice ctx={ctx} show={flag(ctx, 'withdrawn')} text={t('collaborations.interest.withdrawnNotice')} />
@@ -238,7 +261,10 @@ export function InterestPage({ ctx, interest: i, values, errors }: { ctx: PageCo
       <dl class="row">
         <dt class="col-sm-3">{t('collaborations.profile')}</dt>
         <dd class="col-sm-9">
-          <a href={href(ctx, `/marketplace/${i.profile.id}`)}>{i.profile.title}</a> ({t(`collaborations.profileType.${i.profile.type}`)})
+          <a href={href(ctx, `/marketplace/${i.profile.id}`)} lang={langOf(ctx, i.profile.titleLang)}>
+            {i.profile.title}
+          </a>{' '}
+          ({t(`collaborations.profileType.${i.profile.type}`)})
         </dd>
         <dt class="col-sm-3">{t('collaborations.owner')}</dt>
         <dd class="col-sm-9">{i.owner ? <OrganisationLink ctx={ctx} party={i.owner} /> : t('collaborations.anonymousOwner')}</dd>
@@ -342,7 +368,10 @@ export function CollaborationPage({ ctx, collaboration: c, values, errors }: { c
       <dl class="row">
         <dt class="col-sm-3">{t('collaborations.profile')}</dt>
         <dd class="col-sm-9">
-          <a href={href(ctx, `/marketplace/${c.profile.id}`)}>{c.profile.title}</a> ({t(`collaborations.profileType.${c.profile.type}`)})
+          <a href={href(ctx, `/marketplace/${c.profile.id}`)} lang={langOf(ctx, c.profile.titleLang)}>
+            {c.profile.title}
+          </a>{' '}
+          ({t(`collaborations.profileType.${c.profile.type}`)})
         </dd>
         <dt class="col-sm-3">{t('collaborations.cluster')}</dt>
         <dd class="col-sm-9">{c.cluster.name}</dd>
@@ -467,7 +496,9 @@ export function CollaborationsListPage({
             {list.items.map((c) => (
               <tr>
                 <th scope="row">
-                  <a href={href(ctx, `/collaborations/${c.id}`)}>{c.profile.title}</a>
+                  <a href={href(ctx, `/collaborations/${c.id}`)} lang={langOf(ctx, c.profile.titleLang)}>
+                    {c.profile.title}
+                  </a>
                 </th>
                 <td>
                   {c.owner.name} ↔ {c.partner.name}

@@ -274,4 +274,42 @@ describe('expressions of interest and collaborations over HTTP', () => {
     assert.match(badReport.body, /data-field="from"/);
     assert.equal((await t.app.inject({ url: '/it/staff/collaborations', headers: { cookie: partner.cookie } })).statusCode, 403);
   });
+
+  test('a profile title written in one language only is marked with that language on the other language’s pages', async () => {
+    const italianOnly = await buildProfile(t.db, { clusterId, organisationId: ownerOrgId, title_it: 'Emulsionante a freddo', title_en: null });
+    const englishOnly = await buildProfile(t.db, { clusterId, organisationId: ownerOrgId, title_it: null, title_en: 'Cold emulsifier' });
+    await t.db.query('UPDATE profile SET summary_en = NULL WHERE id = $1', [italianOnly.id]);
+    const page = async (a: Agent, url: string) => {
+      const res = await t.app.inject({ url, headers: { cookie: a.cookie } });
+      assert.equal(res.statusCode, 200, url);
+      return res.body;
+    };
+
+    // the form to express interest, in English: the Italian title and summary are marked
+    const form = await page(partner, `/en/marketplace/${italianOnly.id}/interest`);
+    assert.match(form, /<h2 id="profile-heading" class="h4" lang="it">Emulsionante a freddo<\/h2>/);
+    assert.match(form, /<p lang="it">Una tecnologia di prova<\/p>/);
+
+    const it = (await post(partner, '/api/v1/interests?lang=en', { profileId: italianOnly.id, message: 'Interested' })).json();
+    assert.deepEqual([it.profile.title, it.profile.titleLang], ['Emulsionante a freddo', 'it']);
+    const en = (await post(partner, '/api/v1/interests', { profileId: englishOnly.id, message: 'Interested' })).json();
+
+    // the list and the interest's own page, in English
+    const sent = await page(partner, '/en/interests?box=sent');
+    assert.match(sent, new RegExp(`href="/en/interests/${it.id}" lang="it">Emulsionante a freddo</a>`));
+    assert.match(sent, new RegExp(`href="/en/interests/${en.id}">Cold emulsifier</a>`), 'a title in the page’s language carries no lang');
+    const interestPage = await page(partner, `/en/interests/${it.id}`);
+    assert.match(interestPage, /<h1>Interest in “<span lang="it">Emulsionante a freddo<\/span>”<\/h1>/);
+    assert.match(interestPage, /<span aria-current="page" lang="it">Emulsionante a freddo<\/span>/);
+    assert.match(interestPage, new RegExp(`href="/en/marketplace/${italianOnly.id}" lang="it">Emulsionante a freddo</a>`));
+    // and the reverse: an English title on the owner's Italian pages
+    const received = await page(owner, `/it/interests/${en.id}`);
+    assert.match(received, /<h1>Interesse per «<span lang="en">Cold emulsifier<\/span>»<\/h1>/);
+
+    // the collaboration, in English for the partner; in Italian, on the staff's list, the Italian title is unmarked
+    const accepted = (await post(owner, `/api/v1/interests/${it.id}/decision`, { decision: 'accept' })).json();
+    assert.match(await page(partner, `/en/collaborations/${accepted.collaborationId}`), new RegExp(`href="/en/marketplace/${italianOnly.id}" lang="it">Emulsionante a freddo</a>`));
+    assert.match(await page(staff, '/it/staff/collaborations'), new RegExp(`href="/it/collaborations/${accepted.collaborationId}">Emulsionante a freddo</a>`));
+    assert.match(await page(region, '/en/staff/collaborations'), new RegExp(`href="/en/collaborations/${accepted.collaborationId}" lang="it">Emulsionante a freddo</a>`));
+  });
 });

@@ -90,10 +90,13 @@ export type ReportQuery = z.infer<typeof ReportQuery>;
 
 const Contact = z.object({ name: z.string(), email: z.string() });
 const Party = z.object({ organisationId: z.string(), name: z.string() });
+// the title in the reader's language, or in the other one when the profile has only that; titleLang says which
+const TitleLang = z.enum(['it', 'en']);
 const ProfileRef = z.object({
   id: z.string(),
   type: z.string(),
   title: z.string(),
+  titleLang: TitleLang,
   anonymous: z.boolean(),
   clusterId: z.string(),
 });
@@ -130,7 +133,7 @@ export const CollaborationSummary = z.object({
   updatedAt: z.string(),
   ageDays: z.number(),
   cluster: z.object({ id: z.string(), slug: z.string(), name: z.string() }),
-  profile: z.object({ id: z.string(), type: z.string(), title: z.string() }),
+  profile: z.object({ id: z.string(), type: z.string(), title: z.string(), titleLang: TitleLang }),
   interestId: z.string(),
   owner: Party,
   partner: Party,

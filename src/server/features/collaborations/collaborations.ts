@@ -27,6 +27,16 @@ import {
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 const title = (locale: Locale, it: string | null, en: string | null) => (locale === 'en' ? (en ?? it) : (it ?? en)) ?? '';
+/** A text in the reader's language, or in the other when only that one exists, with the language it is written in. */
+const inLocale = (locale: Locale, it: string | null, en: string | null): { text: string; lang: Locale } => {
+  const own = locale === 'en' ? en : it;
+  if (own) return { text: own, lang: locale };
+  return { text: (locale === 'en' ? it : en) ?? '', lang: locale === 'en' ? 'it' : 'en' };
+};
+const titleOf = (locale: Locale, it: string | null, en: string | null) => {
+  const { text, lang } = inLocale(locale, it, en);
+  return { title: text, titleLang: lang };
+};
 
 
 const seesEveryCluster = (actor: Actor | null) => managedClusterIds(actor) === null;
@@ -76,7 +86,7 @@ async function interestOut(db: Db, actor: Actor | null, r: q.InterestRow, locale
     profile: {
       id: r.profile_id,
       type: r.profile_type,
-      title: title(locale, r.profile_title_it, r.profile_title_en),
+      ...titleOf(locale, r.profile_title_it, r.profile_title_en),
       anonymous: r.profile_anonymous,
       clusterId: r.profile_cluster_id,
     },
@@ -112,7 +122,16 @@ export async function listInterests(db: Db, actor: Actor | null, input: Interest
 // ---------------------------------------------------------------------------------------------
 // Expressing interest
 
-type ProfileView = { id: string; type: string; title: string; summary: string | null; ownerName: string | null; clusterId: string };
+type ProfileView = {
+  id: string;
+  type: string;
+  title: string;
+  titleLang: Locale;
+  summary: string | null;
+  summaryLang: Locale;
+  ownerName: string | null;
+  clusterId: string;
+};
 
 /** What the interest form shows: the profile (its owner hidden when anonymous), and the organisations the actor may express interest for. */
 export async function interestFormData(db: Db, actor: Actor | null, input: { profileId: string; locale: Locale }) {
@@ -129,11 +148,13 @@ export async function interestFormData(db: Db, actor: Actor | null, input: { pro
     organisations.push({ id, name: names.get(id) ?? '', eligible: reason === null, reason });
   }
   const ownerVisible = await ownerVisibleTo(db, actor, p);
+  const summary = inLocale(input.locale, p.summary_it, p.summary_en);
   const profile: ProfileView = {
     id: p.id,
     type: p.type,
-    title: title(input.locale, p.title_it, p.title_en),
-    summary: (input.locale === 'en' ? (p.summary_en ?? p.summary_it) : (p.summary_it ?? p.summary_en)) ?? null,
+    ...titleOf(input.locale, p.title_it, p.title_en),
+    summary: summary.text || null,
+    summaryLang: summary.lang,
     ownerName: ownerVisible ? p.owner_name : null,
     clusterId: p.cluster_id,
   };
@@ -319,7 +340,7 @@ function summaryOf(r: q.CollaborationRow, locale: Locale): CollaborationSummary 
     updatedAt: iso(r.updated_at) as string,
     ageDays: Math.max(0, Math.floor((Date.now() - new Date(r.created_at).getTime()) / DAY)),
     cluster: { id: r.cluster_id, slug: r.cluster_slug, name: locale === 'en' ? r.cluster_name_en : r.cluster_name_it },
-    profile: { id: r.profile_id, type: r.profile_type, title: title(locale, r.profile_title_it, r.profile_title_en) },
+    profile: { id: r.profile_id, type: r.profile_type, ...titleOf(locale, r.profile_title_it, r.profile_title_en) },
     interestId: r.interest_id,
     owner: { organisationId: r.owner_organisation_id, name: r.owner_name },
     partner: { organisationId: r.partner_organisation_id, name: r.partner_name },
