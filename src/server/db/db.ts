@@ -106,7 +106,9 @@ export async function openDb(opts: {
     await mkdir(opts.dataDir, { recursive: true });
     dir = opts.dataDir;
   }
-  const pglite = new PGlite(dir, { extensions: pgliteExtensions, parsers: pgliteParsers });
+  // new PGlite(undefined, options) reads undefined as the options and drops the extensions: pass the options alone
+  const options = { extensions: pgliteExtensions, parsers: pgliteParsers };
+  const pglite = dir ? new PGlite(dir, options) : new PGlite(options);
   await pglite.waitReady;
   return pgliteDb(pglite);
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createTestDb } from '../testing/db.ts';
+import { openDb } from './db.ts';
 import { migrate } from './migrate.ts';
 
 test('migrations are applied once: running them again changes nothing', async () => {
@@ -34,6 +35,17 @@ test('the size class is computed, never typed, and only for companies and consor
     assert.equal(await sizeOf('company', 249, 60_000_000, 43_000_000), 'medium');
     assert.equal(await sizeOf('company', 250, 1, 1), 'large');
     await assert.rejects(db.query(`INSERT INTO organisation (legal_name, size_class) VALUES ('y', 'micro')`));
+  } finally {
+    await db.close();
+  }
+});
+
+test('an in-memory embedded database (memory://) gets the extensions the migrations need', async () => {
+  const db = await openDb({ dataDir: 'memory://' });
+  try {
+    assert.ok((await migrate(db)).length > 0);
+    const [row] = await db.query<{ s: number }>("SELECT similarity('emulsione', 'emulsioni') AS s");
+    assert.ok(row.s > 0.5);
   } finally {
     await db.close();
   }
