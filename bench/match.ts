@@ -1,6 +1,6 @@
 /**
  * Matchmaking ranking at scale (docs/matching.md): matchDocuments() over BENCH_MATCH_DOCS profile documents
- * (default 100,000 on PostgreSQL; BENCH_MATCH_DOCS_PGLITE, default 10,000, on PGlite) against a baseline measured in
+ * (default 100,000; BENCH_MATCH_DOCS_PGLITE, default 100,000, on PGlite) against a baseline measured in
  * the same run on the same data: a plain ranked full-text lookup of one word (top 20), directly on search_document.
  * Also: indexing throughput through indexDocument(), and the time to rebuild the lexeme statistics.
  *
@@ -22,7 +22,7 @@ import { refreshLexemeStats } from '../src/server/features/search/search.match.q
 import { indexDocument } from '../src/server/features/search/search.ts';
 
 export const MATCH_DOCS = Number(process.env.BENCH_MATCH_DOCS ?? 100_000);
-export const MATCH_DOCS_PGLITE = Number(process.env.BENCH_MATCH_DOCS_PGLITE ?? 10_000);
+export const MATCH_DOCS_PGLITE = Number(process.env.BENCH_MATCH_DOCS_PGLITE ?? 100_000);
 const RUNS = Number(process.env.BENCH_MATCH_RUNS ?? 30);
 const BUDGET_MS = Number(process.env.BENCH_MATCH_BUDGET_S ?? 60) * 1000;
 const INDEX_SAMPLE = 1000;

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Db } from '../../db/db.ts';
 import { createTestDb } from '../../testing/db.ts';
-import { foldJs, guessLanguage, lexiconFile, matchDocuments, parseLexicon, wordsOf } from './search.match.ts';
+import { foldJs, guessLanguage, lexiconFile, matchDocuments, parseLexicon, withinBudget, wordsOf } from './search.match.ts';
 import { indexDocument } from './search.ts';
 
 describe('matchmaking ranking', () => {
@@ -199,6 +199,13 @@ describe('matchmaking ranking', () => {
     await doc({ id: partner, name: 'Partnerwell Polymers', textEn: 'Rheology of thickeners.' });
     const again = await match('photoprotection of hair fibres, keratin repair', { types: ['organisation'], clusterIds: [clusterA], locale: 'en' });
     assert.ok(!again.some((i) => i.id === partner));
+  });
+
+  test('on a large index the first stage reads the heaviest groups within its budget of postings, at least one', () => {
+    const groups = [{ df: 6000 }, { df: 3000 }, { df: 5000 }, { df: 500 }];
+    assert.deepEqual(withinBudget(groups, 100_000), groups.slice(0, 2));
+    assert.deepEqual(withinBudget([{ df: 40_000 }, { df: 10 }], 100_000), [{ df: 40_000 }]);
+    assert.deepEqual(withinBudget(groups, 10_000), groups, 'a small index reads them all');
   });
 
   test('the language of a need is told by its function words', () => {

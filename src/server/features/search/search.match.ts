@@ -368,6 +368,11 @@ const STAGE_A_GROUPS = 12;
 const SMALL_INDEX_A = 20_000;
 const STAGE_A_GROUPS_SMALL = 48;
 const SELECTIVE_DF = 2000;
+/**
+ * Above SMALL_INDEX_A, stage A reads at most this many postings (document × group hits; each is a heap visit, since
+ * GIN returns no columns): about what the ranked lookup of one common word reads. The heaviest groups come first.
+ */
+const STAGE_A_POSTINGS = 10_000;
 /** documents stage A hands to stage B */
 const POOL = 400;
 const K1 = 1.2;
@@ -415,7 +420,7 @@ export async function matchDocuments(db: Db, input: MatchInput): Promise<MatchIt
   // tested on stage A's best documents only (a word in most documents would drag in the whole index)
   const threshold = Math.max(SELECTIVE_DF, n * 0.05);
   const selective = groups.filter((g) => g.df <= threshold).slice(0, n <= SMALL_INDEX_A ? STAGE_A_GROUPS_SMALL : STAGE_A_GROUPS);
-  const stageA = selective.length > 0 ? selective : groups.slice(0, 3);
+  const stageA = withinBudget(selective.length > 0 ? selective : groups.slice(0, 3), n);
   const common = groups.filter((g) => !stageA.includes(g));
   const boost = input.boostCategories ?? [];
   const position = new Map(groups.map((g, i) => [g, i + 1]));
@@ -492,6 +497,16 @@ export async function matchDocuments(db: Db, input: MatchInput): Promise<MatchIt
         network: via.slice(0, 3).map((v) => ({ id: v.seed.r.id, name: v.seed.r.name, projects: v.refs.slice(0, 3).map(projectLabel) })),
       },
     };
+  });
+}
+
+/** The heaviest groups whose document frequencies add up to STAGE_A_POSTINGS (at least one), on a large index. */
+export function withinBudget<G extends { df: number }>(stageA: G[], n: number): G[] {
+  if (n <= SMALL_INDEX_A) return stageA;
+  let postings = 0;
+  return stageA.filter((g, i) => {
+    postings += g.df;
+    return i === 0 || postings <= STAGE_A_POSTINGS;
   });
 }
 
