@@ -256,13 +256,14 @@ function Notice({ ctx, p }: { ctx: PageContext; p: ProfileOut }) {
   );
 }
 
-function ReviewForm({ ctx, id, values, errors }: { ctx: PageContext; id: string; values?: FormValues; errors?: FieldErrors }) {
+function ReviewForm({ ctx, id, values, errors, page }: { ctx: PageContext; id: string; values?: FormValues; errors?: FieldErrors; page?: number }) {
   const { t } = ctx;
   const fid = `reason-${id}`;
   const error = fieldError(ctx, errors, 'reason');
   return (
     <form method="post" action={href(ctx, `/staff/marketplace/${id}/review`)} novalidate>
       <CsrfField ctx={ctx} />
+      {page && page > 1 && <input type="hidden" name="page" value={page} />}
       <label for={fid}>{t('marketplace.reason')}</label>
       <textarea id={fid} name="reason" rows={3} class={`form-control${error ? ' is-invalid' : ''}`} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${fid}-error` : undefined}>
         {str(values?.reason)}
@@ -653,7 +654,14 @@ export function FormPage({
   );
 }
 
-function ProfileTable({ ctx, items, caption, review, failed }: { ctx: PageContext; items: ProfileOut[]; caption: string; review?: boolean; failed?: { id: string; values: FormValues; errors: FieldErrors } }) {
+function ProfileTable({
+  ctx,
+  items,
+  caption,
+  review,
+  failed,
+  page,
+}: { ctx: PageContext; items: ProfileOut[]; caption: string; review?: boolean; failed?: { id: string; values: FormValues; errors: FieldErrors }; page?: number }) {
   const { t } = ctx;
   return (
     <table class="table">
@@ -679,7 +687,7 @@ function ProfileTable({ ctx, items, caption, review, failed }: { ctx: PageContex
             <td>{review ? (p.owner?.name ?? '') : <StatusBadge ctx={ctx} status={p.status} />}</td>
             <td>
               {review && p.actions.review ? (
-                <ReviewForm ctx={ctx} id={p.id} values={failed?.id === p.id ? failed.values : undefined} errors={failed?.id === p.id ? failed.errors : undefined} />
+                <ReviewForm ctx={ctx} id={p.id} values={failed?.id === p.id ? failed.values : undefined} errors={failed?.id === p.id ? failed.errors : undefined} page={page} />
               ) : review ? (
                 <StatusBadge ctx={ctx} status={p.status} />
               ) : (
@@ -693,8 +701,15 @@ function ProfileTable({ ctx, items, caption, review, failed }: { ctx: PageContex
   );
 }
 
-export function MinePage({ ctx, items }: { ctx: PageContext; items: ProfileOut[] }) {
+/** The link to another page of a list: the page only when past the first, the page size only when not the default. */
+const listPageHref = (ctx: PageContext, path: string, list: ProfileList) => (n: number) => {
+  const qs = new URLSearchParams({ ...(n > 1 ? { page: String(n) } : {}), ...(list.pageSize !== 20 ? { pageSize: String(list.pageSize) } : {}) }).toString();
+  return href(ctx, qs ? `${path}?${qs}` : path);
+};
+
+export function MinePage({ ctx, list }: { ctx: PageContext; list: ProfileList }) {
   const { t } = ctx;
+  const items = list.items;
   return (
     <Layout ctx={ctx} title={t('marketplace.mine')} breadcrumb={[{ label: t('marketplace.title'), href: href(ctx, '/marketplace') }, { label: t('marketplace.mine') }]}>
       <h1>{t('marketplace.mine')}</h1>
@@ -704,13 +719,19 @@ export function MinePage({ ctx, items }: { ctx: PageContext; items: ProfileOut[]
           {t('marketplace.newProfile')}
         </a>
       </p>
-      {items.length === 0 ? <p>{t('marketplace.mineEmpty')}</p> : <ProfileTable ctx={ctx} items={items} caption={t('marketplace.mine')} />}
+      {items.length === 0 ? (
+        <p>{t('marketplace.mineEmpty')}</p>
+      ) : (
+        <ProfileTable ctx={ctx} items={items} caption={t('marketplace.listCaption', { count: list.total })} />
+      )}
+      <Pagination ctx={ctx} page={list.page} pages={Math.ceil(list.total / list.pageSize)} baseHref={listPageHref(ctx, '/marketplace/mine', list)} />
     </Layout>
   );
 }
 
-export function QueuePage({ ctx, items, done, failed }: { ctx: PageContext; items: ProfileOut[]; done?: boolean; failed?: { id: string; values: FormValues; errors: FieldErrors } }) {
+export function QueuePage({ ctx, list, done, failed }: { ctx: PageContext; list: ProfileList; done?: boolean; failed?: { id: string; values: FormValues; errors: FieldErrors } }) {
   const { t } = ctx;
+  const items = list.items;
   return (
     <Layout ctx={ctx} title={t('marketplace.queueTitle')} breadcrumb={[{ label: t('marketplace.queueTitle') }]}>
       <h1>{t('marketplace.queueTitle')}</h1>
@@ -721,7 +742,12 @@ export function QueuePage({ ctx, items, done, failed }: { ctx: PageContext; item
       )}
       <p>{t('marketplace.queueIntro')}</p>
       <ErrorSummary ctx={ctx} errors={failed?.errors} />
-      {items.length === 0 ? <p>{t('marketplace.queueEmpty')}</p> : <ProfileTable ctx={ctx} items={items} caption={t('marketplace.queueTitle')} review failed={failed} />}
+      {items.length === 0 ? (
+        <p>{t('marketplace.queueEmpty')}</p>
+      ) : (
+        <ProfileTable ctx={ctx} items={items} caption={t('marketplace.listCaption', { count: list.total })} review failed={failed} page={list.page} />
+      )}
+      <Pagination ctx={ctx} page={list.page} pages={Math.ceil(list.total / list.pageSize)} baseHref={listPageHref(ctx, '/staff/marketplace', list)} />
     </Layout>
   );
 }

@@ -165,20 +165,33 @@ export async function selectProfiles(
   return { rows, total: rows[0]?.total ?? 0 };
 }
 
-/** Every profile of the organisations, whatever its status, latest change first. */
-export async function selectOrganisationProfiles(db: Db, organisationIds: string[]): Promise<ProfileRow[]> {
-  return db.query<ProfileRow>(`SELECT ${columns} FROM ${from} WHERE p.organisation_id = ANY($1::uuid[]) ORDER BY p.updated_at DESC, p.id LIMIT 500`, [
-    organisationIds,
-  ]);
+/** Every profile of the organisations, whatever its status, latest change first: one page and the total. */
+export async function selectOrganisationProfiles(
+  db: Db,
+  organisationIds: string[],
+  p: { limit: number; offset: number },
+): Promise<{ rows: ProfileRow[]; total: number }> {
+  const rows = await db.query<ProfileRow & { total: number }>(
+    `SELECT ${columns}, count(*) OVER () AS total FROM ${from} WHERE p.organisation_id = ANY($1::uuid[])
+      ORDER BY p.updated_at DESC, p.id LIMIT $2 OFFSET $3`,
+    [organisationIds, p.limit, p.offset],
+  );
+  return { rows, total: rows[0]?.total ?? (p.offset > 0 ? await countOrganisationProfiles(db, organisationIds) : 0) };
 }
 
-/** Submitted profiles of the clusters (null: all), oldest first. */
-export async function selectQueue(db: Db, clusterIds: string[] | null): Promise<ProfileRow[]> {
-  return db.query<ProfileRow>(
-    `SELECT ${columns} FROM ${from} WHERE p.status = 'submitted' AND ($1::uuid[] IS NULL OR p.cluster_id = ANY($1::uuid[]))
-      ORDER BY p.submitted_at, p.id LIMIT 500`,
-    [clusterIds],
+async function countOrganisationProfiles(db: Db, organisationIds: string[]): Promise<number> {
+  const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM profile WHERE organisation_id = ANY($1::uuid[])', [organisationIds]);
+  return row.n;
+}
+
+/** Submitted profiles of the clusters (null: all), oldest first: one page and the total. */
+export async function selectQueue(db: Db, clusterIds: string[] | null, p: { limit: number; offset: number }): Promise<{ rows: ProfileRow[]; total: number }> {
+  const rows = await db.query<ProfileRow & { total: number }>(
+    `SELECT ${columns}, count(*) OVER () AS total FROM ${from} WHERE p.status = 'submitted' AND ($1::uuid[] IS NULL OR p.cluster_id = ANY($1::uuid[]))
+      ORDER BY p.submitted_at, p.id LIMIT $2 OFFSET $3`,
+    [clusterIds, p.limit, p.offset],
   );
+  return { rows, total: rows[0]?.total ?? (p.offset > 0 ? await countQueue(db, clusterIds) : 0) };
 }
 
 /** How many submitted profiles of the clusters (null: all) wait: profile_cluster_status_idx answers it. */

@@ -278,4 +278,55 @@ describe('marketplace (HTTP)', () => {
     assert.equal((await post(staff, `/it/staff/marketplace/${id}/review`, { decision: 'publish', reason: '' })).statusCode, 303);
     assert.equal(await badge(staff), before.staff);
   });
+
+  test('the organisation’s profiles and the validation queue come a page at a time', async () => {
+    const cluster = await buildCluster(t.db);
+    const org = await buildOrganisation(t.db);
+    await buildMembership(t.db, cluster.id, org.id);
+    const ownerA = await agentFor(t.app, (await buildUser(t.db, { roles: [{ role: 'member', organisationId: org.id }] })).id);
+    const staffA = await agentFor(t.app, (await buildUser(t.db, { roles: [{ role: 'staff', clusterId: cluster.id }] })).id);
+    // 25 submitted profiles: number 0 changed last and was submitted first
+    const ids: string[] = [];
+    for (let n = 0; n < 25; n++) {
+      const [row] = await t.db.query<{ id: string }>(
+        `INSERT INTO profile (cluster_id, organisation_id, type, title_it, summary_it, status, submitted_at, updated_at)
+         VALUES ($1, $2, 'lab_service', $3, 'Prova', 'submitted', now() - ($4 || ' hours')::interval, now() - ($5 || ' minutes')::interval) RETURNING id`,
+        [cluster.id, org.id, `Servizio numero ${n}`, 100 - n, n],
+      );
+      ids.push(row.id);
+    }
+    const rows = (body: string) => [...body.matchAll(/<th scope="row"><a href="\/it\/marketplace\/([0-9a-f-]{36})"/g)].map((m) => m[1]);
+
+    const mine1 = (await page(ownerA, '/it/marketplace/mine')).body;
+    assert.deepEqual(rows(mine1), ids.slice(0, 20), 'latest change first, 20 a page');
+    assert.match(mine1, /<caption>Profili: 25<\/caption>/);
+    assert.match(mine1, /href="\/it\/marketplace\/mine\?page=2" rel="next"/);
+    assert.match(mine1, /Pagina 1 di 2/);
+    const mine2 = (await page(ownerA, '/it/marketplace/mine?page=2')).body;
+    assert.deepEqual(rows(mine2), ids.slice(20));
+    assert.match(mine2, /href="\/it\/marketplace\/mine" rel="prev"/);
+    const mineApi = (await api(ownerA, 'GET', '/profiles/mine?page=2&pageSize=10')).json();
+    assert.deepEqual([mineApi.page, mineApi.pageSize, mineApi.total, mineApi.items.map((p: { id: string }) => p.id)], [2, 10, 25, ids.slice(10, 20)]);
+    assert.equal((await api(ownerA, 'GET', '/profiles/mine?pageSize=1000')).statusCode, 400);
+
+    // the queue, oldest submission first
+    const queue2 = (await page(staffA, '/it/staff/marketplace?page=2')).body;
+    assert.deepEqual(rows(queue2), ids.slice(20));
+    assert.match(queue2, /href="\/it\/staff\/marketplace" rel="prev"/);
+    assert.match(queue2, /<input type="hidden" name="page" value="2"\/>/);
+    const queueApi = (await api(staffA, 'GET', '/profiles/queue?page=3&pageSize=10')).json();
+    assert.deepEqual([queueApi.total, queueApi.items.length], [25, 5]);
+    // a decision on page 2 comes back to page 2; an error shows beside the profile on the page it was on
+    const returned = await post(staffA, `/it/staff/marketplace/${ids[22]}/review`, { decision: 'return', reason: '', page: '2' });
+    assert.equal(returned.statusCode, 400);
+    assert.deepEqual(rows(returned.body), ids.slice(20));
+    assert.match(returned.body, /data-field="reason"/);
+    const published = await post(staffA, `/it/staff/marketplace/${ids[22]}/review`, { decision: 'publish', reason: '', page: '2' });
+    assert.equal(published.headers.location, '/it/staff/marketplace?reviewed=1&page=2');
+    assert.deepEqual(rows((await page(staffA, '/it/staff/marketplace?page=2')).body), [ids[20], ids[21], ids[23], ids[24]]);
+    // a page past the end (the last profiles of the last page decided) leads to the page that is now the last
+    const past = await page(staffA, '/it/staff/marketplace?page=7&reviewed=1');
+    assert.equal(past.statusCode, 303);
+    assert.equal(past.headers.location, '/it/staff/marketplace?reviewed=1&page=2');
+  });
 });

@@ -6,7 +6,7 @@ import { AppError, ValidationError, fieldsFromZodIssues } from '../../lib/errors
 import { pageContext, sendPage } from '../../lib/html.tsx';
 import { conceptTree } from '../taxonomy/taxonomy.ts';
 import { type ConceptGroup, type FormValues, FormPage, ListPage, MinePage, ProfilePage, QueuePage, profileFormValues } from './marketplace.pages.tsx';
-import { ProfileIn, ProfileList, ProfileOut, ProfileParams, ProfilePatch, ListQuery, ReviewIn } from './marketplace.schemas.ts';
+import { PageQuery, ProfileIn, ProfileList, ProfileOut, ProfileParams, ProfilePatch, ListQuery, ReviewIn } from './marketplace.schemas.ts';
 import {
   canExpressInterest,
   canSeeSuggestions,
@@ -62,13 +62,13 @@ export const marketplaceApiRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.get(
     '/profiles/mine',
-    { config: { access: owners }, schema: { tags, summary: 'Every profile of the caller’s organisations, whatever its status', response: { 200: z.object({ items: z.array(ProfileOut) }) } } },
-    async (req) => ({ items: await listOwnProfiles(app.db, req.actor) }),
+    { config: { access: owners }, schema: { tags, summary: 'Every profile of the caller’s organisations, whatever its status, latest change first', querystring: PageQuery, response: { 200: ProfileList } } },
+    async (req) => listOwnProfiles(app.db, req.actor, req.query),
   );
   app.get(
     '/profiles/queue',
-    { config: { access: reviewers }, schema: { tags, summary: 'Submitted profiles waiting for validation, oldest first: the clusters the caller staffs (all for region officers and platform admins, who read but do not decide)', response: { 200: z.object({ items: z.array(ProfileOut) }) } } },
-    async (req) => ({ items: await profileQueue(app.db, req.actor) }),
+    { config: { access: reviewers }, schema: { tags, summary: 'Submitted profiles waiting for validation, oldest first: the clusters the caller staffs (all for region officers and platform admins, who read but do not decide)', querystring: PageQuery, response: { 200: ProfileList } } },
+    async (req) => profileQueue(app.db, req.actor, req.query),
   );
   app.get(
     '/profiles/:id',
@@ -134,6 +134,13 @@ export const marketplaceApiRoutes: FastifyPluginAsyncZod = async (app) => {
 
 
 type Body = Record<string, unknown>;
+/** The queue's query string: the page only when past the first, the page size only when not the default. */
+const queueSearch = (q: { reviewed?: string; page: number; pageSize?: number }) =>
+  new URLSearchParams({
+    ...(q.reviewed ? { reviewed: q.reviewed } : {}),
+    ...(q.page > 1 ? { page: String(q.page) } : {}),
+    ...(q.pageSize && q.pageSize !== 20 ? { pageSize: String(q.pageSize) } : {}),
+  }).toString();
 const text = (body: Body, k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
 const list = (body: Body, k: string) =>
   (Array.isArray(body[k]) ? (body[k] as unknown[]) : [body[k]]).filter((v): v is string => typeof v === 'string' && v !== '');
@@ -223,8 +230,8 @@ export const marketplacePageRoutes: FastifyPluginAsyncZod = async (app) => {
     return reply.redirect(`/${req.locale}/marketplace/${id}?done=submitted`, 303);
   };
 
-  app.get('/marketplace/mine', { config: { access: owners } }, async (req, reply) =>
-    sendPage(reply, h(MinePage, { ctx: pageContext(req, reply), items: await listOwnProfiles(app.db, req.actor) })),
+  app.get('/marketplace/mine', { config: { access: owners }, schema: { querystring: PageQuery } }, async (req, reply) =>
+    sendPage(reply, h(MinePage, { ctx: pageContext(req, reply), list: await listOwnProfiles(app.db, req.actor, req.query) })),
   );
 
   const doneKeys = ['saved', 'submitted', 'closed', 'renewed'];
@@ -278,12 +285,19 @@ export const marketplacePageRoutes: FastifyPluginAsyncZod = async (app) => {
     return reply.redirect(`/${req.locale}/marketplace/${req.params.id}?done=renewed`, 303);
   });
 
-  app.get('/staff/marketplace', { config: { access: reviewers }, schema: { querystring: z.object({ reviewed: z.string().max(5).optional() }) } }, async (req, reply) =>
-    sendPage(reply, h(QueuePage, { ctx: pageContext(req, reply), items: await profileQueue(app.db, req.actor), done: req.query.reviewed === '1' })),
-  );
+  const QueueQuery = PageQuery.extend({ reviewed: z.string().max(5).optional() });
+  app.get('/staff/marketplace', { config: { access: reviewers }, schema: { querystring: QueueQuery } }, async (req, reply) => {
+    const list = await profileQueue(app.db, req.actor, req.query);
+    // a decision can empty the last page it was taken on: go to the page that is now the last
+    const last = Math.max(1, Math.ceil(list.total / list.pageSize));
+    if (list.page > last) return reply.redirect(`/${req.locale}/staff/marketplace?${queueSearch({ ...req.query, page: last })}`, 303);
+    return sendPage(reply, h(QueuePage, { ctx: pageContext(req, reply), list, done: req.query.reviewed === '1' }));
+  });
 
   app.post('/staff/marketplace/:id/review', { config: { access: ['staff'] }, schema: { params: PageIdParams } }, async (req, reply) => {
     const body = (req.body ?? {}) as Body;
+    // the queue's page the decision was taken on, to come back to it
+    const page = PageQuery.safeParse({ page: text(body, 'page') || undefined }).data ?? PageQuery.parse({});
     const values = { decision: text(body, 'decision'), reason: text(body, 'reason') };
     try {
       const parsed = ReviewIn.safeParse(values);
@@ -291,9 +305,9 @@ export const marketplacePageRoutes: FastifyPluginAsyncZod = async (app) => {
       await reviewProfile(app.db, req.actor, { id: req.params.id, review: parsed.data, publicUrl: app.config.publicUrl });
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      const items = await profileQueue(app.db, req.actor);
-      return sendPage(reply, h(QueuePage, { ctx: pageContext(req, reply), items, failed: { id: req.params.id, values, errors: err.fields ?? {} } }), 400);
+      const list = await profileQueue(app.db, req.actor, page);
+      return sendPage(reply, h(QueuePage, { ctx: pageContext(req, reply), list, failed: { id: req.params.id, values, errors: err.fields ?? {} } }), 400);
     }
-    return reply.redirect(`/${req.locale}/staff/marketplace?reviewed=1`, 303);
+    return reply.redirect(`/${req.locale}/staff/marketplace?${queueSearch({ reviewed: '1', page: page.page })}`, 303);
   });
 };

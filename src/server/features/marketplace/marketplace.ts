@@ -37,6 +37,7 @@ import {
 } from './marketplace.queries.ts';
 import {
   type ListQuery,
+  type PageQuery,
   type ProfileData,
   type ProfileList,
   type ProfileOut,
@@ -172,18 +173,18 @@ export async function listProfiles(db: Db, actor: Actor | null, q: ListQuery): P
   return { items, page: q.page, pageSize: q.pageSize, total };
 }
 
-/** Every profile of the actor's organisations, whatever its status. */
-export async function listOwnProfiles(db: Db, actor: Actor | null): Promise<ProfileOut[]> {
+/** Every profile of the actor's organisations, whatever its status, a page at a time. */
+export async function listOwnProfiles(db: Db, actor: Actor | null, q: PageQuery): Promise<ProfileList> {
   if (!actor) throw new UnauthorizedError();
-  const rows = await selectOrganisationProfiles(db, organisationIdsOf(actor));
-  return rows.map((r) => profileOut(r, { ownerVisible: true, privileged: true, actor }));
+  const { rows, total } = await selectOrganisationProfiles(db, organisationIdsOf(actor), { limit: q.pageSize, offset: (q.page - 1) * q.pageSize });
+  return { items: rows.map((r) => profileOut(r, { ownerVisible: true, privileged: true, actor })), page: q.page, pageSize: q.pageSize, total };
 }
 
-/** Submitted profiles waiting for the actor's decision (staff: their clusters). */
-export async function profileQueue(db: Db, actor: Actor | null): Promise<ProfileOut[]> {
+/** Submitted profiles waiting for the actor's decision (staff: their clusters), oldest first, a page at a time. */
+export async function profileQueue(db: Db, actor: Actor | null, q: PageQuery): Promise<ProfileList> {
   if (!actor) throw new UnauthorizedError();
-  const rows = await selectQueue(db, managedClusterIds(actor));
-  return rows.map((r) => profileOut(r, { ownerVisible: true, privileged: true, actor }));
+  const { rows, total } = await selectQueue(db, managedClusterIds(actor), { limit: q.pageSize, offset: (q.page - 1) * q.pageSize });
+  return { items: rows.map((r) => profileOut(r, { ownerVisible: true, privileged: true, actor })), page: q.page, pageSize: q.pageSize, total };
 }
 
 /** How many submitted profiles wait in the actor's queue, for the navigation; null (and no query) for anyone who has no queue. */
