@@ -143,7 +143,7 @@ export async function selectMatchCandidates(
           AND ($9::uuid[] IS NULL OR d.cluster_ids && $9::uuid[])
           AND NOT (d.id = ANY($10::uuid[]))),
      top AS (
-       SELECT id, array_agg(n ORDER BY n) FILTER (WHERE n > 0) AS matched, max(dl) AS dl,
+       SELECT id, array_agg(n) FILTER (WHERE n > 0) AS matched, max(dl) AS dl,
               sum(w) FILTER (WHERE n > 0) AS tw, sum(w) FILTER (WHERE n = 0) AS cw
          FROM hits GROUP BY id
         ORDER BY coalesce(sum(w) FILTER (WHERE n > 0), 0) * 2.2 / (1 + 1.2 * (0.5 + 0.5 * max(dl) / $11::float8))

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Db } from '../../db/db.ts';
 import { createTestDb } from '../../testing/db.ts';
-import { foldJs, guessLanguage, lexiconFile, matchDocuments, parseLexicon, withinBudget, wordsOf } from './search.match.ts';
+import { foldJs, guessLanguage, lexiconFile, matchDocuments, parseLexicon, firstStage, wordsOf } from './search.match.ts';
 import { indexDocument } from './search.ts';
 
 describe('matchmaking ranking', () => {
@@ -201,11 +201,18 @@ describe('matchmaking ranking', () => {
     assert.ok(!again.some((i) => i.id === partner));
   });
 
-  test('on a large index the first stage reads the heaviest groups within its budget of postings, at least one', () => {
+  test('on a large index the first stage reads the heaviest groups within its budget of postings, or the intersection of two', () => {
     const groups = [{ df: 6000 }, { df: 3000 }, { df: 5000 }, { df: 500 }];
-    assert.deepEqual(withinBudget(groups, 100_000), groups.slice(0, 2));
-    assert.deepEqual(withinBudget([{ df: 40_000 }, { df: 10 }], 100_000), [{ df: 40_000 }]);
-    assert.deepEqual(withinBudget(groups, 10_000), groups, 'a small index reads them all');
+    assert.deepEqual(firstStage(groups, groups, 100_000), { stageA: groups.slice(0, 2), also: null });
+    assert.deepEqual(firstStage(groups, groups, 10_000), { stageA: groups, also: null }, 'a small index reads them all');
+    // no selective group: the three heaviest, within the budget
+    const common = [{ df: 12_000 }, { df: 15_000 }, { df: 30_000 }, { df: 40_000 }];
+    assert.deepEqual(firstStage(common, [], 10_000), { stageA: common.slice(0, 3), also: null });
+    // one group over the budget: the documents holding it and the next heaviest
+    assert.deepEqual(firstStage(common, [], 100_000), { stageA: [common[0]], also: common[1] });
+    // ... unless their intersection would be expected to be too small to fill the pool
+    assert.deepEqual(firstStage([{ df: 12_000 }, { df: 100 }], [], 100_000), { stageA: [{ df: 12_000 }], also: null });
+    assert.deepEqual(firstStage([{ df: 40_000 }], [], 100_000), { stageA: [{ df: 40_000 }], also: null });
   });
 
   test('the language of a need is told by its function words', () => {

@@ -420,8 +420,7 @@ export async function matchDocuments(db: Db, input: MatchInput): Promise<MatchIt
   // tested on stage A's best documents only (a word in most documents would drag in the whole index)
   const threshold = Math.max(SELECTIVE_DF, n * 0.05);
   const selective = groups.filter((g) => g.df <= threshold).slice(0, n <= SMALL_INDEX_A ? STAGE_A_GROUPS_SMALL : STAGE_A_GROUPS);
-  const stageA = withinBudget(selective.length > 0 ? selective : groups.slice(0, 3), n);
-  const common = groups.filter((g) => !stageA.includes(g));
+  const plan = firstStage(groups, selective, n);
   const boost = input.boostCategories ?? [];
   const position = new Map(groups.map((g, i) => [g, i + 1]));
   const filters: MatchFilters = {
@@ -430,16 +429,24 @@ export async function matchDocuments(db: Db, input: MatchInput): Promise<MatchIt
     clusterIds: input.clusterIds ?? null,
     excludeIds: input.excludeIds ?? [],
   };
-  const rows = await selectMatchCandidates(
-    db,
-    stageA.map((g) => ({ query: g.query, weight: g.weight, n: position.get(g) as number })),
-    common.map((g) => ({ query: g.query, n: position.get(g) as number })),
-    [...conceptWeights.keys()],
-    [...conceptWeights.values()],
-    POOL,
-    stat.avg_length,
-    filters,
-  );
+  const candidates = (stageA: Group[], also: Group | null) =>
+    selectMatchCandidates(
+      db,
+      // with `also`, stage A reads the documents holding both groups: one index scan, GIN intersects the posting lists
+      stageA.map((g) => ({ query: also ? `(${g.query}) & (${also.query})` : g.query, weight: g.weight + (also?.weight ?? 0), n: position.get(g) as number })),
+      groups.filter((g) => !stageA.includes(g) && g !== also).map((g) => ({ query: g.query, n: position.get(g) as number })),
+      [...conceptWeights.keys()],
+      [...conceptWeights.values()],
+      POOL,
+      stat.avg_length,
+      filters,
+    );
+  let rows = plan.also ? await candidates(plan.stageA, plan.also) : [];
+  if (plan.also && rows.length >= POOL / 2) {
+    const first = position.get(plan.stageA[0]) as number;
+    const both = position.get(plan.also) as number;
+    for (const r of rows) if (r.matched.includes(first)) r.matched.push(both);
+  } else rows = await candidates(plan.stageA, null);
 
   const conceptScore = (r: Scored['r']) => {
     const shared = r.concept_ids.filter((id) => conceptWeights.has(id)).sort();
@@ -500,14 +507,23 @@ export async function matchDocuments(db: Db, input: MatchInput): Promise<MatchIt
   });
 }
 
-/** The heaviest groups whose document frequencies add up to STAGE_A_POSTINGS (at least one), on a large index. */
-export function withinBudget<G extends { df: number }>(stageA: G[], n: number): G[] {
-  if (n <= SMALL_INDEX_A) return stageA;
+/**
+ * Stage A's groups: the selective ones (the three heaviest when none is), and on a large index only the heaviest
+ * whose document frequencies add up to STAGE_A_POSTINGS (at least one). When that one group alone is over the budget
+ * (a need of common words), `also` is the next heaviest group: stage A then reads only the documents holding both,
+ * which GIN intersects before any heap visit (the caller reads the first group whole if that leaves too few).
+ */
+export function firstStage<G extends { df: number }>(groups: G[], selective: G[], n: number): { stageA: G[]; also: G | null } {
+  const chosen = selective.length > 0 ? selective : groups.slice(0, 3);
+  if (n <= SMALL_INDEX_A) return { stageA: chosen, also: null };
   let postings = 0;
-  return stageA.filter((g, i) => {
+  const stageA = chosen.filter((g, i) => {
     postings += g.df;
     return i === 0 || postings <= STAGE_A_POSTINGS;
   });
+  const second = groups.find((g) => g !== stageA[0]);
+  const pair = stageA.length === 1 && stageA[0].df > STAGE_A_POSTINGS && second !== undefined && (stageA[0].df * second.df) / n >= POOL;
+  return { stageA, also: pair ? (second as G) : null };
 }
 
 /**
