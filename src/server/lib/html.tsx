@@ -303,6 +303,21 @@ function UserMenu({ ctx, isMemberUser }: { ctx: PageContext; isMemberUser: boole
   );
 }
 
+/** The lang attribute of a text written in the other language than the page's (none when it is the page's). */
+export const langOf = (ctx: PageContext, lang: string) => (lang === ctx.locale ? undefined : lang);
+
+/** A translated sentence around a user's text (a profile title), the text marked with the language it is written in. */
+export function Sentence({ ctx, message, name, text, lang }: { ctx: PageContext; message: string; name: string; text: string; lang: string }) {
+  const [before, after] = ctx.t(message, { [name]: '\u0000' }).split('\u0000');
+  return (
+    <>
+      {before}
+      <span lang={langOf(ctx, lang)}>{text}</span>
+      {after}
+    </>
+  );
+}
+
 /** A text in the page language, or the other language marked with its lang attribute; `empty` when neither exists. */
 export function Localised({
   ctx,

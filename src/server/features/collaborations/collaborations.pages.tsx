@@ -1,6 +1,6 @@
 import type { FieldErrors } from '../../lib/errors.ts';
 import { formatDate, formatDateTime } from '../../lib/i18n.ts';
-import { CsrfField, ErrorSummary, Input, Layout, type PageContext, Pagination, Radios, Select, Textarea, href } from '../../lib/html.tsx';
+import { CsrfField, ErrorSummary, Input, Layout, type PageContext, Pagination, Radios, Select, Sentence, Textarea, href, langOf } from '../../lib/html.tsx';
 import type { ClusterRef } from './collaborations.queries.ts';
 import {
   type CollaborationList,
@@ -19,21 +19,6 @@ import type { interestFormData } from './collaborations.ts';
 type Values = Record<string, string>;
 const choices = (ctx: PageContext, prefix: string, keys: readonly string[]) => keys.map((k) => ({ value: k, label: ctx.t(`collaborations.${prefix}.${k}`) }));
 const flag = (ctx: PageContext, name: string) => new URLSearchParams(ctx.query).get(name) === '1';
-
-/** The lang attribute of a text written in the other language than the page's (none when it is the page's). */
-const langOf = (ctx: PageContext, lang: string) => (lang === ctx.locale ? undefined : lang);
-
-/** A translated sentence around a user's text (a profile title), the text marked with the language it is written in. */
-function Sentence({ ctx, message, name, text, lang }: { ctx: PageContext; message: string; name: string; text: string; lang: string }) {
-  const [before, after] = ctx.t(message, { [name]: '\u0000' }).split('\u0000');
-  return (
-    <>
-      {before}
-      <span lang={langOf(ctx, lang)}>{text}</span>
-      {after}
-    </>
-  );
-}
 
 /** A user's text with its line breaks kept (the CSP forbids inline styles, so no white-space: pre-line). */
 function Lines({ text }: { text: string }) {

@@ -1,6 +1,6 @@
 import type { FieldErrors } from '../../lib/errors.ts';
 import { formatDateTime } from '../../lib/i18n.ts';
-import { Checkbox, CsrfField, ErrorSummary, Input, Layout, type PageContext, Select, fieldError, href } from '../../lib/html.tsx';
+import { Checkbox, CsrfField, ErrorSummary, Input, Layout, type PageContext, Select, Sentence, fieldError, href, langOf } from '../../lib/html.tsx';
 import {
   type ForYouOut,
   type ResultsOut,
@@ -117,8 +117,18 @@ export function SuggestionsPage({ ctx, data }: { ctx: PageContext; data: Suggest
   const offer = (offerTypes as readonly string[]).includes(data.profile.type);
   const title = t('matching.suggestions.title', { title: data.profile.title });
   return (
-    <Layout ctx={ctx} title={title} breadcrumb={[{ label: t('matching.breadcrumb.marketplace'), href: href(ctx, '/marketplace') }, { label: data.profile.title, href: href(ctx, `/marketplace/${data.profile.id}`) }, { label: t('matching.suggestions.breadcrumb') }]}>
-      <h1>{title}</h1>
+    <Layout
+      ctx={ctx}
+      title={title}
+      breadcrumb={[
+        { label: t('matching.breadcrumb.marketplace'), href: href(ctx, '/marketplace') },
+        { label: data.profile.title, href: href(ctx, `/marketplace/${data.profile.id}`), lang: langOf(ctx, data.profile.titleLang) },
+        { label: t('matching.suggestions.breadcrumb') },
+      ]}
+    >
+      <h1>
+        <Sentence ctx={ctx} message="matching.suggestions.title" name="title" text={data.profile.title} lang={data.profile.titleLang} />
+      </h1>
       <p class="lead">{t(offer ? 'matching.suggestions.introOffer' : 'matching.suggestions.introRequest', { type: t(`matching.type.${data.profile.type}`) })}</p>
       {data.profile.status !== 'published' && <div class="alert alert-info">{t('matching.suggestions.notPublished')}</div>}
       <ScopeForm ctx={ctx} action={href(ctx, `/marketplace/${data.profile.id}/suggestions`)} scope={data.scope} />

@@ -86,6 +86,16 @@ describe('matchmaking pages and API', () => {
     assert.ok(!en.body.includes('Segreta'), 'the owner of an anonymous profile is never shown');
     assert.ok(en.body.includes(`href="/en/marketplace/${anonOffer}"`));
     assert.ok(en.body.includes(`href="/en/marketplace/${anonOffer}/interest"`), 'a member may express interest from the list');
+    assert.ok(!en.body.includes('lang="it">Looking'), 'a title in the page language is not marked');
+    // a title written in Italian only is marked as Italian on the English page, in the heading and the breadcrumb
+    await t.db.query('UPDATE profile SET title_en = NULL WHERE id = $1', [request]);
+    try {
+      const itOnly = await t.app.inject({ url: `/en/marketplace/${request}/suggestions`, headers: { cookie: owner.cookie } });
+      assert.ok(itOnly.body.includes('Suggestions for “<span lang="it">Cerchiamo microincapsulazione di attivi</span>”'), itOnly.body);
+      assert.ok(itOnly.body.includes(`<a href="/en/marketplace/${request}" lang="it">Cerchiamo microincapsulazione di attivi</a>`));
+    } finally {
+      await t.db.query("UPDATE profile SET title_en = 'Looking for microencapsulation of actives' WHERE id = $1", [request]);
+    }
   });
 
   test('profile suggestions API: who may ask; 400 names the field', async () => {

@@ -88,7 +88,8 @@ export type SuggestionItem = z.infer<typeof SuggestionItem>;
 export const Scope = z.object({ allClusters: z.boolean(), canWiden: z.boolean() });
 
 export const SuggestionsOut = z.object({
-  profile: z.object({ id: z.string(), type: z.enum(profileTypes), title: z.string(), status: z.string() }),
+  /** titleLang: the language the title is written in (the reader's when it exists in both) */
+  profile: z.object({ id: z.string(), type: z.enum(profileTypes), title: z.string(), titleLang: z.enum(['it', 'en']), status: z.string() }),
   scope: Scope,
   organisations: z.array(SuggestionItem),
   profiles: z.array(SuggestionItem),

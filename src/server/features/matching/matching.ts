@@ -220,7 +220,13 @@ export async function suggestionsForProfile(db: Db, actor: Actor | null, input: 
   const organisations = await toItems(db, await match(db, base), source, locale);
   const profiles = await toItems(db, await match(db, { ...base, types: ['profile'], subtypes: reverseTypes(profile.type) }), source, locale);
   return {
-    profile: { id: profile.id, type: profile.type as ProfileType, title: pick(locale, profile.title_it, profile.title_en), status: profile.status },
+    profile: {
+      id: profile.id,
+      type: profile.type as ProfileType,
+      title: pick(locale, profile.title_it, profile.title_en),
+      titleLang: (locale === 'en' ? profile.title_en : profile.title_it) ? locale : locale === 'en' ? 'it' : 'en',
+      status: profile.status,
+    },
     scope: { allClusters: scope.allClusters, canWiden: scope.canWiden },
     organisations,
     profiles,
