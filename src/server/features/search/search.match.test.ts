@@ -202,17 +202,17 @@ describe('matchmaking ranking', () => {
   });
 
   test('on a large index the first stage reads the heaviest groups within its budget of postings, or the intersection of two', () => {
-    const groups = [{ df: 6000 }, { df: 3000 }, { df: 5000 }, { df: 500 }];
+    const groups = [{ postings: 6000 }, { postings: 3000 }, { postings: 5000 }, { postings: 500 }];
     assert.deepEqual(firstStage(groups, groups, 100_000), { stageA: groups.slice(0, 2), also: null });
     assert.deepEqual(firstStage(groups, groups, 10_000), { stageA: groups, also: null }, 'a small index reads them all');
     // no selective group: the three heaviest, within the budget
-    const common = [{ df: 12_000 }, { df: 15_000 }, { df: 30_000 }, { df: 40_000 }];
+    const common = [{ postings: 12_000 }, { postings: 15_000 }, { postings: 30_000 }, { postings: 40_000 }];
     assert.deepEqual(firstStage(common, [], 10_000), { stageA: common.slice(0, 3), also: null });
     // one group over the budget: the documents holding it and the next heaviest
     assert.deepEqual(firstStage(common, [], 100_000), { stageA: [common[0]], also: common[1] });
     // ... unless their intersection would be expected to be too small to fill the pool
-    assert.deepEqual(firstStage([{ df: 12_000 }, { df: 100 }], [], 100_000), { stageA: [{ df: 12_000 }], also: null });
-    assert.deepEqual(firstStage([{ df: 40_000 }], [], 100_000), { stageA: [{ df: 40_000 }], also: null });
+    assert.deepEqual(firstStage([{ postings: 12_000 }, { postings: 100 }], [], 100_000), { stageA: [{ postings: 12_000 }], also: null });
+    assert.deepEqual(firstStage([{ postings: 40_000 }], [], 100_000), { stageA: [{ postings: 40_000 }], also: null });
   });
 
   test('the language of a need is told by its function words', () => {

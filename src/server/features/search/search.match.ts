@@ -280,6 +280,8 @@ type Group = {
   lang: 'it' | 'en' | null;
   weight: number;
   df: number;
+  /** the documents stage A would read for it: at most the sum of its equivalents' document frequencies */
+  postings: number;
 };
 
 const quote = (lexeme: string) => `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
@@ -307,10 +309,10 @@ export async function analyseNeed(db: Db, text: string, lang?: 'it' | 'en'): Pro
   const groups = new Map<string, Group>();
   const covered = new Set<number>(); // word positions a one-word entry took
 
-  const addGroup = (key: string, make: () => Omit<Group, 'qtf' | 'weight' | 'df' | 'query'>) => {
+  const addGroup = (key: string, make: () => Omit<Group, 'qtf' | 'weight' | 'df' | 'postings' | 'query'>) => {
     const g = groups.get(key);
     if (g) g.qtf++;
-    else groups.set(key, { ...make(), query: '', qtf: 1, weight: 0, df: 0 });
+    else groups.set(key, { ...make(), query: '', qtf: 1, weight: 0, df: 0, postings: 0 });
   };
 
   // entries: runs of up to four words, by stem in each language and by exact folded form
@@ -402,7 +404,9 @@ export async function matchDocuments(db: Db, input: MatchInput): Promise<MatchIt
   const df = await selectLexemeFrequencies(db, [...new Set(all.flatMap((g) => g.branches.flat()))]);
   for (const g of all) {
     // documents holding the group: its most frequent equivalent (a word's two stems mostly sit in the same documents)
-    g.df = Math.min(n, Math.max(0, ...g.branches.map((b) => Math.min(...b.map((l) => df.get(l) ?? 0)))));
+    const branchDf = g.branches.map((b) => Math.min(...b.map((l) => df.get(l) ?? 0)));
+    g.df = Math.min(n, Math.max(0, ...branchDf));
+    g.postings = Math.min(n, branchDf.reduce((sum, x) => sum + x, 0));
     const idf = Math.log(1 + (n - g.df + 0.5) / (g.df + 0.5));
     g.weight = idf * (1 + Math.log(g.qtf)) * (g.words > 1 ? 1.3 : 1);
   }
@@ -509,20 +513,21 @@ export async function matchDocuments(db: Db, input: MatchInput): Promise<MatchIt
 
 /**
  * Stage A's groups: the selective ones (the three heaviest when none is), and on a large index only the heaviest
- * whose document frequencies add up to STAGE_A_POSTINGS (at least one). When that one group alone is over the budget
+ * whose postings add up to STAGE_A_POSTINGS (at least one). When that one group alone is over the budget
  * (a need of common words), `also` is the next heaviest group: stage A then reads only the documents holding both,
  * which GIN intersects before any heap visit (the caller reads the first group whole if that leaves too few).
  */
-export function firstStage<G extends { df: number }>(groups: G[], selective: G[], n: number): { stageA: G[]; also: G | null } {
+export function firstStage<G extends { postings: number }>(groups: G[], selective: G[], n: number): { stageA: G[]; also: G | null } {
   const chosen = selective.length > 0 ? selective : groups.slice(0, 3);
   if (n <= SMALL_INDEX_A) return { stageA: chosen, also: null };
   let postings = 0;
   const stageA = chosen.filter((g, i) => {
-    postings += g.df;
+    postings += g.postings;
     return i === 0 || postings <= STAGE_A_POSTINGS;
   });
   const second = groups.find((g) => g !== stageA[0]);
-  const pair = stageA.length === 1 && stageA[0].df > STAGE_A_POSTINGS && second !== undefined && (stageA[0].df * second.df) / n >= POOL;
+  const pair =
+    stageA.length === 1 && stageA[0].postings > STAGE_A_POSTINGS && second !== undefined && (stageA[0].postings * second.postings) / n >= POOL;
   return { stageA, also: pair ? (second as G) : null };
 }
 
