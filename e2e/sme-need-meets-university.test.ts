@@ -12,6 +12,8 @@ import { type Journey, mainText, startJourney } from './harness.ts';
 describe('journey: an SME’s need written in Italian meets an English-speaking university', () => {
   let j: Journey;
   let universityId: string;
+  let instituteId: string;
+  const instituteName = 'Example Institute of Polymer Rheology';
   const smeName = 'Emollienti Naturali Esempio Srl';
   const universityName = 'Example University of Cosmetic Science';
   const decoyName = 'Imballaggi Esempio Spa';
@@ -26,8 +28,15 @@ describe('journey: an SME’s need written in Italian meets an English-speaking 
     const smeOrg = await buildOrganisation(j.db, { legal_name: smeName, category: 'company' });
     const university = await buildOrganisation(j.db, { legal_name: universityName, category: 'university' });
     const decoy = await buildOrganisation(j.db, { legal_name: decoyName, category: 'company' });
+    // a research institute whose own text does not match the need, but which worked on a project with the university
+    const institute = await buildOrganisation(j.db, { legal_name: instituteName, category: 'research_institute' });
     universityId = university.id;
-    for (const o of [smeOrg, university, decoy]) await buildMembership(j.db, cluster.id, o.id);
+    instituteId = institute.id;
+    for (const o of [smeOrg, university, decoy, institute]) await buildMembership(j.db, cluster.id, o.id);
+    const [project] = await j.db.query<{ id: string }>(
+      `INSERT INTO project (programme, reference, acronym, title) VALUES ('horizon_europe', '999999001', 'SKINMODEL', 'Example project on skin models') RETURNING id`,
+    );
+    await j.db.query('INSERT INTO project_participant (project_id, organisation_id) VALUES ($1, $2), ($1, $3)', [project.id, university.id, institute.id]);
     await buildUser(j.db, { ...sme, name: 'Giulia Titolare', roles: [{ role: 'org_admin', organisationId: smeOrg.id }] });
     await buildUser(j.db, { ...researcher, name: 'Dr Alex Researcher', locale: 'en', roles: [{ role: 'member', organisationId: university.id }] });
     await buildUser(j.db, { ...staff, name: 'Staff Trasferimento', roles: [{ role: 'staff', clusterId: cluster.id }] });
@@ -130,6 +139,11 @@ describe('journey: an SME’s need written in Italian meets an English-speaking 
       assert.match(why, /Complementarità: impresa ↔ organizzazione di ricerca/);
       // the packaging maker of the same cluster, written in Italian, is at best a weaker suggestion
       assert.equal(await section.locator('li').first().getAttribute('data-id'), universityId);
+      // the university's project partner comes next, and says through whom (the link leads to the university)
+      assert.equal(await section.locator('li').nth(1).getAttribute('data-id'), instituteId);
+      const partner = (await section.locator(`li[data-id="${instituteId}"]`).innerText()).replace(/\s+/g, ' ');
+      assert.match(partner, new RegExp(`Ha lavorato a progetti con: ${universityName} \\(SKINMODEL\\)`));
+      assert.equal(await section.locator(`li[data-id="${instituteId}"] a[href="/it/organisations/${universityId}"]`).count(), 1);
     });
 
     await j.step('a researcher of the university finds the request among the suggestions for them, in English', async (page) => {

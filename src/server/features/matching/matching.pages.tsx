@@ -30,11 +30,6 @@ function Why({ ctx, why }: { ctx: PageContext; why: SuggestionItem['why'] }) {
           {t('matching.why.words')} {why.words.map((w) => `«${w}»`).join(', ')}.{' '}
         </span>
       )}
-      {why.complementarity && (
-        <span>
-          {t('matching.why.complementarity')} {why.complementarity.label}.{' '}
-        </span>
-      )}
       {why.network.length > 0 && (
         <span>
           {t('matching.why.network')}{' '}
@@ -45,7 +40,12 @@ function Why({ ctx, why }: { ctx: PageContext; why: SuggestionItem['why'] }) {
               {n.projects.length > 0 && ` (${n.projects.join(', ')})`}
             </>
           ))}
-          .
+          .{' '}
+        </span>
+      )}
+      {why.complementarity && (
+        <span>
+          {t('matching.why.complementarity')} {why.complementarity.label}.
         </span>
       )}
     </p>

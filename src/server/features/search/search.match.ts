@@ -380,9 +380,13 @@ const POOL = 400;
 const K1 = 1.2;
 const B = 0.5;
 const COMPLEMENTARY_BOOST = 1.25;
-/** the best matches whose project partners come forward, and how much a shared project weighs (docs/matching.md) */
+/**
+ * The best matches whose project partners come forward, and how much a shared project weighs (docs/matching.md):
+ * under √2, so a partner linked to one match by one two-member project stays just below it; linked to several
+ * good matches it may rank above them.
+ */
 const NETWORK_SEEDS = 10;
-const NETWORK_WEIGHT = 3;
+const NETWORK_WEIGHT = 1.4;
 const NETWORK_PEERS = 5000;
 
 type Scored = {
