@@ -41,6 +41,8 @@ export type Journey = {
    * on failure saves a screenshot too and rethrows with the step's name.
    */
   step<T>(name: string, fn: (page: Page) => Promise<T>, opts?: { axe?: boolean }): Promise<T>;
+  /** Signs in through the login form (after signing out whoever was signed in) and waits to leave the login page. */
+  signIn(lang: 'it' | 'en', who: { email: string; password: string }): Promise<void>;
   /** Console errors, CSP violations and failed asset loads seen so far. */
   consoleErrors: string[];
   /** The same without the known, accepted ones (see knownConsoleErrors). */
@@ -159,6 +161,13 @@ export async function startJourney(name: string, opts: { demo?: boolean } = {}):
     demoLogins,
     consoleErrors,
     runJobs: () => runDueJobs(db, emailHandlers(mailer), 'e2e'),
+    async signIn(lang, who) {
+      await context.clearCookies();
+      await page.goto(`/${lang}/login`);
+      await page.fill('main input[name="email"]', who.email);
+      await page.fill('main input[name="password"]', who.password);
+      await Promise.all([page.waitForURL((u) => !u.pathname.endsWith('/login')), page.locator('main form button[type="submit"]').click()]);
+    },
     unexpectedConsoleErrors: () => consoleErrors.filter((e) => !knownConsoleErrors.some((k) => k.test(e))),
     async step(stepName, fn, stepOpts = {}) {
       let result;

@@ -21,12 +21,7 @@ describe('journey: a member declares a competence, staff validate it, a visitor 
   });
   after(() => j?.close());
 
-  const signIn = async (email: string, password: string) => {
-    await j.page.goto('/it/login');
-    await j.page.fill('main input[name="email"]', email);
-    await j.page.fill('main input[name="password"]', password);
-    await Promise.all([j.page.waitForURL((u) => !u.pathname.endsWith('/login')), j.page.locator('main form button[type="submit"]').click()]);
-  };
+  const signIn = (email: string, password: string) => j.signIn('it', { email, password });
 
   const bergamoOnMap = async (lang: 'it' | 'en') => {
     await j.page.goto(`/${lang}/map?cluster=cosmetica&concept=stage.testing`);

@@ -25,13 +25,7 @@ describe('journey: a member declares a project, staff link another member to it,
   });
   after(() => j?.close());
 
-  const signIn = async (lang: 'it' | 'en', who: { email: string; password: string }) => {
-    await j.context.clearCookies();
-    await j.page.goto(`/${lang}/login`);
-    await j.page.fill('main input[name="email"]', who.email);
-    await j.page.fill('main input[name="password"]', who.password);
-    await Promise.all([j.page.waitForURL((u) => !u.pathname.endsWith('/login')), j.page.locator('main form button[type="submit"]').click()]);
-  };
+  const signIn = (lang: 'it' | 'en', who: { email: string; password: string }) => j.signIn(lang, who);
   const fill = async (fields: Record<string, string>) => {
     for (const [name, value] of Object.entries(fields)) {
       const el = j.page.locator(`main [name="${name}"]`);

@@ -32,13 +32,7 @@ describe('journey: interest in an anonymous offer, accepted by staff, followed t
   });
   after(() => j?.close());
 
-  const signIn = async (lang: 'it' | 'en', who: { email: string; password: string }) => {
-    await j.context.clearCookies();
-    await j.page.goto(`/${lang}/login`);
-    await j.page.fill('main input[name="email"]', who.email);
-    await j.page.fill('main input[name="password"]', who.password);
-    await Promise.all([j.page.waitForURL((u) => !u.pathname.endsWith('/login')), j.page.locator('main form button[type="submit"]').click()]);
-  };
+  const signIn = (lang: 'it' | 'en', who: { email: string; password: string }) => j.signIn(lang, who);
 
   test('express, accept, see contacts, move the stage, read the report', async () => {
     await j.step('the partner writes an expression of interest in English; the owner stays hidden', async (page) => {

@@ -65,13 +65,7 @@ describe('journey: an SME’s need written in Italian meets an English-speaking 
   });
   after(() => j?.close());
 
-  const signIn = async (lang: 'it' | 'en', who: { email: string; password: string }) => {
-    await j.context.clearCookies();
-    await j.page.goto(`/${lang}/login`);
-    await j.page.fill('main input[name="email"]', who.email);
-    await j.page.fill('main input[name="password"]', who.password);
-    await Promise.all([j.page.waitForURL((u) => !u.pathname.endsWith('/login')), j.page.locator('main form button[type="submit"]').click()]);
-  };
+  const signIn = (lang: 'it' | 'en', who: { email: string; password: string }) => j.signIn(lang, who);
   /** A header link by its text; one under a closed menu (the user's own pages, the staff area) is reached by opening the menu first. */
   const nav = async (page: Journey['page'], label: string) => {
     const menu = page.locator('header details').filter({ has: page.locator('a', { hasText: label }) }).first();
