@@ -83,6 +83,25 @@ export async function selectLexemeFrequencies(db: Db, lexemes: string[]): Promis
   return new Map(rows.map((r) => [r.lexeme, r.ndoc]));
 }
 
+/**
+ * Document frequency of lexemes the figures do not hold (words of documents indexed since the last rebuild), counted
+ * through the GIN index, each up to `cap`: a word absent from the index costs one index probe and counts 0.
+ */
+export async function countLexemesInIndex(db: Db, lexemes: { lexeme: string; query: string }[], cap: number): Promise<Map<string, number>> {
+  if (lexemes.length === 0) return new Map();
+  // the heap of a small index looks cheap to scan, but each row would detoast its tsvector: the index, always
+  const rows = await db.transaction(async (tx) => {
+    await tx.query('SET LOCAL enable_seqscan = off');
+    return tx.query<{ lexeme: string; ndoc: number }>(
+    `WITH u AS MATERIALIZED (SELECT l, q::tsquery AS q FROM unnest($1::text[], $3::text[]) u(l, q))
+     SELECT u.l AS lexeme, c.n::int AS ndoc
+       FROM u CROSS JOIN LATERAL (SELECT count(*) AS n FROM (SELECT 1 FROM search_document d WHERE d.tsv @@ u.q LIMIT $2) x) c`,
+    [lexemes.map((l) => l.lexeme), cap, lexemes.map((l) => l.query)],
+    );
+  });
+  return new Map(rows.map((r) => [r.lexeme, r.ndoc]));
+}
+
 export type MatchFilters = {
   types: string[];
   subtypes: string[] | null;

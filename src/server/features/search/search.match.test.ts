@@ -142,6 +142,20 @@ describe('matchmaking ranking', () => {
     assert.deepEqual((await match('zorblaxite')).map((i) => i.id), [id]);
   });
 
+  test('a word the figures do not hold yet (a document indexed while another session rebuilds them) is found', async () => {
+    await match('emulsioni'); // the figures describe the index
+    const id = randomUUID();
+    await doc({ id, name: 'Newcomer Lab', textEn: 'Quarvellite pigments for lipsticks.' });
+    // another session holds the rebuild: the figures stay as they were but claim to describe the index
+    await db.query(
+      `UPDATE search_match_stat SET documents = (SELECT count(*)::int FROM search_document),
+              stamp = (SELECT count(*)::int || ':' || coalesce(max(indexed_at)::text, '') FROM search_document)`,
+    );
+    const [held] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM search_lexeme_stat WHERE lexeme LIKE 'quarvell%'");
+    assert.equal(held.n, 0, 'the figures do not know the word');
+    assert.deepEqual((await match('quarvellite')).map((i) => i.id), [id]);
+  });
+
   test('a whole project description works: long needs are cut to their informative words', async () => {
     const long = `${'Sviluppiamo emulsioni stabili e studi clinici per la cosmesi naturale. '.repeat(300)} quantum`;
     const r = await match(long, { limit: 3 });

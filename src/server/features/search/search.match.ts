@@ -9,6 +9,7 @@ import {
   selectConceptVocabulary,
   selectIndexStamp,
   selectLexemeFrequencies,
+  countLexemesInIndex,
   selectMatchCandidates,
   selectMatchStat,
   selectNetworkPeers,
@@ -405,7 +406,12 @@ export async function matchDocuments(db: Db, input: MatchInput): Promise<MatchIt
   if (!stat || stat.documents === 0) return [];
   const n = stat.documents;
   const all = await analyseNeed(db, input.text ?? '', input.lang);
-  const df = await selectLexemeFrequencies(db, [...new Set(all.flatMap((g) => g.branches.flat()))]);
+  const lexemes = [...new Set(all.flatMap((g) => g.branches.flat()))];
+  const df = await selectLexemeFrequencies(db, lexemes);
+  // words the figures do not know may come from documents indexed since they were taken (a new profile's rare words,
+  // which saved searches look for): counted through the index rather than taken as absent
+  const unknown = lexemes.filter((l) => !df.has(l)).map((l) => ({ lexeme: l, query: quote(l) }));
+  for (const [l, x] of await countLexemesInIndex(db, unknown, SELECTIVE_DF)) df.set(l, x);
   for (const g of all) {
     // documents holding the group: its most frequent equivalent (a word's two stems mostly sit in the same documents)
     const branchDf = g.branches.map((b) => Math.min(...b.map((l) => df.get(l) ?? 0)));
