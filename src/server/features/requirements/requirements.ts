@@ -1,6 +1,6 @@
 import type { Db } from '../../db/db.ts';
 import { NotFoundError } from '../../lib/errors.ts';
-import { type ClusterFacts, type MemberCounts, type OrgRef, countMembers, findClusterFacts } from './requirements.queries.ts';
+import { type ClusterFacts, type MemberCounts, type OrgRef, findClusterFacts, findClusterWithMemberCounts } from './requirements.queries.ts';
 
 /** The requirements of the recognition decree (Regione Lombardia, d.d.u.o. n. 2002 of 17/02/2026, and the call it applies). */
 export const requirementIds = [
@@ -40,7 +40,7 @@ const issue = (reason: string, count: number, organisations: OrgRef[] | null): R
   count > 0 ? [{ reason, count, organisations: refs(organisations) }] : [];
 
 /**
- * Evaluates every requirement live from the registry, in two queries whatever the cluster's size.
+ * Evaluates every requirement live from the registry, in one query whatever the cluster's size.
  * `excludeOrganisationIds` answers "what if these members left?" before staff confirm a decision.
  */
 export async function evaluateRequirements(
@@ -49,9 +49,9 @@ export async function evaluateRequirements(
   opts: { excludeOrganisationIds?: string[] } = {},
 ): Promise<RequirementResult[]> {
   const exclude = opts.excludeOrganisationIds ?? [];
-  const [cluster, members] = await Promise.all([findClusterFacts(db, { id: clusterId }), countMembers(db, clusterId, exclude)]);
-  if (!cluster) throw new NotFoundError('cluster');
-  return buildResults(cluster, members, exclude);
+  const row = await findClusterWithMemberCounts(db, clusterId, exclude);
+  if (!row) throw new NotFoundError('cluster');
+  return buildResults(row, row, exclude);
 }
 
 function buildResults(cluster: ClusterFacts, m: MemberCounts, exclude: string[]): RequirementResult[] {
