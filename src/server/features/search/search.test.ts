@@ -134,6 +134,7 @@ describe('competence search (domain)', () => {
     const byConcept = await find('estrazione supercritica', {}, member);
     assert.ok(byConcept.items.some((i) => i.organisation.id === ids.hidden && i.why.concepts.some((c) => c.id === 'tech.extraction')));
     assert.ok(!(await found('estrazione supercritica')).includes(ids.hidden));
+    assert.equal(byConcept.facets.technology.find((f) => f.id === 'tech.extraction')?.count, 1);
     assert.ok(!(await find('estrazione supercritica')).facets.technology.some((f) => f.id === 'tech.extraction'));
     assert.equal((await find('quintorvane', {}, { orgIds: [ids.outsider], staffClusterIds: [] })).total, 0, 'a member of another cluster');
     assert.equal((await find('quintorvane', {}, { orgIds: [], staffClusterIds: [otherCluster] })).total, 0, "another cluster's staff");
