@@ -13,6 +13,7 @@ describe('journey: an SME’s need written in Italian meets an English-speaking 
   let j: Journey;
   let universityId: string;
   let instituteId: string;
+  let decoyId: string;
   const instituteName = 'Example Institute of Polymer Rheology';
   const smeName = 'Emollienti Naturali Esempio Srl';
   const universityName = 'Example University of Cosmetic Science';
@@ -32,6 +33,7 @@ describe('journey: an SME’s need written in Italian meets an English-speaking 
     const institute = await buildOrganisation(j.db, { legal_name: instituteName, category: 'research_institute' });
     universityId = university.id;
     instituteId = institute.id;
+    decoyId = decoy.id;
     for (const o of [smeOrg, university, decoy, institute]) await buildMembership(j.db, cluster.id, o.id);
     const [project] = await j.db.query<{ id: string }>(
       `INSERT INTO project (programme, reference, acronym, title) VALUES ('horizon_europe', '999999001', 'SKINMODEL', 'Example project on skin models') RETURNING id`,
@@ -131,8 +133,9 @@ describe('journey: an SME’s need written in Italian meets an English-speaking 
       assert.match(why, /Temi in comune: .*Test in vitro/);
       assert.match(why, /Parole trovate: .*«(idratante|lenitiva|emolliente|vitro)»/);
       assert.match(why, /Complementarità: impresa ↔ organizzazione di ricerca/);
-      // the packaging maker of the same cluster, written in Italian, is at best a weaker suggestion
       assert.equal(await section.locator('li').first().getAttribute('data-id'), universityId);
+      // the packaging maker of the same cluster shares one common word of the request («cosmetica»): not a suggestion
+      assert.equal(await section.locator(`li[data-id="${decoyId}"]`).count(), 0);
       // the university's project partner comes next, and says through whom (the link leads to the university)
       assert.equal(await section.locator('li').nth(1).getAttribute('data-id'), instituteId);
       const partner = (await section.locator(`li[data-id="${instituteId}"]`).innerText()).replace(/\s+/g, ' ');

@@ -156,6 +156,18 @@ describe('matchmaking ranking', () => {
     assert.deepEqual((await match('quarvellite')).map((i) => i.id), [id]);
   });
 
+  test('a document holding only a sliver of a long need (one common word) is not a result; for a short need it is', async () => {
+    const generic = randomUUID();
+    const strong = randomUUID();
+    await doc({ id: generic, name: 'Generic Supplies', textEn: 'Products and services for offices.' });
+    await doc({ id: strong, name: 'Dermatrial Lab', textEn: 'Transepidermal water loss, corneometry, sebumetry, cutometry, profilometry, elastometry, colorimetry and ultrasound imaging of dermatological products.' });
+    const long = await match('transepidermal water loss, corneometry, sebumetry, cutometry, profilometry, elastometry, colorimetry and ultrasound imaging on our dermatological products', { lang: 'en', locale: 'en' });
+    assert.equal(long[0]?.id, strong);
+    assert.ok(!long.some((i) => i.id === generic), long.map((i) => i.name).join(', '));
+    const short = await match('products for offices', { lang: 'en', locale: 'en' });
+    assert.ok(short.some((i) => i.id === generic));
+  });
+
   test('a whole project description works: long needs are cut to their informative words', async () => {
     const long = `${'Sviluppiamo emulsioni stabili e studi clinici per la cosmesi naturale. '.repeat(300)} quantum`;
     const r = await match(long, { limit: 3 });
