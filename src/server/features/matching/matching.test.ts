@@ -391,4 +391,16 @@ describe('matchmaking (domain)', () => {
     const again = await suggestionsForProfile(db, actors.cosmo, { profileId: prof.request, query: no, locale: 'en' });
     assert.ok(!again.organisations.some((i) => i.id === org.Istituto), 'without the project, nothing in its text fits');
   });
+
+  test('suggested for you: an organisation of many topics gets a profile that answers one of them', async () => {
+    await mkOrg('Ampia', clusterA, 'company', {
+      it:
+        'Gruppo industriale: fragranze e profumi, pigmenti per il trucco, tensioattivi per detergenti, oli essenziali, ' +
+        'estratti vegetali, filtri solari, conservanti, siliconi, cere naturali, logistica a temperatura controllata, ' +
+        'consulenza regolatoria, marketing digitale, e flaconi in plastica riciclata.',
+    });
+    const me = await actor([{ role: 'member', organisationId: org.Ampia }]);
+    const s = await suggestionsForOrganisation(db, me, { query: no, locale: 'it' });
+    assert.ok(s.items.some((i) => i.id === prof.bottles), s.items.map((i) => i.name).join(', '));
+  });
 });

@@ -261,6 +261,8 @@ export async function suggestionsForOrganisation(db: Db, actor: Actor | null, in
       boostCategories: complementaryCategories(org.category, null),
       limit: 20,
       locale: input.locale,
+      // an organisation's description and competences span many topics: a profile answering one of them fits
+      minCoverage: 0,
     });
     items = await toItems(db, found, { side: sideOfCategory(org.category), stage: stageSide(org.concept_ids) }, input.locale);
   }

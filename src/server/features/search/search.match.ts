@@ -53,6 +53,8 @@ export type MatchInput = {
   boostCategories?: string[];
   limit?: number;
   locale: 'it' | 'en';
+  /** the least share of the need's weight a result must hold by its text (default MIN_COVERAGE) */
+  minCoverage?: number;
 };
 
 export type MatchItem = {
@@ -488,7 +490,8 @@ export async function matchDocuments(db: Db, input: MatchInput): Promise<MatchIt
   const coverage = (x: Scored) =>
     (x.matched.reduce((sum, pos) => sum + groups[pos - 1].weight, 0) + x.shared.reduce((sum, id) => sum + (conceptWeights.get(id) as number), 0)) / needWeight;
   // a document that shares only a sliver of the need (one common word of a paragraph) is noise to the reader
-  let ranked = scored.filter((x) => x.matched.length + x.shared.length > 0 && coverage(x) >= MIN_COVERAGE).sort(order);
+  const minCoverage = input.minCoverage ?? MIN_COVERAGE;
+  let ranked = scored.filter((x) => x.matched.length + x.shared.length > 0 && coverage(x) >= minCoverage).sort(order);
   ranked = await addNetwork(db, ranked, filters, (r) => {
     const concepts = conceptScore(r);
     const complementary = r.category !== null && boost.includes(r.category);
