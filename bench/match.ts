@@ -20,6 +20,7 @@ import { loadReferenceData } from '../src/server/db/reference-data.ts';
 import { lexiconFile, matchDocuments, parseLexicon } from '../src/server/features/search/search.match.ts';
 import { refreshLexemeStats } from '../src/server/features/search/search.match.queries.ts';
 import { indexDocument } from '../src/server/features/search/search.ts';
+import { type Timing, timing } from './timing.ts';
 
 export const MATCH_DOCS = Number(process.env.BENCH_MATCH_DOCS ?? 100_000);
 export const MATCH_DOCS_PGLITE = Number(process.env.BENCH_MATCH_DOCS_PGLITE ?? 100_000);
@@ -54,7 +55,6 @@ const NEEDS: { name: string; text: string; lang?: 'it' | 'en' }[] = [
   { name: 'project it (long, no lang)', text: itNeeds[9]?.text ?? 'imballaggi biodegradabili' },
 ];
 
-type Timing = { runs: number; p50: number; p95: number; max: number };
 export type MatchBench = {
   documents: number;
   bulkSeconds: number;
@@ -67,11 +67,6 @@ export type MatchBench = {
   ratioP95: number;
 };
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-const timing = (times: number[]): Timing => {
-  const s = [...times].sort((a, b) => a - b);
-  return { runs: s.length, p50: pct(s, 50), p95: pct(s, 95), max: s[s.length - 1] };
-};
 
 /** Profile documents in one INSERT … SELECT: words drawn from the lexicon, skewed towards the start of each list. */
 async function generate(db: Db, n: number, clusterId: string): Promise<void> {

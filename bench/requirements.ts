@@ -13,9 +13,9 @@ import { migrate } from '../src/server/db/migrate.ts';
 import { loadReferenceData } from '../src/server/db/reference-data.ts';
 import { evaluateRequirements } from '../src/server/features/requirements/requirements.ts';
 import { generate } from './run.ts';
+import { pct } from './timing.ts';
 
 const RUNS = Number(process.env.RUNS ?? 600);
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 let db: Db;
 let cleanup: () => Promise<void>;

@@ -27,6 +27,7 @@ import { migrate } from '../src/server/db/migrate.ts';
 import { loadReferenceData } from '../src/server/db/reference-data.ts';
 import { evaluateRequirements } from '../src/server/features/requirements/requirements.ts';
 import { createMemoryMailer } from '../src/server/lib/mail.ts';
+import { pct } from './timing.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -157,7 +158,6 @@ function countingDb(db: Db): { db: Db; count: () => number; reset: () => void } 
   return { db: wrap(db), count: () => n, reset: () => (n = 0) };
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 async function benchEngine(engine: 'pglite' | 'postgres'): Promise<EngineResult> {
   log(`── ${engine} ──`);

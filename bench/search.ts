@@ -7,6 +7,7 @@
 import type { Db } from '../src/server/db/db.ts';
 import { readerOf } from '../src/server/features/competences/competences.ts';
 import { reindexStale, search } from '../src/server/features/search/search.ts';
+import { type Timing, timing } from './timing.ts';
 
 export const SEARCH_ORGS = Number(process.env.BENCH_SEARCH_ORGS ?? 100_000);
 const RUNS = Number(process.env.BENCH_SEARCH_RUNS ?? 100);
@@ -21,7 +22,6 @@ const QUERIES: { q: string; lang: 'it' | 'en' }[] = [
 /** The common word of the baseline: every synthetic description contains it (one in five competences). */
 const COMMON_WORD = 'laboratorio';
 
-type Timing = { runs: number; p50: number; p95: number; max: number };
 export type SearchBench = {
   organisations: number;
   competences: number;
@@ -38,11 +38,6 @@ export type SearchBench = {
   ratioP95: number;
 };
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-const timing = (times: number[]): Timing => {
-  const s = [...times].sort((a, b) => a - b);
-  return { runs: s.length, p50: pct(s, 50), p95: pct(s, 95), max: s[s.length - 1] };
-};
 
 /** Clearly synthetic organisations, each an active member of one bench cluster, in a few INSERT … SELECT statements. */
 async function generate(db: Db, n: number): Promise<string> {
