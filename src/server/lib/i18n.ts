@@ -59,3 +59,10 @@ export function formatDateTime(locale: Locale, value: string | Date | null | und
     timeZone: 'Europe/Rome',
   }).format(typeof value === 'string' ? new Date(value) : value);
 }
+
+/** A text in the reader's language, or in the other when only that one exists, with the language it is written in. */
+export function inLocale(locale: Locale, it: string | null, en: string | null): { text: string; lang: Locale } {
+  const own = locale === 'en' ? en : it;
+  if (own) return { text: own, lang: locale };
+  return { text: (locale === 'en' ? it : en) ?? '', lang: locale === 'en' ? 'it' : 'en' };
+}

@@ -2,7 +2,7 @@ import type { Db } from '../../db/db.ts';
 import { recordAudit } from '../../lib/audit.ts';
 import { type Actor, isMemberOf, isStaffOf, managedClusterIds, organisationIdsOf } from '../../lib/auth.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../../lib/errors.ts';
-import { type Locale, translator } from '../../lib/i18n.ts';
+import { type Locale, inLocale, translator } from '../../lib/i18n.ts';
 import { enqueueEmail } from '../../lib/jobs.ts';
 import { ownerVisibleTo } from '../marketplace/marketplace.ts';
 import * as q from './collaborations.queries.ts';
@@ -27,12 +27,6 @@ import {
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 const title = (locale: Locale, it: string | null, en: string | null) => (locale === 'en' ? (en ?? it) : (it ?? en)) ?? '';
-/** A text in the reader's language, or in the other when only that one exists, with the language it is written in. */
-const inLocale = (locale: Locale, it: string | null, en: string | null): { text: string; lang: Locale } => {
-  const own = locale === 'en' ? en : it;
-  if (own) return { text: own, lang: locale };
-  return { text: (locale === 'en' ? it : en) ?? '', lang: locale === 'en' ? 'it' : 'en' };
-};
 const titleOf = (locale: Locale, it: string | null, en: string | null) => {
   const { text, lang } = inLocale(locale, it, en);
   return { title: text, titleLang: lang };

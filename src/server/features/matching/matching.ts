@@ -1,7 +1,7 @@
 import type { Db } from '../../db/db.ts';
 import { type Actor, type RoleGrant, canManageCluster, hasRole, isMemberOf, organisationIdsOf } from '../../lib/auth.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../../lib/errors.ts';
-import { type Locale, translator } from '../../lib/i18n.ts';
+import { type Locale, inLocale, translator } from '../../lib/i18n.ts';
 import { type JobHandlers, enqueueEmail, enqueueJob } from '../../lib/jobs.ts';
 import { type MatchInput, type MatchItem, matchDocuments } from '../search/search.match.ts';
 import { reindexStale } from '../search/search.ts';
@@ -109,7 +109,6 @@ export function scopeFor(roles: Pick<RoleGrant, 'role'>[], ownClusters: string[]
   return { clusterIds: ownClusters, allClusters: false, canWiden: true };
 }
 
-const pick = (locale: Locale, it: string | null, en: string | null) => (locale === 'en' ? en || it : it || en) ?? '';
 const joinText = (...parts: (string | null | undefined)[]) => parts.filter((p): p is string => !!p && p.trim() !== '').join('\n');
 
 function langOf(textIt: string, textEn: string): 'it' | 'en' | undefined {
@@ -153,15 +152,16 @@ async function toItems(db: Db, items: MatchItem[], source: Source, locale: Local
     }
     const why = { concepts: item.why.concepts, words: item.why.words, complementarity, network: item.why.network };
     if (card) {
-      const own = locale === 'en' ? card.title_en : card.title_it;
+      // the summary in the language of the title shown
+      const title = inLocale(locale, card.title_it, card.title_en);
       out.push({
         type: 'profile',
         id: item.id,
-        name: pick(locale, card.title_it, card.title_en),
-        lang: own ? null : locale === 'en' ? 'it' : 'en',
+        name: title.text,
+        lang: title.lang === locale ? null : title.lang,
         category: item.category,
         profileType: card.type as ProfileType,
-        summary: (own ? (locale === 'en' ? card.summary_en : card.summary_it) : locale === 'en' ? card.summary_it : card.summary_en) || null,
+        summary: (title.lang === 'en' ? card.summary_en : card.summary_it) || null,
         owner: card.owner_id && card.owner_name ? { id: card.owner_id, name: card.owner_name } : null,
         url: `/${locale}/marketplace/${item.id}`,
         score: item.score,
@@ -219,14 +219,9 @@ export async function suggestionsForProfile(db: Db, actor: Actor | null, input: 
   };
   const organisations = await toItems(db, await match(db, base), source, locale);
   const profiles = await toItems(db, await match(db, { ...base, types: ['profile'], subtypes: reverseTypes(profile.type) }), source, locale);
+  const title = inLocale(locale, profile.title_it, profile.title_en);
   return {
-    profile: {
-      id: profile.id,
-      type: profile.type as ProfileType,
-      title: pick(locale, profile.title_it, profile.title_en),
-      titleLang: (locale === 'en' ? profile.title_en : profile.title_it) ? locale : locale === 'en' ? 'it' : 'en',
-      status: profile.status,
-    },
+    profile: { id: profile.id, type: profile.type as ProfileType, title: title.text, titleLang: title.lang, status: profile.status },
     scope: { allClusters: scope.allClusters, canWiden: scope.canWiden },
     organisations,
     profiles,
