@@ -469,22 +469,19 @@ export async function matchDocuments(db: Db, input: MatchInput): Promise<MatchIt
     for (const r of rows) if (r.matched.includes(first)) r.matched.push(both);
   } else rows = await candidates(plan.stageA, null);
 
-  const conceptScore = (r: Scored['r']) => {
-    const shared = r.concept_ids.filter((id) => conceptWeights.has(id)).sort();
-    return { shared, score: shared.reduce((sum, id) => sum + (conceptWeights.get(id) as number), 0) };
-  };
-  const scored: Scored[] = rows.map((r) => {
-    const matched = [...new Set(r.matched)];
-    const norm = K1 * (1 - B + (B * r.dl) / Math.max(1, stat.avg_length));
+  // BM25 over the groups it holds (none for a document only the network brings), its shared concepts, complementarity
+  const scoreOf = (r: Scored['r'], matched: number[], dl: number): Scored => {
+    const norm = K1 * (1 - B + (B * dl) / Math.max(1, stat.avg_length));
     let score = 0;
     // binary term frequency: on cordis-match it ranks better than ts_rank's saturating count (docs/matching.md)
     for (const pos of matched) score += (groups[pos - 1].weight * (K1 + 1)) / (1 + norm);
-    const concepts = conceptScore(r);
-    score += concepts.score;
+    const shared = r.concept_ids.filter((id) => conceptWeights.has(id)).sort();
+    for (const id of shared) score += conceptWeights.get(id) as number;
     const complementary = r.category !== null && boost.includes(r.category);
     if (complementary) score *= COMPLEMENTARY_BOOST;
-    return { r, matched, shared: concepts.shared, score, complementary, via: [] };
-  });
+    return { r, matched, shared, score, complementary, via: [] };
+  };
+  const scored = rows.map((r) => scoreOf(r, [...new Set(r.matched)], r.dl));
   const order = (a: Scored, b: Scored) => b.score - a.score || a.r.name.localeCompare(b.r.name) || a.r.id.localeCompare(b.r.id);
   const needWeight = groups.reduce((sum, g) => sum + g.weight, 0) + [...conceptWeights.values()].reduce((sum, w) => sum + w, 0);
   const coverage = (x: Scored) =>
@@ -492,20 +489,21 @@ export async function matchDocuments(db: Db, input: MatchInput): Promise<MatchIt
   // a document that shares only a sliver of the need (one common word of a paragraph) is noise to the reader
   const minCoverage = input.minCoverage ?? MIN_COVERAGE;
   let ranked = scored.filter((x) => x.matched.length + x.shared.length > 0 && coverage(x) >= minCoverage).sort(order);
-  ranked = await addNetwork(db, ranked, filters, (r) => {
-    const concepts = conceptScore(r);
-    const complementary = r.category !== null && boost.includes(r.category);
-    return { r, matched: [], shared: concepts.shared, score: concepts.score * (complementary ? COMPLEMENTARY_BOOST : 1), complementary, via: [] };
-  });
+  ranked = await addNetwork(db, ranked, filters, (r) => scoreOf(r, [], 0));
   const top = ranked.sort(order).slice(0, limit);
 
   const labels = new Map(
     (await selectConceptLabelsFor(db, [...new Set(top.flatMap((x) => x.shared))])).map((c) => [c.id, input.locale === 'en' ? c.label_en : c.label_it]),
   );
+  // 'project:<uuid>' for the projects organisations declare; other references (match-eval's) are shown as they are
+  const projectId = (ref: string) => (ref.startsWith('project:') ? ref.slice('project:'.length) : null);
   const acronyms = await selectProjectAcronyms(db, [
-    ...new Set(top.flatMap((x) => x.via.flatMap((v) => v.refs)).filter((ref) => ref.startsWith('project:')).map((ref) => ref.slice(8))),
+    ...new Set(top.flatMap((x) => x.via.flatMap((v) => v.refs.map(projectId))).filter((id): id is string => id !== null)),
   ]);
-  const projectLabel = (ref: string) => (ref.startsWith('project:') ? (acronyms.get(ref.slice(8)) ?? ref.slice(8)) : ref.slice(ref.indexOf(':') + 1));
+  const projectLabel = (ref: string) => {
+    const id = projectId(ref);
+    return id ? (acronyms.get(id) ?? id) : ref.slice(ref.indexOf(':') + 1);
+  };
   return top.map(({ r, matched, shared, score, complementary, via }) => {
     const concepts = shared.map((id) => ({ id, label: labels.get(id) ?? id }));
     const words: string[] = [];
