@@ -62,17 +62,11 @@ const details = (r: ProjectRow) => ({
   updatedAt: iso(r.updated_at),
 });
 
-const state = (r: ProjectRow | ProjectValues) => ({
-  programme: r.programme,
-  reference: r.reference,
-  acronym: r.acronym,
-  title: r.title,
-  summary: r.summary,
-  language: r.language,
-  url: r.url,
-  startDate: 'start_date' in r ? r.start_date : r.startDate,
-  endDate: 'end_date' in r ? r.end_date : r.endDate,
-});
+/** A project's details as the decision log records them (without its id, the log's subject, and its update time). */
+const state = (r: ProjectRow) => {
+  const { id: _id, updatedAt: _updatedAt, ...rest } = details(r);
+  return rest;
+};
 
 function projectOut(actor: Actor | null, row: ProjectRow, participants: ParticipantRow[]): ProjectOut {
   return { ...details(row), participants: participants.filter((p) => mayRead(actor, p)).map(participantOut) };
