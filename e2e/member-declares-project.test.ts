@@ -3,10 +3,11 @@ import { after, before, describe, test } from 'node:test';
 import { buildCluster, buildMembership, buildOrganisation, buildUser } from '../src/server/testing/factories.ts';
 import { type Journey, mainText, startJourney } from './harness.ts';
 
-// A member declares a funded project in Italian (fixing an error first), the cluster's staff declare the same project for
-// another member in English and are told it was linked, a visitor reads both organisations' Projects sections.
+// A member declares a funded project in Italian (fixing an error first) and sees it wait for validation, the cluster's
+// staff declare the same project for another member in English and are told it was linked, then validate the member's
+// declaration from their queue, and a visitor reads both organisations' Projects sections.
 // Fictitious organisations and a fictitious reference: no real organisation or project.
-describe('journey: a member declares a project, staff link another member to it, a visitor follows the partners', () => {
+describe('journey: a member declares a project, staff link another member to it and validate the declaration, a visitor follows the partners', () => {
   let j: Journey;
   let orgA: string;
   let orgB: string;
@@ -60,6 +61,11 @@ describe('journey: a member declares a project, staff link another member to it,
       assert.match(page.url(), /done=declared/);
       assert.match(await mainText(page), /Progetto dichiarato/);
       assert.match(await mainText(page), /ESEMPIO/);
+      assert.match(await mainText(page), /In attesa di validazione/);
+      await page.goto(`/it/organisations/${orgA}`);
+      await j.context.clearCookies();
+      await page.reload();
+      assert.match(await mainText(page), /Nessun progetto dichiarato/, 'a visitor does not see a claim the staff have not checked');
     });
 
     await j.step('the staff declare the same project for another member, in English, and are told it was linked', async (page) => {
@@ -72,6 +78,21 @@ describe('journey: a member declares a project, staff link another member to it,
       assert.match(text, /its details were kept/);
       assert.match(text, /ESEMPIO/);
       assert.match(text, /Imballaggi Esempio Srl/);
+    });
+
+    await j.step('the staff find the declaration in their queue, from the staff area', async (page) => {
+      await page.locator('header summary', { hasText: 'Staff area' }).click();
+      const entry = page.locator('header a', { hasText: 'Projects to validate' });
+      assert.match(await entry.innerText(), /1/, 'one declaration waits');
+      await Promise.all([page.waitForURL(/\/en\/staff\/projects$/), entry.click()]);
+      assert.match(await page.locator('main tr', { hasText: 'Imballaggi Esempio Srl' }).innerText(), /ESEMPIO/);
+    });
+
+    await j.step('the staff validate it', async (page) => {
+      const row = page.locator('main tr', { hasText: 'Imballaggi Esempio Srl' });
+      await Promise.all([page.waitForURL(/reviewed=validated/), row.locator('button', { hasText: 'Validate' }).click()]);
+      assert.match(await mainText(page), /Participation validated/);
+      assert.match(await mainText(page), /No participation to validate/);
     });
 
     await j.step('a visitor reads the Projects section in English and follows the partner to its page', async (page) => {

@@ -38,7 +38,7 @@ describe('journey: an SME’s need written in Italian meets an English-speaking 
     const [project] = await j.db.query<{ id: string }>(
       `INSERT INTO project (programme, reference, acronym, title) VALUES ('horizon_europe', '999999001', 'SKINMODEL', 'Example project on skin models') RETURNING id`,
     );
-    await j.db.query('INSERT INTO project_participant (project_id, organisation_id) VALUES ($1, $2), ($1, $3)', [project.id, university.id, institute.id]);
+    await j.db.query(`INSERT INTO project_participant (project_id, organisation_id, status) VALUES ($1, $2, 'validated'), ($1, $3, 'validated')`, [project.id, university.id, institute.id]);
     await buildUser(j.db, { ...sme, name: 'Giulia Titolare', roles: [{ role: 'org_admin', organisationId: smeOrg.id }] });
     await buildUser(j.db, { ...researcher, name: 'Dr Alex Researcher', locale: 'en', roles: [{ role: 'member', organisationId: university.id }] });
     await buildUser(j.db, { ...staff, name: 'Staff Trasferimento', roles: [{ role: 'staff', clusterId: cluster.id }] });

@@ -249,7 +249,8 @@ export const expectedAccess: Record<string, Access> = {
 
   // projects: public to read (organisations without an active membership hidden, checked in the domain); an organisation's
   // users, the staff of its clusters and platform admins declare and remove its participations; users or staff of any
-  // participant edit a project's shared details (scope checked in the domain)
+  // participant edit a project's shared details until the staff have validated a participation (scope checked in the
+  // domain); the staff of its clusters and platform admins validate or reject members' declarations
   'GET /api/v1/organisations/:id/projects': 'public',
   'POST /api/v1/organisations/:id/projects': R('member', 'org_admin', 'staff', 'platform_admin'),
   'DELETE /api/v1/organisations/:id/projects/:projectId': R('member', 'org_admin', 'staff', 'platform_admin'),
@@ -260,6 +261,10 @@ export const expectedAccess: Record<string, Access> = {
   'GET /:lang/organisations/:id/projects/:projectId/edit': R('member', 'org_admin', 'staff', 'platform_admin'),
   'POST /:lang/organisations/:id/projects/:projectId/edit': R('member', 'org_admin', 'staff', 'platform_admin'),
   'POST /:lang/organisations/:id/projects/:projectId/remove': R('member', 'org_admin', 'staff', 'platform_admin'),
+  'GET /api/v1/projects/review-queue': R('staff', 'platform_admin'),
+  'POST /api/v1/organisations/:id/projects/:projectId/review': R('staff', 'platform_admin'),
+  'GET /:lang/staff/projects': R('staff', 'platform_admin'),
+  'POST /:lang/organisations/:id/projects/:projectId/review': R('staff', 'platform_admin'),
 };
 
 // Actors of the matrix. 'user' is signed in without any role: it separates 'authenticated' from role lists.

@@ -32,6 +32,7 @@ import { requirementsApiRoutes, requirementsPageRoutes } from './features/requir
 import { searchApiRoutes, searchPageRoutes } from './features/search/search.routes.ts';
 import { marketplaceApiRoutes, marketplacePageRoutes } from './features/marketplace/marketplace.routes.ts';
 import { queueCount } from './features/marketplace/marketplace.ts';
+import { queueCount as projectsQueueCount } from './features/projects/projects.ts';
 import { collaborationsApiRoutes, collaborationsPageRoutes } from './features/collaborations/collaborations.routes.ts';
 import { matchingApiRoutes, matchingPageRoutes } from './features/matching/matching.routes.ts';
 import { projectsApiRoutes, projectsPageRoutes } from './features/projects/projects.routes.ts';
@@ -203,10 +204,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       const raw = req.cookies[SESSION_COOKIE];
       if (raw) req.actor = await actorFromSession(app.db, raw);
     }
-    // A page shows the staff how many marketplace profiles wait for them: one indexed count, only for reviewers.
+    // A page shows the staff how many marketplace profiles and declared projects wait for them: one indexed count
+    // each, only for reviewers.
     if (req.actor && req.method === 'GET' && isPageUrl(req.url)) {
       const marketplaceQueue = await queueCount(app.db, req.actor);
-      if (marketplaceQueue !== null) req.navCounts = { marketplaceQueue };
+      const projectsQueue = await projectsQueueCount(app.db, req.actor);
+      if (marketplaceQueue !== null || projectsQueue !== null) req.navCounts = { marketplaceQueue: marketplaceQueue ?? undefined, projectsQueue: projectsQueue ?? undefined };
     }
   });
 

@@ -50,6 +50,7 @@ test('staff keep their work in one disclosure of the main navigation; their own 
     '/en/staff/applications',
     '/en/staff/competences',
     '/en/staff/marketplace',
+    '/en/staff/projects',
     '/en/staff/imports',
     '/en/staff/collaborations',
     '/en/audit',

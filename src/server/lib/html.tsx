@@ -19,7 +19,8 @@ export type PageContext = {
   navCounts?: NavCounts | null;
 };
 
-export type NavCounts = { marketplaceQueue: number };
+/** What waits for a reviewer, per queue: shown beside its entry, and their sum on the staff area. */
+export type NavCounts = { marketplaceQueue?: number; projectsQueue?: number };
 
 export function pageContext(req: FastifyRequest, reply: FastifyReply): PageContext {
   const url = new URL(req.url, 'http://x');
@@ -175,7 +176,7 @@ export function Layout({ ctx, title, children, breadcrumb }: LayoutProps) {
                       <details>
                         <summary class="nav-link">
                           <span>{t('common.nav.staffArea')}</span>
-                          <CountBadge ctx={ctx} count={ctx.navCounts?.marketplaceQueue} />
+                          <CountBadge ctx={ctx} count={(ctx.navCounts?.marketplaceQueue ?? 0) + (ctx.navCounts?.projectsQueue ?? 0)} />
                         </summary>
                         <ul class="nav-disclosure-panel list-unstyled">
                           {staffLinks(ctx).map((l) => (
@@ -248,6 +249,7 @@ function staffLinks(ctx: PageContext): { href: string; label: string; count?: nu
     { href: href(ctx, '/staff/applications'), label: t('common.nav.staff') },
     { href: href(ctx, '/staff/competences'), label: t('common.nav.review') },
     { href: href(ctx, '/staff/marketplace'), label: t('marketplace.queueTitle'), count: ctx.navCounts?.marketplaceQueue },
+    { href: href(ctx, '/staff/projects'), label: t('projects.queueTitle'), count: ctx.navCounts?.projectsQueue },
     { href: href(ctx, '/staff/imports'), label: t('common.nav.imports') },
     { href: href(ctx, '/staff/collaborations'), label: t('collaborations.nav.collaborations') },
     { href: href(ctx, '/audit'), label: t('common.nav.audit') },
@@ -347,6 +349,47 @@ export function CsrfField({ ctx }: { ctx: PageContext }) {
 export function fieldError(ctx: PageContext, errors: FieldErrors | undefined, name: string): string | undefined {
   const code = errors?.[name];
   return code ? translateCode(ctx.t, 'common.field', code, 'common.field.invalid') : undefined;
+}
+
+/**
+ * A reviewer's decision on one item of a queue: a note for its owner (required to reject; its error beside it when the
+ * decision came back) and the two buttons. `subject` names the item to assistive technology, where many rows repeat
+ * the same buttons.
+ */
+export function DecisionForm(props: {
+  ctx: PageContext;
+  action: string;
+  noteId: string;
+  note?: string;
+  errors?: FieldErrors;
+  labels: { note: string; validate: string; reject: string };
+  subject?: string;
+}) {
+  const { ctx, action, noteId, labels, subject } = props;
+  const error = fieldError(ctx, props.errors, 'note');
+  const named = subject ? <span class="visually-hidden"> {subject}</span> : null;
+  return (
+    <form method="post" action={action} novalidate>
+      <CsrfField ctx={ctx} />
+      <label for={noteId}>{labels.note}</label>
+      <textarea id={noteId} name="note" rows={2} maxLength={2000} class={`form-control${error ? ' is-invalid' : ''}`} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${noteId}-error` : undefined}>
+        {props.note ?? ''}
+      </textarea>
+      {error && (
+        <div id={`${noteId}-error`} class="invalid-feedback d-block">
+          {error}
+        </div>
+      )}
+      <button type="submit" name="decision" value="validated" class="btn btn-sm btn-success mt-2">
+        {labels.validate}
+        {named}
+      </button>{' '}
+      <button type="submit" name="decision" value="rejected" class="btn btn-sm btn-outline-danger mt-2">
+        {labels.reject}
+        {named}
+      </button>
+    </form>
+  );
 }
 
 export function ErrorSummary({ ctx, errors }: { ctx: PageContext; errors?: FieldErrors }) {

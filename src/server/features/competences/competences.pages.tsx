@@ -1,5 +1,5 @@
 import type { FieldErrors } from '../../lib/errors.ts';
-import { CsrfField, ErrorSummary, Input, Layout, type PageContext, Select, Textarea, fieldError, href } from '../../lib/html.tsx';
+import { CsrfField, DecisionForm, ErrorSummary, Input, Layout, type PageContext, Select, Textarea, fieldError, href } from '../../lib/html.tsx';
 import type { ConceptOption } from './competences.ts';
 import { type CompetenceOut, type FacilityOut, type QueueOut, competenceKinds, facilityKinds, visibilities } from './competences.schemas.ts';
 
@@ -280,27 +280,15 @@ type Failed = { kind: 'competence' | 'facility'; id: string; values: FormValues;
 function ReviewForm({ ctx, kind, id, failed }: { ctx: PageContext; kind: 'competence' | 'facility'; id: string; failed?: Failed }) {
   const { t } = ctx;
   const mine = failed && failed.kind === kind && failed.id === id ? failed : undefined;
-  const noteId = `note-${id}`;
-  const error = fieldError(ctx, mine?.errors, 'note');
   return (
-    <form method="post" action={href(ctx, `/staff/${kind === 'competence' ? 'competences' : 'facilities'}/${id}/review`)} novalidate>
-      <CsrfField ctx={ctx} />
-      <label for={noteId}>{t('competences.reviewNote')}</label>
-      <textarea id={noteId} name="note" rows={2} class={`form-control${error ? ' is-invalid' : ''}`} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${noteId}-error` : undefined}>
-        {mine?.values.note ?? ''}
-      </textarea>
-      {error && (
-        <div id={`${noteId}-error`} class="invalid-feedback d-block">
-          {error}
-        </div>
-      )}
-      <button type="submit" name="decision" value="validated" class="btn btn-sm btn-success mt-2">
-        {t('competences.validate')}
-      </button>{' '}
-      <button type="submit" name="decision" value="rejected" class="btn btn-sm btn-outline-danger mt-2">
-        {t('competences.reject')}
-      </button>
-    </form>
+    <DecisionForm
+      ctx={ctx}
+      action={href(ctx, `/staff/${kind === 'competence' ? 'competences' : 'facilities'}/${id}/review`)}
+      noteId={`note-${id}`}
+      note={mine?.values.note}
+      errors={mine?.errors}
+      labels={{ note: t('competences.reviewNote'), validate: t('competences.validate'), reject: t('competences.reject') }}
+    />
   );
 }
 

@@ -381,7 +381,7 @@ describe('matchmaking (domain)', () => {
     const [p] = await db.query<{ id: string }>(
       `INSERT INTO project (programme, reference, acronym, title) VALUES ('horizon_europe', 'T-CAPS-1', 'CAPSULE', 'Capsules') RETURNING id`,
     );
-    await db.query('INSERT INTO project_participant (project_id, organisation_id) VALUES ($1, $2), ($1, $3)', [p.id, org.Ateneo, org.Istituto]);
+    await db.query(`INSERT INTO project_participant (project_id, organisation_id, status) VALUES ($1, $2, 'validated'), ($1, $3, 'validated')`, [p.id, org.Ateneo, org.Istituto]);
     const s = await suggestionsForProfile(db, actors.cosmo, { profileId: prof.request, query: no, locale: 'en' });
     const item = s.organisations.find((i) => i.id === org.Istituto);
     assert.ok(item, `suggested: ${s.organisations.map((i) => i.name).join(', ')}`);

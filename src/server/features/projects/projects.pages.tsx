@@ -1,7 +1,7 @@
 import type { FieldErrors } from '../../lib/errors.ts';
-import { CsrfField, ErrorSummary, Input, Layout, type PageContext, Select, Textarea, href } from '../../lib/html.tsx';
+import { CsrfField, DecisionForm, ErrorSummary, Input, Layout, type PageContext, Pagination, Select, Textarea, href } from '../../lib/html.tsx';
 import { formatDate } from '../../lib/i18n.ts';
-import { type OrganisationProjectOut, languages, participantRoles, programmes } from './projects.schemas.ts';
+import { type OrganisationProjectOut, type QueueItemOut, type QueueOut, languages, participantRoles, programmes } from './projects.schemas.ts';
 
 export type FormValues = Record<string, string>;
 export const formFields = ['programme', 'reference', 'acronym', 'title', 'summary', 'language', 'url', 'startDate', 'endDate'] as const;
@@ -9,11 +9,11 @@ export const formFields = ['programme', 'reference', 'acronym', 'title', 'summar
 export const notices = ['declared', 'linked', 'updated', 'removed', 'removedDeleted'] as const;
 export type Notice = (typeof notices)[number];
 
-type ListData = { organisation: { id: string; name: string }; items: OrganisationProjectOut[]; canManage: boolean };
+type ListData = { organisation: { id: string; name: string }; items: OrganisationProjectOut[]; canManage: boolean; editableIds: string[] };
 
 const options = (ctx: PageContext, prefix: string, values: readonly string[]) => values.map((v) => ({ value: v, label: ctx.t(`projects.${prefix}.${v}`) }));
 
-function Period({ ctx, p }: { ctx: PageContext; p: OrganisationProjectOut }) {
+function Period({ ctx, p }: { ctx: PageContext; p: { startDate: string | null; endDate: string | null } }) {
   if (!p.startDate && !p.endDate) return <>—</>;
   return (
     <>
@@ -22,8 +22,37 @@ function Period({ ctx, p }: { ctx: PageContext; p: OrganisationProjectOut }) {
   );
 }
 
-/** The projects of one organisation; with `manage`, each row carries its edit link and removal form. */
-function ProjectsTable({ ctx, organisationId, items, manage }: { ctx: PageContext; organisationId: string; items: OrganisationProjectOut[]; manage: boolean }) {
+/** The acronym, linked to the project's own page when it has one, and the title marked with its language. */
+function ProjectName({ ctx, p }: { ctx: PageContext; p: { acronym: string; url: string | null; title: string; language: string } }) {
+  return (
+    <>
+      {p.url ? (
+        <a href={p.url} rel="nofollow noopener">
+          {p.acronym}
+        </a>
+      ) : (
+        p.acronym
+      )}
+      <div class="small fw-normal" lang={p.language !== ctx.locale ? p.language : undefined}>
+        {p.title}
+      </div>
+    </>
+  );
+}
+
+/** Where the staff's check of a participation stands; validated ones need no word (the public sees nothing else). */
+function ParticipationStatus({ ctx, p }: { ctx: PageContext; p: OrganisationProjectOut }) {
+  if (p.status === 'validated') return null;
+  return (
+    <div class="small fw-normal" data-status={p.status}>
+      <span class={`badge ${p.status === 'rejected' ? 'bg-danger' : 'bg-warning text-dark'}`}>{ctx.t(`projects.status.${p.status}`)}</span>
+      {p.status === 'rejected' && p.reviewNote && <span class="ms-1">{ctx.t('projects.rejectedBecause', { note: p.reviewNote })}</span>}
+    </div>
+  );
+}
+
+/** The projects of one organisation; with `manage`, each row carries its edit link (when the reader may) and removal form. */
+function ProjectsTable({ ctx, organisationId, items, manage, editableIds = [] }: { ctx: PageContext; organisationId: string; items: OrganisationProjectOut[]; manage: boolean; editableIds?: string[] }) {
   const { t } = ctx;
   return (
     <table class="table">
@@ -42,16 +71,8 @@ function ProjectsTable({ ctx, organisationId, items, manage }: { ctx: PageContex
         {items.map((p) => (
           <tr data-project={p.id}>
             <th scope="row">
-              {p.url ? (
-                <a href={p.url} rel="nofollow noopener">
-                  {p.acronym}
-                </a>
-              ) : (
-                p.acronym
-              )}
-              <div class="small fw-normal" lang={p.language !== ctx.locale ? p.language : undefined}>
-                {p.title}
-              </div>
+              <ProjectName ctx={ctx} p={p} />
+              <ParticipationStatus ctx={ctx} p={p} />
             </th>
             <td>
               {t(`projects.programme.${p.programme}`)}
@@ -67,6 +88,7 @@ function ProjectsTable({ ctx, organisationId, items, manage }: { ctx: PageContex
                   {p.partners.map((o) => (
                     <li>
                       <a href={href(ctx, `/organisations/${o.organisationId}`)}>{o.name}</a> ({t(`projects.role.${o.role}`)})
+                      {o.status !== 'validated' && <span class="badge bg-warning text-dark ms-1">{t(`projects.status.${o.status}`)}</span>}
                     </li>
                   ))}
                 </ul>
@@ -76,10 +98,12 @@ function ProjectsTable({ ctx, organisationId, items, manage }: { ctx: PageContex
             </td>
             {manage && (
               <td>
-                <a class="btn btn-sm btn-outline-primary mb-1" href={href(ctx, `/organisations/${organisationId}/projects/${p.id}/edit`)}>
-                  {t('projects.edit')}
-                  <span class="visually-hidden"> {p.acronym}</span>
-                </a>
+                {editableIds.includes(p.id) && (
+                  <a class="btn btn-sm btn-outline-primary mb-1" href={href(ctx, `/organisations/${organisationId}/projects/${p.id}/edit`)}>
+                    {t('projects.edit')}
+                    <span class="visually-hidden"> {p.acronym}</span>
+                  </a>
+                )}
                 <form method="post" action={href(ctx, `/organisations/${organisationId}/projects/${p.id}/remove`)}>
                   <CsrfField ctx={ctx} />
                   <button type="submit" class="btn btn-sm btn-outline-danger">
@@ -160,7 +184,10 @@ export function ProjectsPage({ ctx, data, values, errors, notice }: { ctx: PageC
       )}
       <ErrorSummary ctx={ctx} errors={errors} />
       {data.items.length ? (
-        <ProjectsTable ctx={ctx} organisationId={data.organisation.id} items={data.items} manage={data.canManage} />
+        <>
+          <ProjectsTable ctx={ctx} organisationId={data.organisation.id} items={data.items} manage={data.canManage} editableIds={data.editableIds} />
+          {data.items.some((p) => !data.editableIds.includes(p.id)) && <p class="small">{t('projects.editLocked')}</p>}
+        </>
       ) : (
         <div class="alert alert-info">
           <p class="fw-bold">{t('projects.empty')}</p>
@@ -169,6 +196,7 @@ export function ProjectsPage({ ctx, data, values, errors, notice }: { ctx: PageC
       )}
       <h2 class="mt-5">{t('projects.declare')}</h2>
       <p>{t('projects.declareHint')}</p>
+      <p>{t('projects.reviewHint')}</p>
       <form method="post" action={href(ctx, `${base}/projects`)} novalidate>
         <CsrfField ctx={ctx} />
         <ProjectFields ctx={ctx} values={values ?? {}} errors={errors} withRole />
@@ -222,6 +250,100 @@ export function ProjectEditPage({
           {t('projects.cancel')}
         </a>
       </form>
+    </Layout>
+  );
+}
+
+export type ReviewFailed = { organisationId: string; projectId: string; values: { decision: string; note: string }; errors: FieldErrors };
+
+function ReviewForm({ ctx, item, failed }: { ctx: PageContext; item: QueueItemOut; failed?: ReviewFailed }) {
+  const { t } = ctx;
+  const mine = failed && failed.organisationId === item.organisationId && failed.projectId === item.id ? failed : undefined;
+  return (
+    <DecisionForm
+      ctx={ctx}
+      action={href(ctx, `/organisations/${item.organisationId}/projects/${item.id}/review`)}
+      noteId={`note-${item.organisationId}-${item.id}`}
+      note={mine?.values.note}
+      errors={mine?.errors}
+      labels={{ note: t('projects.reviewNote'), validate: t('projects.validate'), reject: t('projects.reject') }}
+      subject={`${item.acronym} · ${item.organisationName}`}
+    />
+  );
+}
+
+export const reviewedNotices = ['validated', 'rejected'] as const;
+
+// CORDIS lists the projects of the EU framework programmes under their grant agreement number.
+const cordisProgrammes = new Set(['fp7', 'h2020', 'horizon_europe']);
+
+/** The staff's queue: members' declared participations, oldest first, each with its decision form. */
+export function ReviewQueuePage({ ctx, queue, failed, reviewed }: { ctx: PageContext; queue: QueueOut; failed?: ReviewFailed; reviewed?: (typeof reviewedNotices)[number] }) {
+  const { t } = ctx;
+  const title = t('projects.queueTitle');
+  return (
+    <Layout ctx={ctx} title={title} breadcrumb={[{ label: title }]}>
+      <h1>{title}</h1>
+      <p>{t('projects.queueIntro')}</p>
+      {reviewed && (
+        <div class="alert alert-success" role="status" data-notice={reviewed}>
+          {t(`projects.reviewed.${reviewed}`)}
+        </div>
+      )}
+      <ErrorSummary ctx={ctx} errors={failed?.errors} />
+      {queue.items.length === 0 ? (
+        <div class="alert alert-info">
+          <p class="fw-bold">{t('projects.queueEmpty')}</p>
+          <p class="mb-0">{t('projects.queueEmptyHint')}</p>
+        </div>
+      ) : (
+        <table class="table">
+          <caption>{t('projects.queueCaption', { count: queue.total })}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('projects.col.organisation')}</th>
+              <th scope="col">{t('projects.col.project')}</th>
+              <th scope="col">{t('projects.col.programme')}</th>
+              <th scope="col">{t('projects.col.declared')}</th>
+              <th scope="col">{t('projects.col.decision')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {queue.items.map((p) => (
+              <tr data-participation={`${p.organisationId}:${p.id}`}>
+                <th scope="row">
+                  <a href={href(ctx, `/organisations/${p.organisationId}`)}>{p.organisationName}</a>
+                  <div class="small fw-normal">{t(`projects.role.${p.role}`)}</div>
+                </th>
+                <td>
+                  <ProjectName ctx={ctx} p={p} />
+                  <div class="small">
+                    <Period ctx={ctx} p={p} />
+                  </div>
+                </td>
+                <td>
+                  {t(`projects.programme.${p.programme}`)}
+                  {p.reference && <div class="small">{t('projects.reference', { reference: p.reference })}</div>}
+                  {p.reference && cordisProgrammes.has(p.programme) && /^\d+$/.test(p.reference) && (
+                    <a class="small" href={`https://cordis.europa.eu/project/id/${p.reference}`} rel="noopener">
+                      {t('projects.checkOnCordis')}
+                      <span class="visually-hidden"> {p.acronym}</span>
+                    </a>
+                  )}
+                </td>
+                <td>
+                  {formatDate(ctx.locale, p.declaredAt)}
+                  {p.declaredBy && <div class="small">{p.declaredBy}</div>}
+                </td>
+                <td>
+                  <ReviewForm ctx={ctx} item={p} failed={failed} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <Pagination ctx={ctx} page={queue.page} pages={Math.ceil(queue.total / queue.pageSize)} baseHref={(n) => href(ctx, `/staff/projects?page=${n}`)} />
     </Layout>
   );
 }

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/db.ts';
 import { pgErrorCode } from '../../db/db.ts';
 import { ConflictError } from '../../lib/errors.ts';
-import type { ParticipantRole, Programme } from './projects.schemas.ts';
+import type { ParticipantRole, ParticipationStatus, Programme } from './projects.schemas.ts';
 
 /** The organisation, whether the public may see it (an active membership), and the clusters whose staff look after it. */
 export type OrganisationFacts = { id: string; legal_name: string; is_public: boolean; cluster_ids: string[] };
@@ -37,22 +37,25 @@ export async function selectProject(db: Db, id: string, lock = false): Promise<P
   return row;
 }
 
-export type ParticipantRow = OrganisationFacts & { role: ParticipantRole };
+/** A participation: the organisation, its role, and where the staff's check stands (the note is for its managers). */
+export type ParticipantRow = OrganisationFacts & { role: ParticipantRole; status: ParticipationStatus; review_note: string | null };
 
 export async function selectParticipants(db: Db, projectId: string): Promise<ParticipantRow[]> {
   return db.query<ParticipantRow>(
-    `SELECT ${orgFacts('o')}, pp.role FROM project_participant pp JOIN organisation o ON o.id = pp.organisation_id
+    `SELECT ${orgFacts('o')}, pp.role, pp.status, pp.review_note FROM project_participant pp JOIN organisation o ON o.id = pp.organisation_id
       WHERE pp.project_id = $1 ORDER BY lower(o.legal_name), o.id`,
     [projectId],
   );
 }
 
 /** The organisation's projects, newest first, each with every participant (the domain keeps those the reader may see). */
-export async function selectOrganisationProjects(db: Db, organisationId: string): Promise<(ProjectRow & { role: ParticipantRole; participants: ParticipantRow[] })[]> {
+export type OwnProjectRow = ProjectRow & { role: ParticipantRole; status: ParticipationStatus; review_note: string | null; participants: ParticipantRow[] };
+
+export async function selectOrganisationProjects(db: Db, organisationId: string): Promise<OwnProjectRow[]> {
   return db.query(
-    `SELECT ${projectColumns('p')}, own.role,
+    `SELECT ${projectColumns('p')}, own.role, own.status, own.review_note,
             (SELECT coalesce(json_agg(x ORDER BY lower(x.legal_name), x.id), '[]') FROM (
-               SELECT ${orgFacts('o')}, pp.role FROM project_participant pp JOIN organisation o ON o.id = pp.organisation_id
+               SELECT ${orgFacts('o')}, pp.role, pp.status, pp.review_note FROM project_participant pp JOIN organisation o ON o.id = pp.organisation_id
                 WHERE pp.project_id = p.id) x) AS participants
        FROM project_participant own JOIN project p ON p.id = own.project_id
       WHERE own.organisation_id = $1
@@ -99,14 +102,17 @@ export async function participationExists(db: Db, projectId: string, organisatio
   return (await db.query('SELECT 1 FROM project_participant WHERE project_id = $1 AND organisation_id = $2', [projectId, organisationId])).length > 0;
 }
 
-export async function insertParticipant(tx: Db, v: { projectId: string; organisationId: string; role: ParticipantRole; userId: string }): Promise<void> {
+/** A validated participation records its reviewer: the staff member or admin who declared it. */
+export async function insertParticipant(
+  tx: Db,
+  v: { projectId: string; organisationId: string; role: ParticipantRole; userId: string; status: 'submitted' | 'validated' },
+): Promise<void> {
   try {
-    await tx.query('INSERT INTO project_participant (project_id, organisation_id, role, created_by) VALUES ($1, $2, $3, $4)', [
-      v.projectId,
-      v.organisationId,
-      v.role,
-      v.userId,
-    ]);
+    await tx.query(
+      `INSERT INTO project_participant (project_id, organisation_id, role, created_by, status, reviewed_by, reviewed_at)
+       VALUES ($1, $2, $3, $4, $5, CASE WHEN $5 = 'validated' THEN $4::uuid END, CASE WHEN $5 = 'validated' THEN now() END)`,
+      [v.projectId, v.organisationId, v.role, v.userId, v.status],
+    );
   } catch (err) {
     if (pgErrorCode(err) === '23505') throw duplicateParticipation();
     throw err;
@@ -147,4 +153,58 @@ export async function deleteProjectIfOrphan(tx: Db, projectId: string): Promise<
     [projectId],
   );
   return rows.length > 0;
+}
+
+export async function selectParticipation(tx: Db, projectId: string, organisationId: string): Promise<{ status: ParticipationStatus; role: ParticipantRole } | undefined> {
+  const [row] = await tx.query<{ status: ParticipationStatus; role: ParticipantRole }>(
+    'SELECT status, role FROM project_participant WHERE project_id = $1 AND organisation_id = $2 FOR UPDATE',
+    [projectId, organisationId],
+  );
+  return row;
+}
+
+export async function updateParticipationReview(
+  tx: Db,
+  v: { projectId: string; organisationId: string; status: 'validated' | 'rejected'; note: string | null; userId: string },
+): Promise<void> {
+  await tx.query(
+    `UPDATE project_participant SET status = $3, review_note = $4, reviewed_by = $5, reviewed_at = now()
+      WHERE project_id = $1 AND organisation_id = $2`,
+    [v.projectId, v.organisationId, v.status, v.note, v.userId],
+  );
+}
+
+/** Organisations with an active membership in one of these clusters (all when null). */
+const inClusters = (param: string) =>
+  `(${param}::uuid[] IS NULL OR EXISTS (SELECT 1 FROM membership m WHERE m.organisation_id = pp.organisation_id AND m.status = 'active' AND m.cluster_id = ANY(${param}::uuid[])))`;
+
+export type QueueRow = ProjectRow & {
+  organisation_id: string;
+  organisation_name: string;
+  role: ParticipantRole;
+  declared_at: Date | string;
+  declared_by: string | null;
+};
+
+/** Submitted participations of organisations in these clusters (every cluster when null), oldest first. */
+export async function selectQueue(db: Db, clusterIds: string[] | null, page: { limit: number; offset: number }): Promise<{ rows: QueueRow[]; total: number }> {
+  const where = `pp.status = 'submitted' AND ${inClusters('$1')}`;
+  const rows = await db.query<QueueRow>(
+    `SELECT ${projectColumns('p')}, o.id AS organisation_id, o.legal_name AS organisation_name, pp.role, pp.created_at AS declared_at,
+            u.name AS declared_by
+       FROM project_participant pp JOIN project p ON p.id = pp.project_id JOIN organisation o ON o.id = pp.organisation_id
+       LEFT JOIN app_user u ON u.id = pp.created_by
+      WHERE ${where}
+      ORDER BY pp.created_at, pp.project_id, pp.organisation_id
+      LIMIT $2 OFFSET $3`,
+    [clusterIds, page.limit, page.offset],
+  );
+  return { rows, total: await countQueue(db, clusterIds) };
+}
+
+export async function countQueue(db: Db, clusterIds: string[] | null): Promise<number> {
+  const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM project_participant pp WHERE pp.status = 'submitted' AND ${inClusters('$1')}`, [
+    clusterIds,
+  ]);
+  return row.n;
 }

@@ -84,6 +84,52 @@ describe('projects over HTTP', () => {
     assert.equal(bad.json().fields.url, 'invalid_url');
   });
 
+  test('review: members’ declarations wait in the staff’s queue, hidden from the public; staff validate or reject with a note (JSON and page)', async () => {
+    const before = await api(visitor, 'GET', `/organisations/${orgA}/projects`);
+    assert.deepEqual(before.json().items, [], 'a claim the staff have not checked is not public');
+    assert.equal((await api(visitor, 'GET', `/projects/${projectId}`)).statusCode, 404);
+    const own = await page(memberA, `/en/organisations/${orgA}/projects`);
+    assert.match(own.body, /data-status="submitted"/);
+    assert.match(own.body, /Awaiting validation/);
+
+    const queue = await page(staffA, '/it/staff/projects');
+    assert.equal(queue.statusCode, 200);
+    assert.match(queue.body, /Progetti da validare/);
+    assert.match(queue.body, new RegExp(`data-participation="${orgA}:${projectId}"`));
+    assert.match(queue.body, new RegExp(`data-participation="${orgA2}:${projectId}"`));
+    assert.match(queue.body, /class="badge nav-count ms-2" data-count="2"/, 'the staff area shows what waits');
+    const otherQueue = await page(staffB, '/en/staff/projects');
+    assert.doesNotMatch(otherQueue.body, /data-participation=/);
+    assert.match(otherQueue.body, /No participation to validate/);
+    assert.equal((await page(memberA, '/en/staff/projects')).statusCode, 403);
+    assert.equal((await api(staffA, 'GET', '/projects/review-queue')).json().total, 2);
+
+    const url = (org: string) => `/organisations/${org}/projects/${projectId}/review`;
+    assert.equal((await api(staffB, 'POST', url(orgA), { decision: 'validated' })).statusCode, 403);
+    assert.equal((await api(memberA, 'POST', url(orgA), { decision: 'validated' })).statusCode, 403);
+    const noNote = await api(staffA, 'POST', url(orgA), { decision: 'rejected' });
+    assert.equal(noNote.statusCode, 400);
+    assert.deepEqual(noNote.json().fields, { note: 'required' });
+    const pageNoNote = await post(staffA, `/it${url(orgA)}`, { decision: 'rejected', note: '' });
+    assert.equal(pageNoNote.statusCode, 400);
+    assert.match(pageNoNote.body, /is-invalid/);
+    const rejected = await post(staffA, `/it${url(orgA)}`, { decision: 'rejected', note: 'Non risulta tra i partecipanti su CORDIS.' });
+    assert.equal(rejected.statusCode, 303);
+    assert.equal(rejected.headers.location, '/it/staff/projects?reviewed=rejected');
+    const seen = await page(memberA, `/it/organisations/${orgA}/projects`);
+    assert.match(seen.body, /data-status="rejected"/);
+    assert.match(seen.body, /Motivo: Non risulta tra i partecipanti su CORDIS\./);
+    const validated = await api(staffA, 'POST', url(orgA), { decision: 'validated' });
+    assert.equal(validated.statusCode, 200, validated.body);
+    assert.deepEqual(validated.json(), { projectId, organisationId: orgA, status: 'validated', reviewNote: null });
+    const byPage = await post(staffA, `/en${url(orgA2)}`, { decision: 'validated', note: '' });
+    assert.equal(byPage.statusCode, 303);
+    const done = await page(staffA, byPage.headers.location as string);
+    assert.match(done.body, /data-notice="validated"/);
+    assert.match(done.body, /No participation to validate/);
+    assert.doesNotMatch(done.body, /nav-count/);
+  });
+
   test('JSON: another organisation’s user and another cluster’s staff get 403; a visitor 401; no CSRF token 403', async () => {
     assert.equal((await api(memberB, 'POST', `/organisations/${orgA}/projects`, project)).statusCode, 403);
     assert.equal((await api(staffB, 'POST', `/organisations/${orgA}/projects`, project)).statusCode, 403);
@@ -100,11 +146,16 @@ describe('projects over HTTP', () => {
     const list = await api(visitor, 'GET', `/organisations/${orgA}/projects`);
     assert.equal(list.statusCode, 200);
     assert.deepEqual(list.json().organisation, { id: orgA, name: 'Alfa Imballaggi' });
-    assert.deepEqual(list.json().items[0].partners, [{ organisationId: orgA2, name: 'Beta Ricerca', role: 'partner' }]);
+    assert.deepEqual(list.json().items[0].partners, [{ organisationId: orgA2, name: 'Beta Ricerca', role: 'partner', status: 'validated' }]);
+    assert.equal(list.json().items[0].status, 'validated');
     const one = await api(visitor, 'GET', `/projects/${projectId}`);
     assert.equal(one.statusCode, 200);
     assert.deepEqual(one.json().participants.map((p: { name: string }) => p.name), ['Alfa Imballaggi', 'Beta Ricerca']);
-    const edited = await api(adminA2, 'PATCH', `/projects/${projectId}`, { url: 'https://cordis.europa.eu/project/id/862046', summary: 'Recyclable multilayer films.' });
+    // What the staff validated, members no longer change: they ask the staff.
+    const locked = await api(adminA2, 'PATCH', `/projects/${projectId}`, { title: 'Changed after the check' });
+    assert.equal(locked.statusCode, 409);
+    assert.equal(locked.json().error, 'project_validated');
+    const edited = await api(staffA, 'PATCH', `/projects/${projectId}`, { url: 'https://cordis.europa.eu/project/id/862046', summary: 'Recyclable multilayer films.' });
     assert.equal(edited.statusCode, 200, edited.body);
     assert.equal(edited.json().url, 'https://cordis.europa.eu/project/id/862046');
     assert.equal(edited.json().title, 'Circular packaging value chain');
@@ -152,23 +203,31 @@ describe('projects over HTTP', () => {
     assert.match(res.body, /Coordinator/);
     assert.match(res.body, /1 June 2020/);
     assert.match(res.body, new RegExp(`href="/en/organisations/${orgA2}">Beta Ricerca</a>`));
-    assert.match(res.body, new RegExp(`href="/en/organisations/${orgB}">Gamma Laboratori</a>`));
+    assert.doesNotMatch(res.body, /Gamma Laboratori/, 'its claim waits for its own cluster’s staff');
     assert.doesNotMatch(res.body, /No project declared/);
+    const lifePack = (await api(visitor, 'GET', `/organisations/${orgA}/projects`)).json().items.find((i: { acronym: string }) => i.acronym === 'LIFE-PACK');
+    assert.equal((await post(staffB, `/en/organisations/${orgB}/projects/${lifePack.id}/review`, { decision: 'validated', note: '' })).statusCode, 303);
+    const after = await page(visitor, `/en/organisations/${orgA}`);
+    assert.match(after.body, new RegExp(`href="/en/organisations/${orgB}">Gamma Laboratori</a>`));
   });
 
   test('pages: edit a project’s details, then remove participations until the project is gone', async () => {
     const editUrl = `/it/organisations/${orgA2}/projects/${projectId}/edit`;
     assert.equal((await page(memberB, editUrl)).statusCode, 403);
-    assert.equal((await page(adminA2, `/it/organisations/${orgB}/projects/${projectId}/edit`)).statusCode, 404);
-    const form1 = await page(adminA2, editUrl);
+    assert.equal((await page(staffA, `/it/organisations/${orgB}/projects/${projectId}/edit`)).statusCode, 404);
+    const own = await page(adminA2, `/it/organisations/${orgA2}/projects`);
+    assert.doesNotMatch(own.body, /\/edit"/, 'no edit link on a validated project for members');
+    assert.match(own.body, /rivolgiti allo staff del cluster/);
+    assert.equal((await page(adminA2, editUrl)).statusCode, 409);
+    const form1 = await page(staffA, editUrl);
     assert.equal(form1.statusCode, 200);
     assert.match(form1.body, /value="CIRCPACK"/);
     const fields = { programme: 'h2020', reference: '862046', acronym: 'CIRCPACK', title: 'Circular packaging value chain', summary: '', language: 'en', url: '', startDate: '2020-06-01', endDate: '2023-05-31' };
-    const bad = await post(adminA2, editUrl, { ...fields, title: '', startDate: '2020-02-30' });
+    const bad = await post(staffA, editUrl, { ...fields, title: '', startDate: '2020-02-30' });
     assert.equal(bad.statusCode, 400);
     assert.match(bad.body, /data-field="title"/);
     assert.match(bad.body, /data-field="startDate"/);
-    const saved = await post(adminA2, editUrl, { ...fields, acronym: 'CIRC-PACK' });
+    const saved = await post(staffA, editUrl, { ...fields, acronym: 'CIRC-PACK' });
     assert.equal(saved.statusCode, 303, saved.body);
     assert.equal((await api(visitor, 'GET', `/projects/${projectId}`)).json().acronym, 'CIRC-PACK');
     assert.equal((await api(visitor, 'GET', `/projects/${projectId}`)).json().url, null, 'a blank field clears it');

@@ -3,7 +3,17 @@ import { h } from 'preact';
 import { z } from 'zod';
 import { AppError, ValidationError, fieldsFromZodIssues } from '../../lib/errors.ts';
 import { pageContext, sendPage } from '../../lib/html.tsx';
-import { type FormValues, type Notice, ProjectEditPage, ProjectsPage, formFields, notices, projectFormValues } from './projects.pages.tsx';
+import {
+  type FormValues,
+  type Notice,
+  ProjectEditPage,
+  ProjectsPage,
+  ReviewQueuePage,
+  formFields,
+  notices,
+  projectFormValues,
+  reviewedNotices,
+} from './projects.pages.tsx';
 import {
   DeclarationIn,
   DeclarationOut,
@@ -14,12 +24,28 @@ import {
   ProjectOut,
   ProjectParams,
   ProjectPatch,
+  QueueOut,
+  QueueQuery,
   RemovalOut,
+  ReviewIn,
+  ReviewOut,
 } from './projects.schemas.ts';
-import { declareProject, getProject, listOrganisationProjects, projectEditData, projectsPageData, removeParticipation, updateProject } from './projects.ts';
+import {
+  declareProject,
+  getProject,
+  listOrganisationProjects,
+  projectEditData,
+  projectsPageData,
+  removeParticipation,
+  reviewParticipation,
+  reviewQueue,
+  updateProject,
+} from './projects.ts';
 
 // The organisation's own users, the staff of its clusters and platform admins (scope checked by the domain).
 const managers = ['member', 'org_admin', 'staff', 'platform_admin'] as const;
+// The staff of the organisation's clusters and platform admins check members' declarations (scope checked by the domain).
+const reviewers = ['staff', 'platform_admin'] as const;
 const tags = ['projects'];
 
 export const projectsApiRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -84,6 +110,28 @@ export const projectsApiRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => updateProject(app.db, req.actor, { projectId: req.params.projectId, patch: req.body }),
   );
+  app.get(
+    '/projects/review-queue',
+    {
+      config: { access: reviewers },
+      schema: { tags, summary: "Members' declared participations waiting for the staff of the reader's clusters, oldest first", querystring: QueueQuery, response: { 200: QueueOut } },
+    },
+    async (req) => reviewQueue(app.db, req.actor, req.query),
+  );
+  app.post(
+    '/organisations/:id/projects/:projectId/review',
+    {
+      config: { access: reviewers },
+      schema: {
+        tags,
+        summary: "Validate the organisation's participation in a project, or reject it with a note (staff of a cluster where it is a member, platform admins); only validated participations are public and used by matchmaking",
+        params: ParticipationParams,
+        body: ReviewIn,
+        response: { 200: ReviewOut },
+      },
+    },
+    async (req) => reviewParticipation(app.db, req.actor, { organisationId: req.params.id, projectId: req.params.projectId, review: req.body }),
+  );
 };
 
 const str = (body: Record<string, unknown>, k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
@@ -141,6 +189,26 @@ export const projectsPageRoutes: FastifyPluginAsyncZod = async (app) => {
       if (!(err instanceof AppError) || !err.fields) throw err;
       const props = { ctx: pageContext(req, reply), organisation: d.organisation, projectId: d.project.id, acronym: d.project.acronym };
       return sendPage(reply, h(ProjectEditPage, { ...props, values, errors: err.fields }), err.status);
+    }
+  });
+
+  const ReviewedQuery = QueueQuery.extend({ reviewed: z.string().max(20).optional() });
+  app.get('/staff/projects', { config: { access: reviewers }, schema: { querystring: ReviewedQuery } }, async (req, reply) => {
+    const reviewed = reviewedNotices.find((n) => n === req.query.reviewed);
+    return sendPage(reply, h(ReviewQueuePage, { ctx: pageContext(req, reply), queue: await reviewQueue(app.db, req.actor, req.query), reviewed }));
+  });
+
+  app.post('/organisations/:id/projects/:projectId/review', { config: { access: reviewers }, schema: { params: ParticipationParams } }, async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const values = { decision: str(body, 'decision'), note: str(body, 'note') };
+    const input = { organisationId: req.params.id, projectId: req.params.projectId };
+    try {
+      const out = await reviewParticipation(app.db, req.actor, { ...input, review: parse(ReviewIn, values) });
+      return reply.redirect(`/${req.locale}/staff/projects?reviewed=${out.status}`, 303);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      const queue = await reviewQueue(app.db, req.actor, { page: 1, pageSize: 50 });
+      return sendPage(reply, h(ReviewQueuePage, { ctx: pageContext(req, reply), queue, failed: { ...input, values, errors: err.fields ?? {} } }), 400);
     }
   });
 

@@ -4,6 +4,9 @@ import { z } from 'zod';
 export const programmes = ['fp7', 'h2020', 'horizon_europe', 'life', 'interreg', 'erasmus_plus', 'eu_other', 'national', 'regional', 'other'] as const;
 export const participantRoles = ['coordinator', 'partner', 'associated', 'third_party'] as const;
 export const languages = ['it', 'en'] as const;
+// Migration 0025: a participation shows publicly once the cluster's staff have validated it.
+export const participationStatuses = ['submitted', 'validated', 'rejected'] as const;
+export type ParticipationStatus = (typeof participationStatuses)[number];
 export type Programme = (typeof programmes)[number];
 export type ParticipantRole = (typeof participantRoles)[number];
 
@@ -73,7 +76,8 @@ export const OrganisationParams = z.object({ id: z.uuid() });
 export const ProjectParams = z.object({ projectId: z.uuid() });
 export const ParticipationParams = z.object({ id: z.uuid(), projectId: z.uuid() });
 
-const participant = z.object({ organisationId: z.string(), name: z.string(), role: z.enum(participantRoles) });
+/** Readers other than the organisation's managers only ever see validated participations. */
+const participant = z.object({ organisationId: z.string(), name: z.string(), role: z.enum(participantRoles), status: z.enum(participationStatuses) });
 
 export const ProjectOut = z.object({
   id: z.string(),
@@ -93,7 +97,14 @@ export const ProjectOut = z.object({
 export type ProjectOut = z.infer<typeof ProjectOut>;
 
 /** A project as one organisation took part in it: its role, and the other participants the reader may see. */
-export const OrganisationProjectOut = ProjectOut.omit({ participants: true }).extend({ role: z.enum(participantRoles), partners: z.array(participant) });
+export const OrganisationProjectOut = ProjectOut.omit({ participants: true }).extend({
+  role: z.enum(participantRoles),
+  /** Where the staff's check of this organisation's participation stands. */
+  status: z.enum(participationStatuses),
+  /** The staff's note on a rejection: for the organisation's managers and the staff only, null for anyone else. */
+  reviewNote: z.string().nullable(),
+  partners: z.array(participant),
+});
 export type OrganisationProjectOut = z.infer<typeof OrganisationProjectOut>;
 
 export const OrganisationProjectList = z.object({
@@ -108,3 +119,35 @@ export const DeclarationOut = OrganisationProjectOut.extend({
 export type DeclarationOut = z.infer<typeof DeclarationOut>;
 
 export const RemovalOut = z.object({ projectDeleted: z.boolean() });
+
+const optionalNote = z
+  .string()
+  .trim()
+  .max(2000)
+  .nullish()
+  .transform((v) => (v ? v : null));
+
+/** The staff's decision on a participation; a rejection says why, for the organisation. */
+export const ReviewIn = z
+  .object({ decision: z.enum(['validated', 'rejected']), note: optionalNote })
+  .refine((v) => v.decision !== 'rejected' || !!v.note, { path: ['note'], params: { code: 'required' }, message: 'A rejection needs a note' });
+export type ReviewIn = z.infer<typeof ReviewIn>;
+
+export const QueueQuery = z.object({
+  page: z.coerce.number().int().min(1).max(100000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const QueueItemOut = ProjectOut.omit({ participants: true }).extend({
+  organisationId: z.string(),
+  organisationName: z.string(),
+  role: z.enum(participantRoles),
+  declaredAt: z.string(),
+  declaredBy: z.string().nullable(),
+});
+export type QueueItemOut = z.infer<typeof QueueItemOut>;
+
+export const QueueOut = z.object({ items: z.array(QueueItemOut), page: z.number(), pageSize: z.number(), total: z.number() });
+export type QueueOut = z.infer<typeof QueueOut>;
+
+export const ReviewOut = z.object({ projectId: z.string(), organisationId: z.string(), status: z.enum(participationStatuses), reviewNote: z.string().nullable() });

@@ -5,8 +5,8 @@ import { type Actor, type Role, actorFromSession, createSession } from '../../li
 import { AppError } from '../../lib/errors.ts';
 import { createTestDb } from '../../testing/db.ts';
 import { buildCluster, buildMembership, buildOrganisation, buildUser } from '../../testing/factories.ts';
-import { DeclarationIn } from './projects.schemas.ts';
-import { declareProject, getProject, listOrganisationProjects, removeParticipation, updateProject } from './projects.ts';
+import { DeclarationIn, ReviewIn } from './projects.schemas.ts';
+import { declareProject, getProject, listOrganisationProjects, queueCount, removeParticipation, reviewParticipation, reviewQueue, updateProject } from './projects.ts';
 
 describe('projects (domain)', () => {
   let db: Db;
@@ -38,6 +38,8 @@ describe('projects (domain)', () => {
       return true;
     });
   };
+  const validate = (by: Actor, organisationId: string, projectId: string) =>
+    reviewParticipation(db, by, { organisationId, projectId, review: ReviewIn.parse({ decision: 'validated' }) });
   const audit = (subjectId: string) =>
     db.query<{ action: string; actor_user_id: string; cluster_id: string | null; before: unknown; after: unknown }>(
       `SELECT action, actor_user_id, cluster_id, before, after FROM audit_event WHERE subject_type = 'project' AND subject_id = $1 ORDER BY id`,
@@ -74,7 +76,10 @@ describe('projects (domain)', () => {
     assert.equal(second.id, first.id);
     assert.equal(second.acronym, 'GREENPACK');
     assert.equal(second.title, 'Bio-based packaging');
-    assert.deepEqual(second.partners, [{ organisationId: orgA, name: 'Alfa Imballaggi', role: 'coordinator' }]);
+    // The first declaration is still a claim the staff have not checked: the second organisation does not see it.
+    assert.deepEqual(second.partners, []);
+    await validate(staffA, orgA, first.id);
+    await validate(staffA, orgA2, first.id);
     const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM project WHERE programme = $1 AND reference = $2', ['horizon_europe', reference]);
     assert.equal(n, 1);
     // The same reference in another programme is another project.
@@ -87,10 +92,10 @@ describe('projects (domain)', () => {
 
     const listA = await listOrganisationProjects(db, null, orgA);
     const item = listA.items.find((i) => i.id === first.id);
-    assert.deepEqual(item?.partners, [{ organisationId: orgA2, name: 'Beta Ricerca', role: 'partner' }]);
+    assert.deepEqual(item?.partners, [{ organisationId: orgA2, name: 'Beta Ricerca', role: 'partner', status: 'validated' }]);
     assert.equal(item?.startDate, '2023-01-01');
     const entries = await audit(first.id);
-    assert.deepEqual(entries.map((e) => e.action), ['project.declared', 'project.linked']);
+    assert.deepEqual(entries.map((e) => e.action), ['project.declared', 'project.linked', 'project.participation_validated', 'project.participation_validated']);
     assert.equal(entries[0].actor_user_id, memberA.userId);
     assert.equal((entries[1].after as { organisationId: string }).organisationId, orgA2);
   });
@@ -127,12 +132,13 @@ describe('projects (domain)', () => {
     assert.equal(ok.startDate, null);
   });
 
-  test('editing details: users of any participant and their clusters’ staff; others get 403; the edit is audited with before and after', async () => {
+  test('editing details: users of any participant and their clusters’ staff; others get 404 before validation, 403 after; members no longer once validated; audited with before and after', async () => {
     const reference = ref();
     const p = await declareProject(db, memberA, { organisationId: orgA, data: data({ reference }) });
-    await rejects(updateProject(db, memberB, { projectId: p.id, patch: { title: 'Hijacked' } }), 403);
-    await rejects(updateProject(db, staffB, { projectId: p.id, patch: { title: 'Hijacked' } }), 403);
-    await rejects(updateProject(db, adminA2, { projectId: p.id, patch: { title: 'Not yet a participant' } }), 403);
+    // An unchecked claim is invisible to outsiders.
+    await rejects(updateProject(db, memberB, { projectId: p.id, patch: { title: 'Hijacked' } }), 404);
+    await rejects(updateProject(db, staffB, { projectId: p.id, patch: { title: 'Hijacked' } }), 404);
+    await rejects(updateProject(db, adminA2, { projectId: p.id, patch: { title: 'Not yet a participant' } }), 404);
     await declareProject(db, adminA2, { organisationId: orgA2, data: data({ reference }) });
     const edited = await updateProject(db, adminA2, { projectId: p.id, patch: { title: 'Bio-based packaging for cosmetics', url: 'https://example.org/greenpack' } });
     assert.equal(edited.title, 'Bio-based packaging for cosmetics');
@@ -146,8 +152,14 @@ describe('projects (domain)', () => {
     const taken = ref();
     await declareProject(db, memberA, { organisationId: orgA, data: data({ reference: taken }) });
     await rejects(updateProject(db, memberA, { projectId: p.id, patch: { reference: taken } }), 409, { reference: 'taken' });
+    // Once the staff have validated a participation, members may no longer change what was checked; the staff may.
+    await validate(staffA, orgA, p.id);
+    await rejects(updateProject(db, memberB, { projectId: p.id, patch: { title: 'Hijacked' } }), 403);
+    await rejects(updateProject(db, memberA, { projectId: p.id, patch: { title: 'Changed after the check' } }), 409);
+    await rejects(updateProject(db, adminA2, { projectId: p.id, patch: { title: 'Changed after the check' } }), 409);
+    assert.equal((await updateProject(db, staffA, { projectId: p.id, patch: { title: 'Bio-based packaging (staff)' } })).title, 'Bio-based packaging (staff)');
     const entries = (await audit(p.id)).filter((e) => e.action === 'project.updated');
-    assert.equal(entries.length, 4);
+    assert.equal(entries.length, 5);
     assert.equal((entries[0].before as { title: string }).title, 'Bio-based packaging');
     assert.equal((entries[0].after as { title: string }).title, 'Bio-based packaging for cosmetics');
   });
@@ -173,11 +185,87 @@ describe('projects (domain)', () => {
     await buildMembership(db, clusterA, former.id, { status: 'withdrawn' });
     const reference = ref();
     const p = await declareProject(db, memberA, { organisationId: orgA, data: data({ reference }) });
+    await validate(staffA, orgA, p.id);
     await declareProject(db, platformAdmin, { organisationId: former.id, data: data({ reference }) });
     await rejects(listOrganisationProjects(db, null, former.id), 404);
     assert.deepEqual((await listOrganisationProjects(db, null, orgA)).items.find((i) => i.id === p.id)?.partners, []);
     assert.equal((await listOrganisationProjects(db, region, orgA)).items.find((i) => i.id === p.id)?.partners.length, 1);
     // Staff of the cluster it withdrew from no longer look after it.
     await rejects(declareProject(db, staffA, { organisationId: former.id, data: data({ reference: ref() }) }), 403);
+  });
+
+  test('a member’s declaration waits for the staff; the staff’s and platform admins’ are validated at once; the public sees only validated ones', async () => {
+    const byMember = await declareProject(db, memberA, { organisationId: orgA, data: data({ reference: ref() }) });
+    assert.equal(byMember.status, 'submitted');
+    assert.equal(((await audit(byMember.id))[0].after as { status: string }).status, 'submitted');
+    const byStaff = await declareProject(db, staffA, { organisationId: orgA, data: data({ reference: ref() }) });
+    assert.equal(byStaff.status, 'validated');
+    const byAdmin = await declareProject(db, platformAdmin, { organisationId: orgA, data: data({ reference: ref() }) });
+    assert.equal(byAdmin.status, 'validated');
+    const publicIds = (await listOrganisationProjects(db, null, orgA)).items.map((i) => i.id);
+    assert.ok(!publicIds.includes(byMember.id), 'a claim the staff have not checked is not public');
+    assert.ok(publicIds.includes(byStaff.id) && publicIds.includes(byAdmin.id));
+    await rejects(getProject(db, null, byMember.id), 404);
+    assert.ok(!(await listOrganisationProjects(db, memberB, orgA)).items.some((i) => i.id === byMember.id), 'nor to another organisation');
+    const own = (await listOrganisationProjects(db, memberA, orgA)).items.find((i) => i.id === byMember.id);
+    assert.equal(own?.status, 'submitted', 'the organisation sees its own claim and where it stands');
+    assert.equal((await getProject(db, staffA, byMember.id)).participants[0].status, 'submitted');
+  });
+
+  test('staff review: validate or reject with a note, only for their clusters’ organisations; audited; the note is for the organisation', async () => {
+    const p = await declareProject(db, memberA, { organisationId: orgA, data: data({ reference: ref() }) });
+    const review = (by: Actor | null, decision: string, note?: string) =>
+      reviewParticipation(db, by, { organisationId: orgA, projectId: p.id, review: ReviewIn.parse({ decision, note }) });
+    await rejects(review(staffB, 'validated'), 403);
+    await rejects(review(memberA, 'validated'), 403);
+    await rejects(review(region, 'validated'), 403);
+    await rejects(review(null, 'validated'), 401);
+    await rejects(reviewParticipation(db, staffA, { organisationId: orgA2, projectId: p.id, review: ReviewIn.parse({ decision: 'validated' }) }), 404);
+    assert.equal(ReviewIn.safeParse({ decision: 'rejected', note: '  ' }).success, false, 'a rejection needs a note');
+    assert.equal(ReviewIn.safeParse({ decision: 'maybe' }).success, false);
+
+    const rejected = await review(staffA, 'rejected', 'Not among the participants listed on CORDIS.');
+    assert.deepEqual(rejected, { projectId: p.id, organisationId: orgA, status: 'rejected', reviewNote: 'Not among the participants listed on CORDIS.' });
+    const own = (await listOrganisationProjects(db, memberA, orgA)).items.find((i) => i.id === p.id);
+    assert.equal(own?.status, 'rejected');
+    assert.equal(own?.reviewNote, 'Not among the participants listed on CORDIS.');
+    assert.ok(!(await listOrganisationProjects(db, null, orgA)).items.some((i) => i.id === p.id));
+    assert.equal((await review(platformAdmin, 'validated')).status, 'validated');
+    const publicItem = (await listOrganisationProjects(db, null, orgA)).items.find((i) => i.id === p.id);
+    assert.equal(publicItem?.status, 'validated');
+    assert.equal(publicItem?.reviewNote, null, 'review notes are not for the public');
+
+    const entries = (await audit(p.id)).filter((e) => e.action.startsWith('project.participation_'));
+    assert.deepEqual(entries.map((e) => e.action), ['project.participation_rejected', 'project.participation_validated']);
+    assert.equal(entries[0].cluster_id, clusterA);
+    assert.deepEqual(entries[0].before, { organisationId: orgA, status: 'submitted' });
+    assert.deepEqual(entries[0].after, { organisationId: orgA, status: 'rejected', note: 'Not among the participants listed on CORDIS.' });
+    assert.equal(entries[1].cluster_id, null);
+  });
+
+  test('the queue: submitted participations of the clusters the reader staffs, oldest first; platform admins see all; counted for the navigation', async () => {
+    const queued = async (by: Actor) => (await reviewQueue(db, by, { page: 1, pageSize: 200 })).items.map((i) => `${i.organisationId}:${i.id}`);
+    const a = await declareProject(db, memberA, { organisationId: orgA, data: data({ reference: ref(), acronym: 'QUEUEA' }) });
+    const b = await declareProject(db, memberB, { organisationId: orgB, data: data({ reference: ref(), acronym: 'QUEUEB' }) });
+    const seenByA = await queued(staffA);
+    assert.ok(seenByA.includes(`${orgA}:${a.id}`));
+    assert.ok(!seenByA.includes(`${orgB}:${b.id}`), 'another cluster’s declarations are not in the queue');
+    assert.ok((await queued(staffB)).includes(`${orgB}:${b.id}`));
+    const all = await queued(platformAdmin);
+    assert.ok(all.includes(`${orgA}:${a.id}`) && all.includes(`${orgB}:${b.id}`));
+    assert.ok(all.indexOf(`${orgA}:${a.id}`) < all.indexOf(`${orgB}:${b.id}`), 'oldest first');
+    const item = (await reviewQueue(db, staffA, { page: 1, pageSize: 200 })).items.find((i) => i.id === a.id);
+    assert.equal(item?.acronym, 'QUEUEA');
+    assert.equal(item?.organisationName, 'Alfa Imballaggi');
+    const before = (await queueCount(db, staffA)) as number;
+    assert.equal(before, seenByA.length);
+    await validate(staffA, orgA, a.id);
+    assert.equal(await queueCount(db, staffA), before - 1);
+    assert.ok(!(await queued(staffA)).includes(`${orgA}:${a.id}`));
+    assert.equal(await queueCount(db, memberA), null, 'members have no queue');
+    assert.equal(await queueCount(db, region), null);
+    const page = await reviewQueue(db, platformAdmin, { page: 1, pageSize: 1 });
+    assert.equal(page.items.length, 1);
+    assert.ok(page.total >= 2);
   });
 });

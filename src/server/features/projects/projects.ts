@@ -1,9 +1,10 @@
 import type { Db } from '../../db/db.ts';
 import { recordAudit } from '../../lib/audit.ts';
 import { type Actor, hasRole, isMemberOf, isStaffOf } from '../../lib/auth.ts';
-import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../../lib/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../../lib/errors.ts';
 import {
   type OrganisationFacts,
+  type OwnProjectRow,
   type ParticipantRow,
   type ProjectRow,
   type ProjectValues,
@@ -16,10 +17,14 @@ import {
   selectOrganisation,
   selectOrganisationProjects,
   selectParticipants,
+  selectParticipation,
   selectProject,
+  selectQueue,
+  countQueue,
+  updateParticipationReview,
   updateProjectRow,
 } from './projects.queries.ts';
-import type { DeclarationIn, DeclarationOut, OrganisationProjectOut, ProjectOut, ProjectPatch } from './projects.schemas.ts';
+import type { DeclarationIn, DeclarationOut, OrganisationProjectOut, ProjectOut, ProjectPatch, QueueOut, ReviewIn } from './projects.schemas.ts';
 
 /**
  * Who looks after an organisation's projects: its own users (member or org_admin, as for its competences), the staff of a
@@ -30,8 +35,23 @@ export function canManageProjects(actor: Actor | null, org: Pick<OrganisationFac
   return hasRole(actor, 'platform_admin') || isMemberOf(actor, org.id) || org.cluster_ids.some((c) => isStaffOf(actor, c));
 }
 
-/** A project's details are shared: whoever looks after any of its participants may correct them. */
-export const canEditProject = (actor: Actor | null, participants: ParticipantRow[]) => participants.some((p) => canManageProjects(actor, p));
+/**
+ * Who checks an organisation's participations: the staff of a cluster where it is a member, and platform admins. Their
+ * own declarations are validated at once.
+ */
+export function canReviewProjects(actor: Actor | null, org: Pick<OrganisationFacts, 'cluster_ids'>): boolean {
+  if (!actor) return false;
+  return hasRole(actor, 'platform_admin') || org.cluster_ids.some((c) => isStaffOf(actor, c));
+}
+
+/**
+ * A project's details are shared: whoever looks after any of its participants may correct them, until the staff have
+ * validated a participation; from then on only reviewers may (a member must not change what the staff checked).
+ */
+export function canEditProject(actor: Actor | null, participants: ParticipantRow[]): boolean {
+  if (participants.some((p) => canReviewProjects(actor, p))) return true;
+  return participants.some((p) => canManageProjects(actor, p)) && !participants.some((p) => p.status === 'validated');
+}
 
 /** Public: organisations with an active membership. Region officers and platform admins see all; others those they look after. */
 function mayRead(actor: Actor | null, org: OrganisationFacts): boolean {
@@ -46,7 +66,10 @@ function staffCluster(actor: Actor, org: OrganisationFacts): string | null {
 
 const iso = (d: Date | string) => new Date(d).toISOString();
 
-const participantOut = (p: ParticipantRow) => ({ organisationId: p.id, name: p.legal_name, role: p.role });
+const participantOut = (p: ParticipantRow) => ({ organisationId: p.id, name: p.legal_name, role: p.role, status: p.status });
+
+/** A participation is a claim until validated: before that only the organisation's managers (and reviewers) see it. */
+const visibleParticipant = (actor: Actor | null, p: ParticipantRow) => mayRead(actor, p) && (p.status === 'validated' || canManageProjects(actor, p));
 
 const details = (r: ProjectRow) => ({
   id: r.id,
@@ -69,14 +92,21 @@ const state = (r: ProjectRow) => {
 };
 
 function projectOut(actor: Actor | null, row: ProjectRow, participants: ParticipantRow[]): ProjectOut {
-  return { ...details(row), participants: participants.filter((p) => mayRead(actor, p)).map(participantOut) };
+  return { ...details(row), participants: participants.filter((p) => visibleParticipant(actor, p)).map(participantOut) };
 }
 
-function organisationProjectOut(actor: Actor | null, organisationId: string, row: ProjectRow & { role: ProjectOut['participants'][number]['role'] }, participants: ParticipantRow[]): OrganisationProjectOut {
+function organisationProjectOut(
+  actor: Actor | null,
+  org: OrganisationFacts,
+  row: ProjectRow & Pick<OwnProjectRow, 'role' | 'status' | 'review_note'>,
+  participants: ParticipantRow[],
+): OrganisationProjectOut {
   return {
     ...details(row),
     role: row.role,
-    partners: participants.filter((p) => p.id !== organisationId && mayRead(actor, p)).map(participantOut),
+    status: row.status,
+    reviewNote: canManageProjects(actor, org) ? row.review_note : null,
+    partners: participants.filter((p) => p.id !== org.id && visibleParticipant(actor, p)).map(participantOut),
   };
 }
 
@@ -97,11 +127,14 @@ async function managedOrganisation(db: Db, actor: Actor | null, organisationId: 
 /** The projects an organisation took part in, with the other participants the reader may see. */
 export async function listOrganisationProjects(db: Db, actor: Actor | null, organisationId: string) {
   const org = await readableOrganisation(db, actor, organisationId);
-  const rows = await selectOrganisationProjects(db, org.id);
+  const canManage = canManageProjects(actor, org);
+  const rows = (await selectOrganisationProjects(db, org.id)).filter((r) => canManage || r.status === 'validated');
   return {
     organisation: { id: org.id, name: org.legal_name },
-    items: rows.map((r) => organisationProjectOut(actor, org.id, r, r.participants)),
-    canManage: canManageProjects(actor, org),
+    items: rows.map((r) => organisationProjectOut(actor, org, r, r.participants)),
+    canManage,
+    /** The projects whose shared details the reader may correct (for the pages' edit links). */
+    editableIds: rows.filter((r) => canEditProject(actor, r.participants)).map((r) => r.id),
   };
 }
 
@@ -129,26 +162,28 @@ const toValues = (d: DeclarationIn): ProjectValues => ({
 
 /**
  * The organisation took part in a project. The same programme and reference name one project whoever declares it:
- * a later declaration links the organisation to it and keeps the details already there.
+ * a later declaration links the organisation to it and keeps the details already there. A member's declaration waits
+ * for the staff; a reviewer's is validated at once.
  */
 export async function declareProject(db: Db, actor: Actor | null, input: { organisationId: string; data: DeclarationIn }): Promise<DeclarationOut> {
   const { org, actor: a } = await managedOrganisation(db, actor, input.organisationId);
   const values = toValues(input.data);
   const role = input.data.role ?? 'partner';
+  const status = canReviewProjects(a, org) ? 'validated' : 'submitted';
   return db.transaction(async (tx) => {
     const { id, created } = await insertOrFindProject(tx, values, a.userId);
     if (!created && (await participationExists(tx, id, org.id))) throw duplicateParticipation();
-    await insertParticipant(tx, { projectId: id, organisationId: org.id, role, userId: a.userId });
+    await insertParticipant(tx, { projectId: id, organisationId: org.id, role, userId: a.userId, status });
     const row = (await selectProject(tx, id)) as ProjectRow;
     await recordAudit(tx, a, {
       action: created ? 'project.declared' : 'project.linked',
       subjectType: 'project',
       subjectId: id,
       clusterId: staffCluster(a, org),
-      after: { organisationId: org.id, role, ...state(row) },
+      after: { organisationId: org.id, role, status, ...state(row) },
     });
     const participants = await selectParticipants(tx, id);
-    return { ...organisationProjectOut(a, org.id, { ...row, role }, participants), linkedToExisting: !created };
+    return { ...organisationProjectOut(a, org, { ...row, role, status, review_note: null }, participants), linkedToExisting: !created };
   });
 }
 
@@ -158,7 +193,10 @@ async function editableProject(tx: Db, actor: Actor | null, projectId: string) {
   if (!row) throw new NotFoundError('project');
   const participants = await selectParticipants(tx, projectId);
   if (!canEditProject(actor, participants)) {
-    if (!participants.some((p) => mayRead(actor, p))) throw new NotFoundError('project');
+    if (!participants.some((p) => visibleParticipant(actor, p))) throw new NotFoundError('project');
+    if (participants.some((p) => canManageProjects(actor, p))) {
+      throw new ConflictError('project_validated', "The cluster's staff have validated this project: ask them to correct its details");
+    }
     throw new ForbiddenError();
   }
   return { row, participants, actor };
@@ -184,7 +222,7 @@ export async function updateProject(db: Db, actor: Actor | null, input: { projec
     if (next.startDate && next.endDate && next.endDate < next.startDate) throw new ValidationError({ endDate: 'end_before_start' });
     await updateProjectRow(tx, row.id, next);
     const after = (await selectProject(tx, row.id)) as ProjectRow;
-    const acting = participants.find((x) => canManageProjects(a, x)) as ParticipantRow;
+    const acting = participants.find((x) => canReviewProjects(a, x)) ?? (participants.find((x) => canManageProjects(a, x)) as ParticipantRow);
     await recordAudit(tx, a, {
       action: 'project.updated',
       subjectType: 'project',
@@ -227,3 +265,65 @@ export async function projectsPageData(db: Db, actor: Actor | null, organisation
   const { org } = await managedOrganisation(db, actor, organisationId);
   return listOrganisationProjects(db, actor, org.id);
 }
+
+/** The cluster a reviewer acted for (the decision log is read by cluster); null for a platform admin without one. */
+function reviewCluster(actor: Actor, org: OrganisationFacts): string | null {
+  return org.cluster_ids.find((c) => isStaffOf(actor, c)) ?? null;
+}
+
+/** The staff validate a member's participation in a project, or reject it with a note for the organisation. */
+export async function reviewParticipation(
+  db: Db,
+  actor: Actor | null,
+  input: { organisationId: string; projectId: string; review: ReviewIn },
+): Promise<{ projectId: string; organisationId: string; status: 'validated' | 'rejected'; reviewNote: string | null }> {
+  if (!actor) throw new UnauthorizedError();
+  const org = await selectOrganisation(db, input.organisationId);
+  if (!org) throw new NotFoundError('organisation');
+  if (!canReviewProjects(actor, org)) throw new ForbiddenError();
+  return db.transaction(async (tx) => {
+    const before = await selectParticipation(tx, input.projectId, org.id);
+    if (!before) throw new NotFoundError('project');
+    const { decision, note } = input.review;
+    await updateParticipationReview(tx, { projectId: input.projectId, organisationId: org.id, status: decision, note: note ?? null, userId: actor.userId });
+    await recordAudit(tx, actor, {
+      action: `project.participation_${decision}`,
+      subjectType: 'project',
+      subjectId: input.projectId,
+      clusterId: reviewCluster(actor, org),
+      before: { organisationId: org.id, status: before.status },
+      after: { organisationId: org.id, status: decision, note: note ?? null },
+    });
+    return { projectId: input.projectId, organisationId: org.id, status: decision, reviewNote: note ?? null };
+  });
+}
+
+/** Participations waiting for the actor: those of organisations in the clusters they staff (all, for platform admins). */
+export async function reviewQueue(db: Db, actor: Actor | null, q: { page: number; pageSize: number }): Promise<QueueOut> {
+  if (!actor) throw new UnauthorizedError();
+  const clusters = hasRole(actor, 'platform_admin') ? null : staffClusterIds(actor);
+  const { rows, total } = await selectQueue(db, clusters, { limit: q.pageSize, offset: (q.page - 1) * q.pageSize });
+  return {
+    items: rows.map((r) => ({
+      ...details(r),
+      organisationId: r.organisation_id,
+      organisationName: r.organisation_name,
+      role: r.role,
+      declaredAt: iso(r.declared_at),
+      declaredBy: r.declared_by,
+    })),
+    page: q.page,
+    pageSize: q.pageSize,
+    total,
+  };
+}
+
+/** How many participations wait for the actor, for the navigation; null (and no query) for anyone who reviews none. */
+export async function queueCount(db: Db, actor: Actor | null): Promise<number | null> {
+  if (!actor) return null;
+  if (hasRole(actor, 'platform_admin')) return countQueue(db, null);
+  const clusters = staffClusterIds(actor);
+  return clusters.length ? countQueue(db, clusters) : null;
+}
+
+const staffClusterIds = (actor: Actor) => actor.roles.filter((r) => r.role === 'staff' && r.clusterId).map((r) => r.clusterId as string);

@@ -50,8 +50,9 @@ export async function deleteDocument(db: Db, type: string, id: string): Promise<
  * directory) only. Public columns: descriptions, validated public competences (concept labels in both languages,
  * description, evidence), validated public facilities, linked CosIng ingredients; key_text = the labels of the
  * declared concepts. Validated members-only competences and facilities go to the members_* columns, matched only
- * for readers entitled to them. The projects the organisation declares (migration 0022) add their acronym, title and
- * summary to the text (in their language) and their references to network_refs.
+ * for readers entitled to them. The projects the organisation took part in (migration 0022), once staff have validated
+ * the participation (0025), add their acronym, title and summary to the text (in their language) and their references
+ * to network_refs.
  */
 export async function rebuildOrganisationDocuments(db: Db, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
@@ -84,7 +85,7 @@ export async function rebuildOrganisationDocuments(db: Db, ids: string[]): Promi
                     string_agg(concat_ws(' ', p.acronym, p.title, p.summary), ' ' ORDER BY p.id) FILTER (WHERE p.language = 'en') AS text_en,
                     array_agg('project:' || p.id::text ORDER BY p.id) AS refs
                FROM project_participant pp JOIN project p ON p.id = pp.project_id
-              WHERE pp.organisation_id IN (SELECT id FROM o) GROUP BY 1),
+              WHERE pp.organisation_id IN (SELECT id FROM o) AND pp.status = 'validated' GROUP BY 1),
      doc AS (SELECT o.*,
                     concat_ws(' ', o.description_it, pc.text_it, pf.text, pj.text_it) AS d_text_it,
                     concat_ws(' ', o.description_en, pc.text_en, i.text, pj.text_en) AS d_text_en,

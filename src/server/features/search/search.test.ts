@@ -53,11 +53,16 @@ describe('competence search (domain)', () => {
   });
   after(() => db.close());
 
-  test('a declared project adds its text and reference to the organisation, and follows edits', async () => {
+  test('a validated participation adds the project’s text and reference to the organisation, and follows edits', async () => {
     const [p] = await db.query<{ id: string }>(
       `INSERT INTO project (programme, reference, acronym, title, summary, language) VALUES ('life', 'LIFE-T-1', 'BRIOSCA', 'Recupero di scarti di vinificazione', 'Estratti polifenolici', 'it') RETURNING id`,
     );
-    await db.query(`INSERT INTO project_participant (project_id, organisation_id) VALUES ($1, $2), ($1, $3)`, [p.id, ids.it, ids.bg]);
+    await db.query(`INSERT INTO project_participant (project_id, organisation_id, status) VALUES ($1, $2, 'validated'), ($1, $3, 'submitted')`, [p.id, ids.it, ids.bg]);
+    // A claim the staff have not checked is neither searchable nor part of the network.
+    assert.deepEqual(await found('briosca'), [ids.it]);
+    const [claim] = await db.query<{ network_refs: string[] }>(`SELECT network_refs FROM search_document WHERE type = 'organisation' AND id = $1`, [ids.bg]);
+    assert.deepEqual(claim.network_refs, []);
+    await db.query(`UPDATE project_participant SET status = 'validated' WHERE project_id = $1 AND organisation_id = $2`, [p.id, ids.bg]);
     assert.deepEqual((await found('briosca')).sort(), [ids.it, ids.bg].sort());
     const [d] = await db.query<{ network_refs: string[] }>(`SELECT network_refs FROM search_document WHERE type = 'organisation' AND id = $1`, [ids.it]);
     assert.deepEqual(d.network_refs, [`project:${p.id}`]);
