@@ -207,8 +207,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // A page shows the staff how many marketplace profiles and declared projects wait for them: one indexed count
     // each, only for reviewers.
     if (req.actor && req.method === 'GET' && isPageUrl(req.url)) {
-      const marketplaceQueue = await queueCount(app.db, req.actor);
-      const projectsQueue = await projectsQueueCount(app.db, req.actor);
+      const [marketplaceQueue, projectsQueue] = await Promise.all([queueCount(app.db, req.actor), projectsQueueCount(app.db, req.actor)]);
       if (marketplaceQueue !== null || projectsQueue !== null) req.navCounts = { marketplaceQueue: marketplaceQueue ?? undefined, projectsQueue: projectsQueue ?? undefined };
     }
   });

@@ -44,7 +44,8 @@ test('a member’s own pages are under their name, not in the main navigation', 
 });
 
 test('staff keep their work in one disclosure of the main navigation; their own pages are under their name', () => {
-  const n = navigation(ctx('en', [{ role: 'staff', organisationId: null, clusterId: 'c' }]));
+  // the app gives reviewers their queues' counts, even when nothing waits
+  const n = navigation({ ...ctx('en', [{ role: 'staff', organisationId: null, clusterId: 'c' }]), navCounts: { marketplaceQueue: 0, projectsQueue: 0 } });
   assert.deepEqual(n.main, [
     ...publicSections.map((p) => p.replace(/^\/it/, '/en')),
     '/en/staff/applications',
@@ -58,4 +59,11 @@ test('staff keep their work in one disclosure of the main navigation; their own 
   ]);
   assert.match(n.html, /<summary class="nav-link"><span>Staff area<\/span><\/summary>/);
   assert.deepEqual(n.user, ['/en/account', '/en/saved-searches']);
+});
+
+test('region officers have no projects queue: the staff area does not offer one', () => {
+  const n = navigation({ ...ctx('en', [{ role: 'region', organisationId: null, clusterId: null }]), navCounts: { marketplaceQueue: 3 } });
+  assert.ok(n.main.includes('/en/staff/marketplace'));
+  assert.ok(!n.main.includes('/en/staff/projects'));
+  assert.match(n.html, /data-count="3"/);
 });

@@ -249,7 +249,8 @@ function staffLinks(ctx: PageContext): { href: string; label: string; count?: nu
     { href: href(ctx, '/staff/applications'), label: t('common.nav.staff') },
     { href: href(ctx, '/staff/competences'), label: t('common.nav.review') },
     { href: href(ctx, '/staff/marketplace'), label: t('marketplace.queueTitle'), count: ctx.navCounts?.marketplaceQueue },
-    { href: href(ctx, '/staff/projects'), label: t('projects.queueTitle'), count: ctx.navCounts?.projectsQueue },
+    // reviewers of projects only (the staff and platform admins, not the Region): they have a count, even 0
+    ...(ctx.navCounts?.projectsQueue !== undefined ? [{ href: href(ctx, '/staff/projects'), label: t('projects.queueTitle'), count: ctx.navCounts.projectsQueue }] : []),
     { href: href(ctx, '/staff/imports'), label: t('common.nav.imports') },
     { href: href(ctx, '/staff/collaborations'), label: t('collaborations.nav.collaborations') },
     { href: href(ctx, '/audit'), label: t('common.nav.audit') },
@@ -364,6 +365,8 @@ export function DecisionForm(props: {
   errors?: FieldErrors;
   labels: { note: string; validate: string; reject: string };
   subject?: string;
+  /** What the reviewer read (status, version, page), sent back with the decision. */
+  hidden?: Record<string, string>;
 }) {
   const { ctx, action, noteId, labels, subject } = props;
   const error = fieldError(ctx, props.errors, 'note');
@@ -371,7 +374,13 @@ export function DecisionForm(props: {
   return (
     <form method="post" action={action} novalidate>
       <CsrfField ctx={ctx} />
-      <label for={noteId}>{labels.note}</label>
+      {Object.entries(props.hidden ?? {}).map(([name, value]) => (
+        <input type="hidden" name={name} value={value} />
+      ))}
+      <label for={noteId}>
+        {labels.note}
+        {named}
+      </label>
       <textarea id={noteId} name="note" rows={2} maxLength={2000} class={`form-control${error ? ' is-invalid' : ''}`} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${noteId}-error` : undefined}>
         {props.note ?? ''}
       </textarea>

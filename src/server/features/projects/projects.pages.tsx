@@ -40,11 +40,11 @@ function ProjectName({ ctx, p }: { ctx: PageContext; p: { acronym: string; url: 
   );
 }
 
-/** Where the staff's check of a participation stands; validated ones need no word (the public sees nothing else). */
+/** Where the staff's check of a participation stands, with the reason of a rejection. */
 function ParticipationStatus({ ctx, p }: { ctx: PageContext; p: OrganisationProjectOut }) {
-  if (p.status === 'validated') return null;
+  if (p.status === 'validated') return <span data-status={p.status}>{ctx.t('projects.status.validated')}</span>;
   return (
-    <div class="small fw-normal" data-status={p.status}>
+    <div class="small" data-status={p.status}>
       <span class={`badge ${p.status === 'rejected' ? 'bg-danger' : 'bg-warning text-dark'}`}>{ctx.t(`projects.status.${p.status}`)}</span>
       {p.status === 'rejected' && p.reviewNote && <span class="ms-1">{ctx.t('projects.rejectedBecause', { note: p.reviewNote })}</span>}
     </div>
@@ -54,12 +54,15 @@ function ParticipationStatus({ ctx, p }: { ctx: PageContext; p: OrganisationProj
 /** The projects of one organisation; with `manage`, each row carries its edit link (when the reader may) and removal form. */
 function ProjectsTable({ ctx, organisationId, items, manage, editableIds = [] }: { ctx: PageContext; organisationId: string; items: OrganisationProjectOut[]; manage: boolean; editableIds?: string[] }) {
   const { t } = ctx;
+  // Only the organisation's managers and the staff see participations that are not validated, so only they get the column.
+  const withStatus = items.some((p) => p.status !== 'validated');
   return (
     <table class="table">
       <caption class="visually-hidden">{t('projects.caption', { count: items.length })}</caption>
       <thead>
         <tr>
           <th scope="col">{t('projects.col.project')}</th>
+          {withStatus && <th scope="col">{t('projects.col.status')}</th>}
           <th scope="col">{t('projects.col.programme')}</th>
           <th scope="col">{t('projects.col.dates')}</th>
           <th scope="col">{t('projects.col.role')}</th>
@@ -72,8 +75,12 @@ function ProjectsTable({ ctx, organisationId, items, manage, editableIds = [] }:
           <tr data-project={p.id}>
             <th scope="row">
               <ProjectName ctx={ctx} p={p} />
-              <ParticipationStatus ctx={ctx} p={p} />
             </th>
+            {withStatus && (
+              <td>
+                <ParticipationStatus ctx={ctx} p={p} />
+              </td>
+            )}
             <td>
               {t(`projects.programme.${p.programme}`)}
               {p.reference && <div class="small">{t('projects.reference', { reference: p.reference })}</div>}
@@ -256,7 +263,7 @@ export function ProjectEditPage({
 
 export type ReviewFailed = { organisationId: string; projectId: string; values: { decision: string; note: string }; errors: FieldErrors };
 
-function ReviewForm({ ctx, item, failed }: { ctx: PageContext; item: QueueItemOut; failed?: ReviewFailed }) {
+function ReviewForm({ ctx, item, failed, page }: { ctx: PageContext; item: QueueItemOut; failed?: ReviewFailed; page: number }) {
   const { t } = ctx;
   const mine = failed && failed.organisationId === item.organisationId && failed.projectId === item.id ? failed : undefined;
   return (
@@ -268,11 +275,13 @@ function ReviewForm({ ctx, item, failed }: { ctx: PageContext; item: QueueItemOu
       errors={mine?.errors}
       labels={{ note: t('projects.reviewNote'), validate: t('projects.validate'), reject: t('projects.reject') }}
       subject={`${item.acronym} · ${item.organisationName}`}
+      hidden={{ expectedStatus: 'submitted', projectUpdatedAt: item.updatedAt, page: String(page) }}
     />
   );
 }
 
-export const reviewedNotices = ['validated', 'rejected'] as const;
+// 'stale': the declaration was decided by someone else, or the project changed, while the reviewer read it.
+export const reviewedNotices = ['validated', 'rejected', 'stale'] as const;
 
 // CORDIS lists the projects of the EU framework programmes under their grant agreement number.
 const cordisProgrammes = new Set(['fp7', 'h2020', 'horizon_europe']);
@@ -286,7 +295,7 @@ export function ReviewQueuePage({ ctx, queue, failed, reviewed }: { ctx: PageCon
       <h1>{title}</h1>
       <p>{t('projects.queueIntro')}</p>
       {reviewed && (
-        <div class="alert alert-success" role="status" data-notice={reviewed}>
+        <div class={`alert ${reviewed === 'stale' ? 'alert-warning' : 'alert-success'}`} role="status" data-notice={reviewed}>
           {t(`projects.reviewed.${reviewed}`)}
         </div>
       )}
@@ -336,7 +345,7 @@ export function ReviewQueuePage({ ctx, queue, failed, reviewed }: { ctx: PageCon
                   {p.declaredBy && <div class="small">{p.declaredBy}</div>}
                 </td>
                 <td>
-                  <ReviewForm ctx={ctx} item={p} failed={failed} />
+                  <ReviewForm ctx={ctx} item={p} failed={failed} page={queue.page} />
                 </td>
               </tr>
             ))}

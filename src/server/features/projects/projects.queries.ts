@@ -4,11 +4,12 @@ import { ConflictError } from '../../lib/errors.ts';
 import type { ParticipantRole, ParticipationStatus, Programme } from './projects.schemas.ts';
 
 /** The organisation, whether the public may see it (an active membership), and the clusters whose staff look after it. */
-export type OrganisationFacts = { id: string; legal_name: string; is_public: boolean; cluster_ids: string[] };
+export type OrganisationFacts = { id: string; legal_name: string; is_public: boolean; cluster_ids: string[]; active_cluster_ids: string[] };
 
 const orgFacts = (o: string) => `${o}.id, ${o}.legal_name,
   EXISTS (SELECT 1 FROM membership m WHERE m.organisation_id = ${o}.id AND m.status = 'active') AS is_public,
-  coalesce((SELECT array_agg(m.cluster_id ORDER BY m.cluster_id) FROM membership m WHERE m.organisation_id = ${o}.id AND m.status <> 'withdrawn'), '{}') AS cluster_ids`;
+  coalesce((SELECT array_agg(m.cluster_id ORDER BY m.cluster_id) FROM membership m WHERE m.organisation_id = ${o}.id AND m.status <> 'withdrawn'), '{}') AS cluster_ids,
+  coalesce((SELECT array_agg(m.cluster_id ORDER BY m.cluster_id) FROM membership m WHERE m.organisation_id = ${o}.id AND m.status = 'active'), '{}') AS active_cluster_ids`;
 
 export async function selectOrganisation(db: Db, id: string): Promise<OrganisationFacts | undefined> {
   const [row] = await db.query<OrganisationFacts>(`SELECT ${orgFacts('o')} FROM organisation o WHERE o.id = $1`, [id]);

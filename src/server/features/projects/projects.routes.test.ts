@@ -124,6 +124,10 @@ describe('projects over HTTP', () => {
     assert.deepEqual(validated.json(), { projectId, organisationId: orgA, status: 'validated', reviewNote: null });
     const byPage = await post(staffA, `/en${url(orgA2)}`, { decision: 'validated', note: '' });
     assert.equal(byPage.statusCode, 303);
+    // The same decision sent again from a page read before it was taken: nothing is recorded, the reviewer is told.
+    const stale = await post(staffA, `/en${url(orgA2)}`, { decision: 'rejected', note: 'Too late', expectedStatus: 'submitted', projectUpdatedAt: '', page: '1' });
+    assert.equal(stale.headers.location, '/en/staff/projects?reviewed=stale');
+    assert.match((await page(staffA, stale.headers.location as string)).body, /data-notice="stale"/);
     const done = await page(staffA, byPage.headers.location as string);
     assert.match(done.body, /data-notice="validated"/);
     assert.match(done.body, /No participation to validate/);

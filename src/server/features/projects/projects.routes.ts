@@ -200,14 +200,18 @@ export const projectsPageRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/organisations/:id/projects/:projectId/review', { config: { access: reviewers }, schema: { params: ParticipationParams } }, async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const values = { decision: str(body, 'decision'), note: str(body, 'note') };
+    const values = { decision: str(body, 'decision'), note: str(body, 'note'), expectedStatus: str(body, 'expectedStatus'), projectUpdatedAt: str(body, 'projectUpdatedAt') };
     const input = { organisationId: req.params.id, projectId: req.params.projectId };
+    const { page } = QueueQuery.parse({ page: /^\d{1,6}$/.test(str(body, 'page')) ? str(body, 'page') : undefined });
     try {
       const out = await reviewParticipation(app.db, req.actor, { ...input, review: parse(ReviewIn, values) });
       return reply.redirect(`/${req.locale}/staff/projects?reviewed=${out.status}`, 303);
     } catch (err) {
+      if (err instanceof AppError && (err.code === 'already_reviewed' || err.code === 'project_changed')) {
+        return reply.redirect(`/${req.locale}/staff/projects?reviewed=stale`, 303);
+      }
       if (!(err instanceof ValidationError)) throw err;
-      const queue = await reviewQueue(app.db, req.actor, { page: 1, pageSize: 50 });
+      const queue = await reviewQueue(app.db, req.actor, { page, pageSize: 50 });
       return sendPage(reply, h(ReviewQueuePage, { ctx: pageContext(req, reply), queue, failed: { ...input, values, errors: err.fields ?? {} } }), 400);
     }
   });

@@ -127,9 +127,20 @@ const optionalNote = z
   .nullish()
   .transform((v) => (v ? v : null));
 
-/** The staff's decision on a participation; a rejection says why, for the organisation. */
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+/**
+ * The staff's decision on a participation; a rejection says why, for the organisation. `expectedStatus` and
+ * `projectUpdatedAt` say what the reviewer read: when the declaration was decided by someone else, or the project's
+ * details changed, since then, the decision is refused (409) rather than applied to something nobody checked.
+ */
 export const ReviewIn = z
-  .object({ decision: z.enum(['validated', 'rejected']), note: optionalNote })
+  .object({
+    decision: z.enum(['validated', 'rejected']),
+    note: optionalNote,
+    expectedStatus: z.preprocess(blankToUndefined, z.enum(participationStatuses).optional()),
+    projectUpdatedAt: z.preprocess(blankToUndefined, z.iso.datetime({ offset: true }).optional()),
+  })
   .refine((v) => v.decision !== 'rejected' || !!v.note, { path: ['note'], params: { code: 'required' }, message: 'A rejection needs a note' });
 export type ReviewIn = z.infer<typeof ReviewIn>;
 

@@ -240,7 +240,22 @@ describe('projects (domain)', () => {
     assert.equal(entries[0].cluster_id, clusterA);
     assert.deepEqual(entries[0].before, { organisationId: orgA, status: 'submitted' });
     assert.deepEqual(entries[0].after, { organisationId: orgA, status: 'rejected', note: 'Not among the participants listed on CORDIS.' });
-    assert.equal(entries[1].cluster_id, null);
+    assert.equal(entries[1].cluster_id, clusterA, 'a platform admin’s decision reaches the cluster’s log');
+
+    // A decision on what the reviewer did not read is refused: someone decided meanwhile, or the project changed.
+    const q = await declareProject(db, memberA, { organisationId: orgA, data: data({ reference: ref() }) });
+    const read = (await reviewQueue(db, staffA, { page: 1, pageSize: 200 })).items.find((i) => i.id === q.id);
+    assert.ok(read);
+    const decide = (by: Actor, decision: string) =>
+      reviewParticipation(db, by, { organisationId: orgA, projectId: q.id, review: ReviewIn.parse({ decision, note: 'x', expectedStatus: 'submitted', projectUpdatedAt: read.updatedAt }) });
+    await updateProject(db, memberA, { projectId: q.id, patch: { title: 'Changed while the staff were reading' } });
+    await rejects(decide(staffA, 'validated'), 409);
+    const fresh = (await reviewQueue(db, staffA, { page: 1, pageSize: 200 })).items.find((i) => i.id === q.id);
+    const decideFresh = (by: Actor, decision: string) =>
+      reviewParticipation(db, by, { organisationId: orgA, projectId: q.id, review: ReviewIn.parse({ decision, note: 'x', expectedStatus: 'submitted', projectUpdatedAt: fresh?.updatedAt }) });
+    assert.equal((await decideFresh(platformAdmin, 'rejected')).status, 'rejected');
+    await assert.rejects(decideFresh(staffA, 'validated'), (err: unknown) => err instanceof AppError && err.code === 'already_reviewed');
+    assert.equal((await listOrganisationProjects(db, memberA, orgA)).items.find((i) => i.id === q.id)?.status, 'rejected', 'the first decision stands');
   });
 
   test('the queue: submitted participations of the clusters the reader staffs, oldest first; platform admins see all; counted for the navigation', async () => {

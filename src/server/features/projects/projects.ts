@@ -36,12 +36,12 @@ export function canManageProjects(actor: Actor | null, org: Pick<OrganisationFac
 }
 
 /**
- * Who checks an organisation's participations: the staff of a cluster where it is a member, and platform admins. Their
- * own declarations are validated at once.
+ * Who checks an organisation's participations: the staff of a cluster where it is an active member (the clusters whose
+ * queue lists them), and platform admins. Their own declarations are validated at once.
  */
-export function canReviewProjects(actor: Actor | null, org: Pick<OrganisationFacts, 'cluster_ids'>): boolean {
+export function canReviewProjects(actor: Actor | null, org: Pick<OrganisationFacts, 'active_cluster_ids'>): boolean {
   if (!actor) return false;
-  return hasRole(actor, 'platform_admin') || org.cluster_ids.some((c) => isStaffOf(actor, c));
+  return hasRole(actor, 'platform_admin') || org.active_cluster_ids.some((c) => isStaffOf(actor, c));
 }
 
 /**
@@ -266,9 +266,9 @@ export async function projectsPageData(db: Db, actor: Actor | null, organisation
   return listOrganisationProjects(db, actor, org.id);
 }
 
-/** The cluster a reviewer acted for (the decision log is read by cluster); null for a platform admin without one. */
+/** The cluster a reviewer acted for; a platform admin's decision goes to the organisation's first cluster's log. */
 function reviewCluster(actor: Actor, org: OrganisationFacts): string | null {
-  return org.cluster_ids.find((c) => isStaffOf(actor, c)) ?? null;
+  return org.active_cluster_ids.find((c) => isStaffOf(actor, c)) ?? org.active_cluster_ids[0] ?? null;
 }
 
 /** The staff validate a member's participation in a project, or reject it with a note for the organisation. */
@@ -282,9 +282,16 @@ export async function reviewParticipation(
   if (!org) throw new NotFoundError('organisation');
   if (!canReviewProjects(actor, org)) throw new ForbiddenError();
   return db.transaction(async (tx) => {
-    const before = await selectParticipation(tx, input.projectId, org.id);
-    if (!before) throw new NotFoundError('project');
-    const { decision, note } = input.review;
+    const project = await selectProject(tx, input.projectId, true);
+    const before = project && (await selectParticipation(tx, input.projectId, org.id));
+    if (!project || !before) throw new NotFoundError('project');
+    const { decision, note, expectedStatus, projectUpdatedAt } = input.review;
+    if (expectedStatus && before.status !== expectedStatus) {
+      throw new ConflictError('already_reviewed', 'Someone else has decided on this declaration since you read it');
+    }
+    if (projectUpdatedAt && new Date(projectUpdatedAt).getTime() !== new Date(project.updated_at).getTime()) {
+      throw new ConflictError('project_changed', "The project's details changed since you read them: check them again");
+    }
     await updateParticipationReview(tx, { projectId: input.projectId, organisationId: org.id, status: decision, note: note ?? null, userId: actor.userId });
     await recordAudit(tx, actor, {
       action: `project.participation_${decision}`,
