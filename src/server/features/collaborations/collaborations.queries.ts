@@ -1,6 +1,5 @@
 import type { Db } from '../../db/db.ts';
 import { pgErrorCode } from '../../db/db.ts';
-import type { Locale } from '../../lib/i18n.ts';
 import { ConflictError } from '../../lib/errors.ts';
 
 // Profiles are the marketplace's; this feature reads the few columns it needs with its own query.
@@ -123,29 +122,6 @@ export async function setInterestStatus(
   await db.query(
     `UPDATE interest SET status = $2, decline_reason = $3, decline_comment = $4, decided_by = $5, decided_at = now() WHERE id = $1`,
     [v.id, v.status, v.reason ?? null, v.comment ?? null, v.userId],
-  );
-}
-
-export type Person = { user_id: string; organisation_id: string; name: string; email: string; locale: Locale };
-
-/** Users with role org_admin or member of these organisations (enabled accounts), one row per user and organisation. */
-export async function selectOrganisationPeople(db: Db, orgIds: string[]): Promise<Person[]> {
-  return db.query<Person>(
-    `SELECT DISTINCT u.id AS user_id, r.organisation_id, u.name, u.email, u.locale
-       FROM user_role r JOIN app_user u ON u.id = r.user_id
-      WHERE r.organisation_id = ANY($1::uuid[]) AND r.role IN ('member', 'org_admin') AND u.disabled_at IS NULL
-      ORDER BY u.name, u.email`,
-    [orgIds],
-  );
-}
-
-export async function selectClusterStaff(db: Db, clusterId: string): Promise<Person[]> {
-  return db.query<Person>(
-    `SELECT DISTINCT u.id AS user_id, NULL::uuid AS organisation_id, u.name, u.email, u.locale
-       FROM user_role r JOIN app_user u ON u.id = r.user_id
-      WHERE r.cluster_id = $1 AND r.role = 'staff' AND u.disabled_at IS NULL
-      ORDER BY u.name, u.email`,
-    [clusterId],
   );
 }
 

@@ -4,6 +4,7 @@ import { type Actor, isMemberOf, isStaffOf, managedClusterIds, organisationIdsOf
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../../lib/errors.ts';
 import { type Locale, inLocale, translator } from '../../lib/i18n.ts';
 import { enqueueEmail } from '../../lib/jobs.ts';
+import { selectClusterStaff, selectOrganisationPeople } from '../../lib/people.ts';
 import { ownerVisibleTo } from '../marketplace/marketplace.ts';
 import * as q from './collaborations.queries.ts';
 import {
@@ -55,7 +56,7 @@ function sideOf(actor: Actor | null, r: { organisation_id: string; profile_organ
 const seesInterest = (s: Side) => s.owner || s.interested || s.staff || s.overseer;
 
 async function contactsOf(db: Db, orgIds: string[]) {
-  const people = await q.selectOrganisationPeople(db, orgIds);
+  const people = await selectOrganisationPeople(db, orgIds);
   const of = (id: string) => people.filter((p) => p.organisation_id === id).map((p) => ({ name: p.name, email: p.email }));
   return { people, of };
 }
@@ -181,7 +182,7 @@ export async function expressInterest(db: Db, actor: Actor | null, input: Intere
     const id = await q.insertInterest(tx, { profileId: p.id, organisationId: orgId, message: input.message, userId: actor.userId });
     const interestedName = (await q.selectOrganisationNames(tx, [orgId])).get(orgId) ?? '';
     // An anonymous profile's interests go to the cluster's staff, who know the owner; the interested party never learns it from us.
-    const recipients = p.anonymous ? await q.selectClusterStaff(tx, p.cluster_id) : await q.selectOrganisationPeople(tx, [p.organisation_id]);
+    const recipients = p.anonymous ? await selectClusterStaff(tx, p.cluster_id) : await selectOrganisationPeople(tx, [p.organisation_id]);
     for (const r of recipients) {
       await enqueueEmail(tx, {
         to: r.email,
@@ -247,7 +248,7 @@ export async function decideInterest(
     if (!r || !s || !seesInterest(s)) throw new NotFoundError('interest');
     if (!s.owner && !s.staff) throw new ForbiddenError('The profile owner’s users or the cluster’s staff decide');
     if (r.status !== 'pending') throw new ConflictError('already_decided', 'This interest has already been decided or withdrawn');
-    const interestedPeople = await q.selectOrganisationPeople(tx, [r.organisation_id]);
+    const interestedPeople = await selectOrganisationPeople(tx, [r.organisation_id]);
 
     if (d.decision === 'decline') {
       const reason = d.reason as NonNullable<DecisionIn['reason']>;
@@ -287,7 +288,7 @@ export async function decideInterest(
     });
     await q.insertEvent(tx, { collaborationId, stage: 'contact', outcome: null, note: d.comment, userId: actor.userId });
     // Both sides now learn each other's name and contacts, by e-mail and on the collaboration page.
-    const ownerPeople = await q.selectOrganisationPeople(tx, [r.profile_organisation_id]);
+    const ownerPeople = await selectOrganisationPeople(tx, [r.profile_organisation_id]);
     const sides = [
       { people: ownerPeople, other: r.interested_name, contacts: interestedPeople },
       { people: interestedPeople, other: r.owner_name, contacts: ownerPeople },

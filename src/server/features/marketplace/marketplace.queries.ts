@@ -220,24 +220,6 @@ export async function hasInterest(db: Db, profileId: string, organisationIds: st
   return rows.length > 0;
 }
 
-export type Recipient = { email: string; locale: 'it' | 'en' };
-
-export async function selectStaffRecipients(db: Db, clusterId: string): Promise<Recipient[]> {
-  return db.query<Recipient>(
-    `SELECT DISTINCT u.email, u.locale FROM user_role r JOIN app_user u ON u.id = r.user_id
-      WHERE r.role = 'staff' AND r.cluster_id = $1 AND u.disabled_at IS NULL ORDER BY u.email`,
-    [clusterId],
-  );
-}
-
-export async function selectOwnerRecipients(db: Db, organisationId: string): Promise<Recipient[]> {
-  return db.query<Recipient>(
-    `SELECT DISTINCT u.email, u.locale FROM user_role r JOIN app_user u ON u.id = r.user_id
-      WHERE r.role IN ('member', 'org_admin') AND r.organisation_id = $1 AND u.disabled_at IS NULL ORDER BY u.email`,
-    [organisationId],
-  );
-}
-
 export async function selectUnknownConcepts(db: Db, ids: string[]): Promise<string[]> {
   if (!ids.length) return [];
   const rows = await db.query<{ id: string }>(

@@ -5,6 +5,7 @@ import { ConflictError, type FieldErrors, ForbiddenError, NotFoundError, Unautho
 import { formatDate } from '../../lib/i18n.ts';
 import { isUuid } from '../../lib/ids.ts';
 import { type JobHandlers, enqueueEmail } from '../../lib/jobs.ts';
+import { selectClusterStaff, selectOrganisationPeople } from '../../lib/people.ts';
 import { readerOf } from '../competences/competences.ts';
 import { existingAtecoCodes } from '../organisations/organisations.queries.ts';
 import { selectConceptSubtree } from '../search/search.queries.ts';
@@ -19,13 +20,11 @@ import {
   selectActiveClusterIds,
   selectDue,
   selectOrganisationProfiles,
-  selectOwnerRecipients,
   selectProfile,
   selectProfiles,
   selectPublishOptions,
   selectClusters,
   selectQueue,
-  selectStaffRecipients,
   selectUnknownConcepts,
   setClosed,
   setExpired,
@@ -351,7 +350,7 @@ export async function submitProfile(db: Db, actor: Actor | null, input: { id: st
     await setSubmitted(tx, before.id);
     const after = (await selectProfile(tx, before.id)) as ProfileRow;
     await recordAudit(tx, actor, { action: 'profile.submitted', subjectType: 'profile', subjectId: before.id, clusterId: before.cluster_id, before: { status: before.status }, after: { status: after.status } });
-    for (const r of await selectStaffRecipients(tx, before.cluster_id)) {
+    for (const r of await selectClusterStaff(tx, before.cluster_id)) {
       await enqueueEmail(tx, {
         to: r.email,
         locale: r.locale,
@@ -388,7 +387,7 @@ export async function reviewProfile(db: Db, actor: Actor | null, input: { id: st
       before: { status: before.status },
       after: { status: after.status, validUntil: after.valid_until, reason: after.return_reason },
     });
-    for (const r of await selectOwnerRecipients(tx, before.organisation_id)) {
+    for (const r of await selectOrganisationPeople(tx, [before.organisation_id])) {
       const link = `${base(input.publicUrl)}/${r.locale}/marketplace/${before.id}`;
       await enqueueEmail(tx, {
         to: r.email,
@@ -421,7 +420,7 @@ export async function closeProfile(db: Db, actor: Actor | null, input: { id: str
     await recordAudit(tx, actor, { action: 'profile.closed', subjectType: 'profile', subjectId: before.id, clusterId: before.cluster_id, before: { status: before.status }, after: { status: after.status } });
     // the owner closing its own profile needs no message; the staff closing it tell the owner's users
     if (!isMemberOf(actor, before.organisation_id)) {
-      for (const r of await selectOwnerRecipients(tx, before.organisation_id)) {
+      for (const r of await selectOrganisationPeople(tx, [before.organisation_id])) {
         await enqueueEmail(tx, {
           to: r.email,
           locale: r.locale,
@@ -507,7 +506,7 @@ export async function runExpiry(db: Db, publicUrl: string): Promise<{ reminded: 
             const row = (await selectProfile(tx, d.id)) as ProfileRow;
             await removeDocument(tx, 'profile', row.id);
             await recordAudit(tx, null, { action: 'profile.expired', subjectType: 'profile', subjectId: row.id, clusterId: row.cluster_id, before: { status: 'published', validUntil: row.valid_until }, after: { status: 'expired' } });
-            for (const r of await selectOwnerRecipients(tx, row.organisation_id)) {
+            for (const r of await selectOrganisationPeople(tx, [row.organisation_id])) {
               await enqueueEmail(tx, {
                 to: r.email,
                 locale: r.locale,
@@ -521,7 +520,7 @@ export async function runExpiry(db: Db, publicUrl: string): Promise<{ reminded: 
           const days: 7 | 30 = d.due === 'remind_7' ? 7 : 30;
           if (!(await markReminded(tx, d.id, days))) return;
           const row = (await selectProfile(tx, d.id)) as ProfileRow;
-          for (const r of await selectOwnerRecipients(tx, row.organisation_id)) {
+          for (const r of await selectOrganisationPeople(tx, [row.organisation_id])) {
             await enqueueEmail(tx, {
               to: r.email,
               locale: r.locale,

@@ -83,6 +83,12 @@ export const messages: FeatureMessages = {
     'reviewed.validated': 'Partecipazione validata: ora è pubblica e conta nei suggerimenti.',
     'reviewed.rejected': 'Partecipazione respinta: l’organizzazione vede la tua nota.',
     'reviewed.stale': 'Nel frattempo qualcun altro ha deciso su questa dichiarazione, oppure i dati del progetto sono cambiati: nessuna decisione è stata registrata. Controlla di nuovo la riga aggiornata.',
+    'email.validated.subject': 'Partecipazione validata: {acronym}',
+    'email.validated.body':
+      'Buongiorno,\n\nlo staff del cluster ha verificato e validato la partecipazione di {organisation} al progetto {acronym}: ora compare nella pagina pubblica dell’organizzazione e nei suggerimenti del matchmaking.\n\n{link}\n\nFiliera',
+    'email.rejected.subject': 'Partecipazione non validata: {acronym}',
+    'email.rejected.body':
+      'Buongiorno,\n\nlo staff del cluster non ha validato la partecipazione di {organisation} al progetto {acronym}, con questa nota:\n\n{note}\n\nPuoi correggere la dichiarazione, o rimuoverla e dichiararla di nuovo, qui: {link}\n\nFiliera',
   },
   en: {
     section: 'Projects',
@@ -166,5 +172,11 @@ export const messages: FeatureMessages = {
     'reviewed.validated': 'Participation validated: it is now public and counts in suggestions.',
     'reviewed.rejected': 'Participation rejected: the organisation sees your note.',
     'reviewed.stale': 'Meanwhile someone else decided on this declaration, or the project’s details changed: no decision was recorded. Check the updated row again.',
+    'email.validated.subject': 'Participation validated: {acronym}',
+    'email.validated.body':
+      'Hello,\n\nthe cluster staff have checked and validated {organisation}’s participation in the project {acronym}: it now shows on the organisation’s public page and in matchmaking suggestions.\n\n{link}\n\nFiliera',
+    'email.rejected.subject': 'Participation not validated: {acronym}',
+    'email.rejected.body':
+      'Hello,\n\nthe cluster staff did not validate {organisation}’s participation in the project {acronym}, with this note:\n\n{note}\n\nYou can correct the declaration, or remove it and declare it again, here: {link}\n\nFiliera',
   },
 };

@@ -130,7 +130,7 @@ export const projectsApiRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: ReviewOut },
       },
     },
-    async (req) => reviewParticipation(app.db, req.actor, { organisationId: req.params.id, projectId: req.params.projectId, review: req.body }),
+    async (req) => reviewParticipation(app.db, req.actor, { organisationId: req.params.id, projectId: req.params.projectId, review: req.body, publicUrl: app.config.publicUrl }),
   );
 };
 
@@ -204,7 +204,7 @@ export const projectsPageRoutes: FastifyPluginAsyncZod = async (app) => {
     const input = { organisationId: req.params.id, projectId: req.params.projectId };
     const { page } = QueueQuery.parse({ page: /^\d{1,6}$/.test(str(body, 'page')) ? str(body, 'page') : undefined });
     try {
-      const out = await reviewParticipation(app.db, req.actor, { ...input, review: parse(ReviewIn, values) });
+      const out = await reviewParticipation(app.db, req.actor, { ...input, review: parse(ReviewIn, values), publicUrl: app.config.publicUrl });
       return reply.redirect(`/${req.locale}/staff/projects?reviewed=${out.status}`, 303);
     } catch (err) {
       if (err instanceof AppError && (err.code === 'already_reviewed' || err.code === 'project_changed')) {

@@ -28,6 +28,7 @@ describe('projects (domain)', () => {
     return (await actorFromSession(db, await createSession(db, u.id))) as Actor;
   };
   const data = (o: Record<string, unknown> = {}) => DeclarationIn.parse({ programme: 'horizon_europe', acronym: 'GREENPACK', title: 'Bio-based packaging', ...o });
+  const publicUrl = 'https://filiera.example.org/';
   let seq = 0;
   const ref = () => `${101000000 + ++seq}`;
   const rejects = async (p: Promise<unknown>, status: number, fields?: Record<string, string>) => {
@@ -39,7 +40,7 @@ describe('projects (domain)', () => {
     });
   };
   const validate = (by: Actor, organisationId: string, projectId: string) =>
-    reviewParticipation(db, by, { organisationId, projectId, review: ReviewIn.parse({ decision: 'validated' }) });
+    reviewParticipation(db, by, { organisationId, projectId, review: ReviewIn.parse({ decision: 'validated' }), publicUrl });
   const audit = (subjectId: string) =>
     db.query<{ action: string; actor_user_id: string; cluster_id: string | null; before: unknown; after: unknown }>(
       `SELECT action, actor_user_id, cluster_id, before, after FROM audit_event WHERE subject_type = 'project' AND subject_id = $1 ORDER BY id`,
@@ -215,17 +216,27 @@ describe('projects (domain)', () => {
   test('staff review: validate or reject with a note, only for their clusters’ organisations; audited; the note is for the organisation', async () => {
     const p = await declareProject(db, memberA, { organisationId: orgA, data: data({ reference: ref() }) });
     const review = (by: Actor | null, decision: string, note?: string) =>
-      reviewParticipation(db, by, { organisationId: orgA, projectId: p.id, review: ReviewIn.parse({ decision, note }) });
+      reviewParticipation(db, by, { organisationId: orgA, projectId: p.id, review: ReviewIn.parse({ decision, note }), publicUrl });
     await rejects(review(staffB, 'validated'), 403);
     await rejects(review(memberA, 'validated'), 403);
     await rejects(review(region, 'validated'), 403);
     await rejects(review(null, 'validated'), 401);
-    await rejects(reviewParticipation(db, staffA, { organisationId: orgA2, projectId: p.id, review: ReviewIn.parse({ decision: 'validated' }) }), 404);
+    await rejects(reviewParticipation(db, staffA, { organisationId: orgA2, projectId: p.id, review: ReviewIn.parse({ decision: 'validated' }), publicUrl }), 404);
     assert.equal(ReviewIn.safeParse({ decision: 'rejected', note: '  ' }).success, false, 'a rejection needs a note');
     assert.equal(ReviewIn.safeParse({ decision: 'maybe' }).success, false);
 
     const rejected = await review(staffA, 'rejected', 'Not among the participants listed on CORDIS.');
     assert.deepEqual(rejected, { projectId: p.id, organisationId: orgA, status: 'rejected', reviewNote: 'Not among the participants listed on CORDIS.' });
+    // The organisation's users are told, with the note and the way back to their projects page.
+    const mails = await db.query<{ payload: { to: string; template: string; params: Record<string, string> } }>(
+      "SELECT payload FROM job WHERE kind = 'email' AND payload->>'template' = 'projects.email.rejected' AND payload->'params'->>'link' LIKE $1",
+      [`%/organisations/${orgA}/projects`],
+    );
+    const [memberAUser] = await db.query<{ email: string }>('SELECT email FROM app_user WHERE id = $1', [memberA.userId]);
+    const mail = mails.find((m) => m.payload.to === memberAUser.email);
+    assert.ok(mail, 'the member was e-mailed');
+    assert.equal(mail.payload.params.note, 'Not among the participants listed on CORDIS.');
+    assert.match(mail.payload.params.link, /^https:\/\/filiera\.example\.org\/(it|en)\/organisations\//);
     const own = (await listOrganisationProjects(db, memberA, orgA)).items.find((i) => i.id === p.id);
     assert.equal(own?.status, 'rejected');
     assert.equal(own?.reviewNote, 'Not among the participants listed on CORDIS.');
@@ -247,12 +258,12 @@ describe('projects (domain)', () => {
     const read = (await reviewQueue(db, staffA, { page: 1, pageSize: 200 })).items.find((i) => i.id === q.id);
     assert.ok(read);
     const decide = (by: Actor, decision: string) =>
-      reviewParticipation(db, by, { organisationId: orgA, projectId: q.id, review: ReviewIn.parse({ decision, note: 'x', expectedStatus: 'submitted', projectUpdatedAt: read.updatedAt }) });
+      reviewParticipation(db, by, { organisationId: orgA, projectId: q.id, review: ReviewIn.parse({ decision, note: 'x', expectedStatus: 'submitted', projectUpdatedAt: read.updatedAt }), publicUrl });
     await updateProject(db, memberA, { projectId: q.id, patch: { title: 'Changed while the staff were reading' } });
     await rejects(decide(staffA, 'validated'), 409);
     const fresh = (await reviewQueue(db, staffA, { page: 1, pageSize: 200 })).items.find((i) => i.id === q.id);
     const decideFresh = (by: Actor, decision: string) =>
-      reviewParticipation(db, by, { organisationId: orgA, projectId: q.id, review: ReviewIn.parse({ decision, note: 'x', expectedStatus: 'submitted', projectUpdatedAt: fresh?.updatedAt }) });
+      reviewParticipation(db, by, { organisationId: orgA, projectId: q.id, review: ReviewIn.parse({ decision, note: 'x', expectedStatus: 'submitted', projectUpdatedAt: fresh?.updatedAt }), publicUrl });
     assert.equal((await decideFresh(platformAdmin, 'rejected')).status, 'rejected');
     await assert.rejects(decideFresh(staffA, 'validated'), (err: unknown) => err instanceof AppError && err.code === 'already_reviewed');
     assert.equal((await listOrganisationProjects(db, memberA, orgA)).items.find((i) => i.id === q.id)?.status, 'rejected', 'the first decision stands');

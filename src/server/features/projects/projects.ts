@@ -2,6 +2,8 @@ import type { Db } from '../../db/db.ts';
 import { recordAudit } from '../../lib/audit.ts';
 import { type Actor, hasRole, isMemberOf, isStaffOf } from '../../lib/auth.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../../lib/errors.ts';
+import { enqueueEmail } from '../../lib/jobs.ts';
+import { selectOrganisationPeople } from '../../lib/people.ts';
 import {
   type OrganisationFacts,
   type OwnProjectRow,
@@ -271,11 +273,14 @@ function reviewCluster(actor: Actor, org: OrganisationFacts): string | null {
   return org.active_cluster_ids.find((c) => isStaffOf(actor, c)) ?? org.active_cluster_ids[0] ?? null;
 }
 
-/** The staff validate a member's participation in a project, or reject it with a note for the organisation. */
+/**
+ * The staff validate a member's participation in a project, or reject it with a note for the organisation; the
+ * organisation's users are told by e-mail (with the note), in the same transaction.
+ */
 export async function reviewParticipation(
   db: Db,
   actor: Actor | null,
-  input: { organisationId: string; projectId: string; review: ReviewIn },
+  input: { organisationId: string; projectId: string; review: ReviewIn; publicUrl: string },
 ): Promise<{ projectId: string; organisationId: string; status: 'validated' | 'rejected'; reviewNote: string | null }> {
   if (!actor) throw new UnauthorizedError();
   const org = await selectOrganisation(db, input.organisationId);
@@ -301,6 +306,14 @@ export async function reviewParticipation(
       before: { organisationId: org.id, status: before.status },
       after: { organisationId: org.id, status: decision, note: note ?? null },
     });
+    for (const p of await selectOrganisationPeople(tx, [org.id])) {
+      await enqueueEmail(tx, {
+        to: p.email,
+        locale: p.locale,
+        template: `projects.email.${decision}`,
+        params: { acronym: project.acronym, organisation: org.legal_name, note: note ?? '', link: `${input.publicUrl.replace(/\/$/, '')}/${p.locale}/organisations/${org.id}/projects` },
+      });
+    }
     return { projectId: input.projectId, organisationId: org.id, status: decision, reviewNote: note ?? null };
   });
 }
