@@ -265,6 +265,8 @@ export const expectedAccess: Record<string, Access> = {
   'POST /api/v1/organisations/:id/projects/:projectId/review': R('staff', 'platform_admin'),
   'GET /:lang/staff/projects': R('staff', 'platform_admin'),
   'POST /:lang/organisations/:id/projects/:projectId/review': R('staff', 'platform_admin'),
+  'POST /api/v1/organisations/:id/projects/:projectId/resubmit': R('member', 'org_admin', 'staff', 'platform_admin'),
+  'POST /:lang/organisations/:id/projects/:projectId/resubmit': R('member', 'org_admin', 'staff', 'platform_admin'),
 };
 
 // Actors of the matrix. 'user' is signed in without any role: it separates 'authenticated' from role lists.

@@ -19,7 +19,8 @@ export const messages: FeatureMessages = {
     remove: 'Rimuovi la partecipazione',
     editTitle: 'Modifica il progetto {acronym}',
     editHint: 'I dati del progetto sono condivisi: la modifica vale per tutte le organizzazioni che vi hanno partecipato.',
-    declared: 'Progetto dichiarato.',
+    declared: 'Progetto dichiarato. Lo staff del cluster verificherà la partecipazione prima di mostrarla nella pagina pubblica.',
+    declaredValidated: 'Progetto dichiarato e validato: compare nella pagina pubblica dell’organizzazione.',
     linked: 'Il progetto era già stato dichiarato da un’altra organizzazione: la tua organizzazione è stata collegata a quel progetto e i suoi dati sono rimasti invariati.',
     updated: 'Progetto modificato.',
     removed: 'Partecipazione rimossa.',
@@ -83,6 +84,11 @@ export const messages: FeatureMessages = {
     'reviewed.validated': 'Partecipazione validata: ora è pubblica e conta nei suggerimenti.',
     'reviewed.rejected': 'Partecipazione respinta: l’organizzazione vede la tua nota.',
     'reviewed.stale': 'Nel frattempo qualcun altro ha deciso su questa dichiarazione, oppure i dati del progetto sono cambiati: nessuna decisione è stata registrata. Controlla di nuovo la riga aggiornata.',
+    resubmit: 'Invia di nuovo allo staff',
+    resubmitted: 'Partecipazione inviata di nuovo allo staff del cluster per la validazione.',
+    'email.submitted.subject': 'Partecipazione a un progetto da validare: {acronym}',
+    'email.submitted.body':
+      'Buongiorno,\n\n{organisation} ha dichiarato di aver partecipato al progetto {acronym}. Verificala (per i progetti europei, su CORDIS) e validala o respingila con una nota qui: {link}\n\nFiliera',
     'email.validated.subject': 'Partecipazione validata: {acronym}',
     'email.validated.body':
       'Buongiorno,\n\nlo staff del cluster ha verificato e validato la partecipazione di {organisation} al progetto {acronym}: ora compare nella pagina pubblica dell’organizzazione e nei suggerimenti del matchmaking.\n\n{link}\n\nFiliera',
@@ -108,7 +114,8 @@ export const messages: FeatureMessages = {
     remove: 'Remove the participation',
     editTitle: 'Edit the project {acronym}',
     editHint: 'A project’s details are shared: the edit applies to every organisation that took part in it.',
-    declared: 'Project declared.',
+    declared: 'Project declared. The cluster staff will check the participation before it shows on the public page.',
+    declaredValidated: 'Project declared and validated: it shows on the organisation’s public page.',
     linked: 'Another organisation had already declared this project: your organisation was linked to it and its details were kept.',
     updated: 'Project edited.',
     removed: 'Participation removed.',
@@ -172,6 +179,11 @@ export const messages: FeatureMessages = {
     'reviewed.validated': 'Participation validated: it is now public and counts in suggestions.',
     'reviewed.rejected': 'Participation rejected: the organisation sees your note.',
     'reviewed.stale': 'Meanwhile someone else decided on this declaration, or the project’s details changed: no decision was recorded. Check the updated row again.',
+    resubmit: 'Send back to the staff',
+    resubmitted: 'Participation sent back to the cluster staff for validation.',
+    'email.submitted.subject': 'Participation in a project to validate: {acronym}',
+    'email.submitted.body':
+      'Hello,\n\n{organisation} has declared taking part in the project {acronym}. Check it (for EU projects, on CORDIS), then validate it or reject it with a note here: {link}\n\nFiliera',
     'email.validated.subject': 'Participation validated: {acronym}',
     'email.validated.body':
       'Hello,\n\nthe cluster staff have checked and validated {organisation}’s participation in the project {acronym}: it now shows on the organisation’s public page and in matchmaking suggestions.\n\n{link}\n\nFiliera',

@@ -6,7 +6,7 @@ import { type OrganisationProjectOut, type QueueItemOut, type QueueOut, language
 export type FormValues = Record<string, string>;
 export const formFields = ['programme', 'reference', 'acronym', 'title', 'summary', 'language', 'url', 'startDate', 'endDate'] as const;
 
-export const notices = ['declared', 'linked', 'updated', 'removed', 'removedDeleted'] as const;
+export const notices = ['declared', 'declaredValidated', 'linked', 'updated', 'removed', 'removedDeleted', 'resubmitted'] as const;
 export type Notice = (typeof notices)[number];
 
 type ListData = { organisation: { id: string; name: string }; items: OrganisationProjectOut[]; canManage: boolean; editableIds: string[] };
@@ -48,6 +48,19 @@ function ParticipationStatus({ ctx, p }: { ctx: PageContext; p: OrganisationProj
       <span class={`badge ${p.status === 'rejected' ? 'bg-danger' : 'bg-warning text-dark'}`}>{ctx.t(`projects.status.${p.status}`)}</span>
       {p.status === 'rejected' && p.reviewNote && <span class="ms-1">{ctx.t('projects.rejectedBecause', { note: p.reviewNote })}</span>}
     </div>
+  );
+}
+
+/** One action on a row, posted with its CSRF token; the subject names the row to assistive technology. */
+function RowAction({ ctx, action, label, subject, style }: { ctx: PageContext; action: string; label: string; subject: string; style: string }) {
+  return (
+    <form method="post" action={href(ctx, action)}>
+      <CsrfField ctx={ctx} />
+      <button type="submit" class={`btn btn-sm ${style}`}>
+        {label}
+        <span class="visually-hidden"> {subject}</span>
+      </button>
+    </form>
   );
 }
 
@@ -111,13 +124,8 @@ function ProjectsTable({ ctx, organisationId, items, manage, editableIds = [] }:
                     <span class="visually-hidden"> {p.acronym}</span>
                   </a>
                 )}
-                <form method="post" action={href(ctx, `/organisations/${organisationId}/projects/${p.id}/remove`)}>
-                  <CsrfField ctx={ctx} />
-                  <button type="submit" class="btn btn-sm btn-outline-danger">
-                    {t('projects.remove')}
-                    <span class="visually-hidden"> {p.acronym}</span>
-                  </button>
-                </form>
+                {p.status === 'rejected' && <RowAction ctx={ctx} action={`/organisations/${organisationId}/projects/${p.id}/resubmit`} label={t('projects.resubmit')} subject={p.acronym} style="btn-primary mb-1" />}
+                <RowAction ctx={ctx} action={`/organisations/${organisationId}/projects/${p.id}/remove`} label={t('projects.remove')} subject={p.acronym} style="btn-outline-danger" />
               </td>
             )}
           </tr>

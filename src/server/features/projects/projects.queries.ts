@@ -175,6 +175,15 @@ export async function updateParticipationReview(
   );
 }
 
+/** A rejected participation goes back to the queue: the previous decision is in the audit log. */
+export async function resubmitParticipationRow(tx: Db, projectId: string, organisationId: string): Promise<void> {
+  await tx.query(
+    `UPDATE project_participant SET status = 'submitted', review_note = NULL, reviewed_by = NULL, reviewed_at = NULL
+      WHERE project_id = $1 AND organisation_id = $2`,
+    [projectId, organisationId],
+  );
+}
+
 /** Organisations with an active membership in one of these clusters (all when null). */
 const inClusters = (param: string) =>
   `(${param}::uuid[] IS NULL OR EXISTS (SELECT 1 FROM membership m WHERE m.organisation_id = pp.organisation_id AND m.status = 'active' AND m.cluster_id = ANY(${param}::uuid[])))`;

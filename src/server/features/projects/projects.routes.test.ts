@@ -119,6 +119,12 @@ describe('projects over HTTP', () => {
     const seen = await page(memberA, `/it/organisations/${orgA}/projects`);
     assert.match(seen.body, /data-status="rejected"/);
     assert.match(seen.body, /Motivo: Non risulta tra i partecipanti su CORDIS\./);
+    // The organisation sends it back (the rejection is not final); it is in the queue again.
+    assert.match(seen.body, /Invia di nuovo allo staff/);
+    const again = await post(memberA, `/it/organisations/${orgA}/projects/${projectId}/resubmit`, {});
+    assert.equal(again.headers.location, `/it/organisations/${orgA}/projects?done=resubmitted`);
+    assert.match((await page(memberA, again.headers.location as string)).body, /data-notice="resubmitted"/);
+    assert.equal((await api(memberA, 'POST', `/organisations/${orgA}/projects/${projectId}/resubmit`)).statusCode, 409, 'only a rejected one');
     const validated = await api(staffA, 'POST', url(orgA), { decision: 'validated' });
     assert.equal(validated.statusCode, 200, validated.body);
     assert.deepEqual(validated.json(), { projectId, organisationId: orgA, status: 'validated', reviewNote: null });
@@ -181,7 +187,7 @@ describe('projects over HTTP', () => {
 
     const ok = await post(staffA, `/it/organisations/${orgA}/projects`, { programme: 'life', reference: 'LIFE19 ENV/IT/000001', acronym: 'LIFE-PACK', title: 'Imballaggi compostabili', summary: '', language: 'it', url: '', startDate: '', endDate: '', role: 'coordinator' });
     assert.equal(ok.statusCode, 303, ok.body);
-    assert.equal(ok.headers.location, `/it/organisations/${orgA}/projects?done=declared`);
+    assert.equal(ok.headers.location, `/it/organisations/${orgA}/projects?done=declaredValidated`, 'the staff’s own declaration needs no check');
     const linked = await post(memberB, `/en/organisations/${orgB}/projects`, { programme: 'life', reference: 'LIFE19  ENV/IT/000001', acronym: 'Other', title: 'Other', summary: '', language: 'en', url: '', startDate: '', endDate: '', role: 'partner' });
     assert.equal(linked.statusCode, 303, linked.body);
     assert.equal(linked.headers.location, `/en/organisations/${orgB}/projects?done=linked`);

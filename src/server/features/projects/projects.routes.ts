@@ -27,6 +27,7 @@ import {
   QueueOut,
   QueueQuery,
   RemovalOut,
+  ResubmitOut,
   ReviewIn,
   ReviewOut,
 } from './projects.schemas.ts';
@@ -37,6 +38,7 @@ import {
   projectEditData,
   projectsPageData,
   removeParticipation,
+  resubmitParticipation,
   reviewParticipation,
   reviewQueue,
   updateProject,
@@ -78,7 +80,7 @@ export const projectsApiRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: DeclarationOut },
       },
     },
-    async (req, reply) => reply.code(201).send(await declareProject(app.db, req.actor, { organisationId: req.params.id, data: req.body })),
+    async (req, reply) => reply.code(201).send(await declareProject(app.db, req.actor, { organisationId: req.params.id, data: req.body, publicUrl: app.config.publicUrl })),
   );
   app.delete(
     '/organisations/:id/projects/:projectId',
@@ -87,6 +89,19 @@ export const projectsApiRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { tags, summary: 'Remove the organisation from a project; a project left without participants is deleted', params: ParticipationParams, response: { 200: RemovalOut } },
     },
     async (req) => removeParticipation(app.db, req.actor, { organisationId: req.params.id, projectId: req.params.projectId }),
+  );
+  app.post(
+    '/organisations/:id/projects/:projectId/resubmit',
+    {
+      config: { access: managers },
+      schema: {
+        tags,
+        summary: "Send a rejected participation back to the staff (the organisation's users, its clusters' staff, platform admins); 409 not_rejected otherwise",
+        params: ParticipationParams,
+        response: { 200: ResubmitOut },
+      },
+    },
+    async (req) => resubmitParticipation(app.db, req.actor, { organisationId: req.params.id, projectId: req.params.projectId, publicUrl: app.config.publicUrl }),
   );
   app.get(
     '/projects/:projectId',
@@ -159,8 +174,9 @@ export const projectsPageRoutes: FastifyPluginAsyncZod = async (app) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const values: FormValues = Object.fromEntries([...formFields, 'role'].map((k) => [k, str(body, k)]));
     try {
-      const out = await declareProject(app.db, req.actor, { organisationId: req.params.id, data: parse(DeclarationIn, values) });
-      return reply.redirect(`/${req.locale}/organisations/${req.params.id}/projects?done=${out.linkedToExisting ? 'linked' : 'declared'}`, 303);
+      const out = await declareProject(app.db, req.actor, { organisationId: req.params.id, data: parse(DeclarationIn, values), publicUrl: app.config.publicUrl });
+      const done = out.linkedToExisting ? 'linked' : out.status === 'validated' ? 'declaredValidated' : 'declared';
+      return reply.redirect(`/${req.locale}/organisations/${req.params.id}/projects?done=${done}`, 303);
     } catch (err) {
       if (!(err instanceof AppError) || !err.fields) throw err;
       return render(req, reply, req.params.id, { values, errors: err.fields }, err.status);
@@ -214,6 +230,11 @@ export const projectsPageRoutes: FastifyPluginAsyncZod = async (app) => {
       const queue = await reviewQueue(app.db, req.actor, { page, pageSize: 50 });
       return sendPage(reply, h(ReviewQueuePage, { ctx: pageContext(req, reply), queue, failed: { ...input, values, errors: err.fields ?? {} } }), 400);
     }
+  });
+
+  app.post('/organisations/:id/projects/:projectId/resubmit', { config: { access: managers }, schema: { params: ParticipationParams } }, async (req, reply) => {
+    await resubmitParticipation(app.db, req.actor, { organisationId: req.params.id, projectId: req.params.projectId, publicUrl: app.config.publicUrl });
+    return reply.redirect(`/${req.locale}/organisations/${req.params.id}/projects?done=resubmitted`, 303);
   });
 
   app.post('/organisations/:id/projects/:projectId/remove', { config: { access: managers }, schema: { params: ParticipationParams } }, async (req, reply) => {

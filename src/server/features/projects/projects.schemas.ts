@@ -161,4 +161,6 @@ export type QueueItemOut = z.infer<typeof QueueItemOut>;
 export const QueueOut = z.object({ items: z.array(QueueItemOut), page: z.number(), pageSize: z.number(), total: z.number() });
 export type QueueOut = z.infer<typeof QueueOut>;
 
+export const ResubmitOut = z.object({ projectId: z.string(), organisationId: z.string(), status: z.literal('submitted') });
+
 export const ReviewOut = z.object({ projectId: z.string(), organisationId: z.string(), status: z.enum(participationStatuses), reviewNote: z.string().nullable() });

@@ -6,7 +6,17 @@ import { AppError } from '../../lib/errors.ts';
 import { createTestDb } from '../../testing/db.ts';
 import { buildCluster, buildMembership, buildOrganisation, buildUser } from '../../testing/factories.ts';
 import { DeclarationIn, ReviewIn } from './projects.schemas.ts';
-import { declareProject, getProject, listOrganisationProjects, queueCount, removeParticipation, reviewParticipation, reviewQueue, updateProject } from './projects.ts';
+import {
+  declareProject,
+  getProject,
+  listOrganisationProjects,
+  queueCount,
+  removeParticipation,
+  resubmitParticipation,
+  reviewParticipation,
+  reviewQueue,
+  updateProject,
+} from './projects.ts';
 
 describe('projects (domain)', () => {
   let db: Db;
@@ -69,10 +79,10 @@ describe('projects (domain)', () => {
 
   test('a second organisation declaring the same programme and reference is linked to the same project; its details are kept', async () => {
     const reference = ref();
-    const first = await declareProject(db, memberA, { organisationId: orgA, data: data({ reference, role: 'coordinator', startDate: '2023-01-01', endDate: '2026-12-31' }) });
+    const first = await declareProject(db, memberA, { publicUrl, organisationId: orgA, data: data({ reference, role: 'coordinator', startDate: '2023-01-01', endDate: '2026-12-31' }) });
     assert.equal(first.linkedToExisting, false);
     assert.equal(first.role, 'coordinator');
-    const second = await declareProject(db, adminA2, { organisationId: orgA2, data: data({ reference: ` ${reference} `, acronym: 'OTHER', title: 'Another title', role: 'partner' }) });
+    const second = await declareProject(db, adminA2, { publicUrl, organisationId: orgA2, data: data({ reference: ` ${reference} `, acronym: 'OTHER', title: 'Another title', role: 'partner' }) });
     assert.equal(second.linkedToExisting, true);
     assert.equal(second.id, first.id);
     assert.equal(second.acronym, 'GREENPACK');
@@ -84,11 +94,11 @@ describe('projects (domain)', () => {
     const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM project WHERE programme = $1 AND reference = $2', ['horizon_europe', reference]);
     assert.equal(n, 1);
     // The same reference in another programme is another project.
-    const other = await declareProject(db, memberA, { organisationId: orgA, data: data({ reference, programme: 'life' }) });
+    const other = await declareProject(db, memberA, { publicUrl, organisationId: orgA, data: data({ reference, programme: 'life' }) });
     assert.notEqual(other.id, first.id);
     // Without a reference nothing can be matched: each declaration is its own project.
-    const a = await declareProject(db, memberA, { organisationId: orgA, data: data() });
-    const b = await declareProject(db, adminA2, { organisationId: orgA2, data: data() });
+    const a = await declareProject(db, memberA, { publicUrl, organisationId: orgA, data: data() });
+    const b = await declareProject(db, adminA2, { publicUrl, organisationId: orgA2, data: data() });
     assert.notEqual(a.id, b.id);
 
     const listA = await listOrganisationProjects(db, null, orgA);
@@ -103,20 +113,20 @@ describe('projects (domain)', () => {
 
   test('declaring the same project twice for one organisation is a 409 naming the reference, and writes nothing', async () => {
     const reference = ref();
-    const p = await declareProject(db, memberA, { organisationId: orgA, data: data({ reference }) });
-    await rejects(declareProject(db, staffA, { organisationId: orgA, data: data({ reference }) }), 409, { reference: 'already_declared' });
+    const p = await declareProject(db, memberA, { publicUrl, organisationId: orgA, data: data({ reference }) });
+    await rejects(declareProject(db, staffA, { publicUrl, organisationId: orgA, data: data({ reference }) }), 409, { reference: 'already_declared' });
     assert.equal((await audit(p.id)).length, 1);
   });
 
   test('who may declare: the organisation’s users, its cluster’s staff, platform admins; not another organisation’s user nor another cluster’s staff', async () => {
-    await rejects(declareProject(db, memberB, { organisationId: orgA, data: data({ reference: ref() }) }), 403);
-    await rejects(declareProject(db, staffB, { organisationId: orgA, data: data({ reference: ref() }) }), 403);
-    await rejects(declareProject(db, region, { organisationId: orgA, data: data({ reference: ref() }) }), 403);
-    await rejects(declareProject(db, null, { organisationId: orgA, data: data({ reference: ref() }) }), 401);
-    const byStaff = await declareProject(db, staffA, { organisationId: orgA, data: data({ reference: ref() }) });
+    await rejects(declareProject(db, memberB, { publicUrl, organisationId: orgA, data: data({ reference: ref() }) }), 403);
+    await rejects(declareProject(db, staffB, { publicUrl, organisationId: orgA, data: data({ reference: ref() }) }), 403);
+    await rejects(declareProject(db, region, { publicUrl, organisationId: orgA, data: data({ reference: ref() }) }), 403);
+    await rejects(declareProject(db, null, { publicUrl, organisationId: orgA, data: data({ reference: ref() }) }), 401);
+    const byStaff = await declareProject(db, staffA, { publicUrl, organisationId: orgA, data: data({ reference: ref() }) });
     const [entry] = await audit(byStaff.id);
     assert.equal(entry.cluster_id, clusterA, 'the staff acted for their cluster');
-    const byAdmin = await declareProject(db, platformAdmin, { organisationId: orgB, data: data({ reference: ref() }) });
+    const byAdmin = await declareProject(db, platformAdmin, { publicUrl, organisationId: orgB, data: data({ reference: ref() }) });
     assert.equal(byAdmin.role, 'partner');
     assert.equal((await audit(byAdmin.id))[0].cluster_id, null);
   });
@@ -135,12 +145,12 @@ describe('projects (domain)', () => {
 
   test('editing details: users of any participant and their clusters’ staff; others get 404 before validation, 403 after; members no longer once validated; audited with before and after', async () => {
     const reference = ref();
-    const p = await declareProject(db, memberA, { organisationId: orgA, data: data({ reference }) });
+    const p = await declareProject(db, memberA, { publicUrl, organisationId: orgA, data: data({ reference }) });
     // An unchecked claim is invisible to outsiders.
     await rejects(updateProject(db, memberB, { projectId: p.id, patch: { title: 'Hijacked' } }), 404);
     await rejects(updateProject(db, staffB, { projectId: p.id, patch: { title: 'Hijacked' } }), 404);
     await rejects(updateProject(db, adminA2, { projectId: p.id, patch: { title: 'Not yet a participant' } }), 404);
-    await declareProject(db, adminA2, { organisationId: orgA2, data: data({ reference }) });
+    await declareProject(db, adminA2, { publicUrl, organisationId: orgA2, data: data({ reference }) });
     const edited = await updateProject(db, adminA2, { projectId: p.id, patch: { title: 'Bio-based packaging for cosmetics', url: 'https://example.org/greenpack' } });
     assert.equal(edited.title, 'Bio-based packaging for cosmetics');
     assert.equal(edited.acronym, 'GREENPACK');
@@ -151,7 +161,7 @@ describe('projects (domain)', () => {
     await rejects(updateProject(db, memberA, { projectId: p.id, patch: { endDate: '2023-06-30' } }), 400, { endDate: 'end_before_start' });
     // Moving onto another project's programme and reference is a conflict.
     const taken = ref();
-    await declareProject(db, memberA, { organisationId: orgA, data: data({ reference: taken }) });
+    await declareProject(db, memberA, { publicUrl, organisationId: orgA, data: data({ reference: taken }) });
     await rejects(updateProject(db, memberA, { projectId: p.id, patch: { reference: taken } }), 409, { reference: 'taken' });
     // Once the staff have validated a participation, members may no longer change what was checked; the staff may.
     await validate(staffA, orgA, p.id);
@@ -167,8 +177,8 @@ describe('projects (domain)', () => {
 
   test('removing a participation: only for that organisation’s people; the last one deletes the project', async () => {
     const reference = ref();
-    const p = await declareProject(db, memberA, { organisationId: orgA, data: data({ reference }) });
-    await declareProject(db, staffB, { organisationId: orgB, data: data({ reference }) });
+    const p = await declareProject(db, memberA, { publicUrl, organisationId: orgA, data: data({ reference }) });
+    await declareProject(db, staffB, { publicUrl, organisationId: orgB, data: data({ reference }) });
     await rejects(removeParticipation(db, memberB, { organisationId: orgA, projectId: p.id }), 403);
     await rejects(removeParticipation(db, staffB, { organisationId: orgA, projectId: p.id }), 403);
     await rejects(removeParticipation(db, adminA2, { organisationId: orgA2, projectId: p.id }), 404, undefined);
@@ -185,23 +195,23 @@ describe('projects (domain)', () => {
     const former = await buildOrganisation(db, { legal_name: 'Delta Dismessa' });
     await buildMembership(db, clusterA, former.id, { status: 'withdrawn' });
     const reference = ref();
-    const p = await declareProject(db, memberA, { organisationId: orgA, data: data({ reference }) });
+    const p = await declareProject(db, memberA, { publicUrl, organisationId: orgA, data: data({ reference }) });
     await validate(staffA, orgA, p.id);
-    await declareProject(db, platformAdmin, { organisationId: former.id, data: data({ reference }) });
+    await declareProject(db, platformAdmin, { publicUrl, organisationId: former.id, data: data({ reference }) });
     await rejects(listOrganisationProjects(db, null, former.id), 404);
     assert.deepEqual((await listOrganisationProjects(db, null, orgA)).items.find((i) => i.id === p.id)?.partners, []);
     assert.equal((await listOrganisationProjects(db, region, orgA)).items.find((i) => i.id === p.id)?.partners.length, 1);
     // Staff of the cluster it withdrew from no longer look after it.
-    await rejects(declareProject(db, staffA, { organisationId: former.id, data: data({ reference: ref() }) }), 403);
+    await rejects(declareProject(db, staffA, { publicUrl, organisationId: former.id, data: data({ reference: ref() }) }), 403);
   });
 
   test('a member’s declaration waits for the staff; the staff’s and platform admins’ are validated at once; the public sees only validated ones', async () => {
-    const byMember = await declareProject(db, memberA, { organisationId: orgA, data: data({ reference: ref() }) });
+    const byMember = await declareProject(db, memberA, { publicUrl, organisationId: orgA, data: data({ reference: ref() }) });
     assert.equal(byMember.status, 'submitted');
     assert.equal(((await audit(byMember.id))[0].after as { status: string }).status, 'submitted');
-    const byStaff = await declareProject(db, staffA, { organisationId: orgA, data: data({ reference: ref() }) });
+    const byStaff = await declareProject(db, staffA, { publicUrl, organisationId: orgA, data: data({ reference: ref() }) });
     assert.equal(byStaff.status, 'validated');
-    const byAdmin = await declareProject(db, platformAdmin, { organisationId: orgA, data: data({ reference: ref() }) });
+    const byAdmin = await declareProject(db, platformAdmin, { publicUrl, organisationId: orgA, data: data({ reference: ref() }) });
     assert.equal(byAdmin.status, 'validated');
     const publicIds = (await listOrganisationProjects(db, null, orgA)).items.map((i) => i.id);
     assert.ok(!publicIds.includes(byMember.id), 'a claim the staff have not checked is not public');
@@ -214,7 +224,7 @@ describe('projects (domain)', () => {
   });
 
   test('staff review: validate or reject with a note, only for their clusters’ organisations; audited; the note is for the organisation', async () => {
-    const p = await declareProject(db, memberA, { organisationId: orgA, data: data({ reference: ref() }) });
+    const p = await declareProject(db, memberA, { publicUrl, organisationId: orgA, data: data({ reference: ref() }) });
     const review = (by: Actor | null, decision: string, note?: string) =>
       reviewParticipation(db, by, { organisationId: orgA, projectId: p.id, review: ReviewIn.parse({ decision, note }), publicUrl });
     await rejects(review(staffB, 'validated'), 403);
@@ -254,7 +264,7 @@ describe('projects (domain)', () => {
     assert.equal(entries[1].cluster_id, clusterA, 'a platform admin’s decision reaches the cluster’s log');
 
     // A decision on what the reviewer did not read is refused: someone decided meanwhile, or the project changed.
-    const q = await declareProject(db, memberA, { organisationId: orgA, data: data({ reference: ref() }) });
+    const q = await declareProject(db, memberA, { publicUrl, organisationId: orgA, data: data({ reference: ref() }) });
     const read = (await reviewQueue(db, staffA, { page: 1, pageSize: 200 })).items.find((i) => i.id === q.id);
     assert.ok(read);
     const decide = (by: Actor, decision: string) =>
@@ -271,8 +281,8 @@ describe('projects (domain)', () => {
 
   test('the queue: submitted participations of the clusters the reader staffs, oldest first; platform admins see all; counted for the navigation', async () => {
     const queued = async (by: Actor) => (await reviewQueue(db, by, { page: 1, pageSize: 200 })).items.map((i) => `${i.organisationId}:${i.id}`);
-    const a = await declareProject(db, memberA, { organisationId: orgA, data: data({ reference: ref(), acronym: 'QUEUEA' }) });
-    const b = await declareProject(db, memberB, { organisationId: orgB, data: data({ reference: ref(), acronym: 'QUEUEB' }) });
+    const a = await declareProject(db, memberA, { publicUrl, organisationId: orgA, data: data({ reference: ref(), acronym: 'QUEUEA' }) });
+    const b = await declareProject(db, memberB, { publicUrl, organisationId: orgB, data: data({ reference: ref(), acronym: 'QUEUEB' }) });
     const seenByA = await queued(staffA);
     assert.ok(seenByA.includes(`${orgA}:${a.id}`));
     assert.ok(!seenByA.includes(`${orgB}:${b.id}`), 'another cluster’s declarations are not in the queue');
@@ -293,5 +303,33 @@ describe('projects (domain)', () => {
     const page = await reviewQueue(db, platformAdmin, { page: 1, pageSize: 1 });
     assert.equal(page.items.length, 1);
     assert.ok(page.total >= 2);
+  });
+
+  test('the staff are e-mailed a member’s declaration; after a rejection the organisation sends it back, and it returns to the queue', async () => {
+    const mailsTo = async (template: string, projectAcronym: string) =>
+      (await db.query<{ payload: { to: string; params: Record<string, string> } }>(
+        "SELECT payload FROM job WHERE kind = 'email' AND payload->>'template' = $1 AND payload->'params'->>'acronym' = $2 ORDER BY id",
+        [template, projectAcronym],
+      )).map((r) => r.payload);
+    const email = async (a: Actor) => (await db.query<{ email: string }>('SELECT email FROM app_user WHERE id = $1', [a.userId]))[0].email;
+    const p = await declareProject(db, memberA, { publicUrl, organisationId: orgA, data: data({ reference: ref(), acronym: 'RESEND' }) });
+    const first = await mailsTo('projects.email.submitted', 'RESEND');
+    assert.deepEqual(first.map((m) => m.to), [await email(staffA)], 'the staff of its cluster, not another cluster’s');
+    assert.match(first[0].params.link, /\/staff\/projects$/);
+    await declareProject(db, staffA, { publicUrl, organisationId: orgA2, data: data({ reference: ref(), acronym: 'BYSTAFF' }) });
+    assert.deepEqual(await mailsTo('projects.email.submitted', 'BYSTAFF'), [], 'nothing to review, nobody to tell');
+
+    const resubmit = (by: Actor) => resubmitParticipation(db, by, { publicUrl, organisationId: orgA, projectId: p.id });
+    await rejects(resubmit(memberA), 409);
+    await reviewParticipation(db, staffA, { publicUrl, organisationId: orgA, projectId: p.id, review: ReviewIn.parse({ decision: 'rejected', note: 'Wrong grant number.' }) });
+    await rejects(resubmit(memberB), 403);
+    assert.deepEqual(await resubmit(memberA), { projectId: p.id, organisationId: orgA, status: 'submitted' });
+    const own = (await listOrganisationProjects(db, memberA, orgA)).items.find((i) => i.id === p.id);
+    assert.equal(own?.status, 'submitted');
+    assert.equal(own?.reviewNote, null, 'the old note is in the log, not on the page');
+    assert.ok((await reviewQueue(db, staffA, { page: 1, pageSize: 200 })).items.some((i) => i.id === p.id));
+    assert.equal((await mailsTo('projects.email.submitted', 'RESEND')).length, 2);
+    const actions = (await audit(p.id)).map((e) => e.action);
+    assert.deepEqual(actions, ['project.declared', 'project.participation_rejected', 'project.participation_resubmitted']);
   });
 });

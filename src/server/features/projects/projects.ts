@@ -3,7 +3,7 @@ import { recordAudit } from '../../lib/audit.ts';
 import { type Actor, hasRole, isMemberOf, isStaffOf } from '../../lib/auth.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../../lib/errors.ts';
 import { enqueueEmail } from '../../lib/jobs.ts';
-import { selectOrganisationPeople } from '../../lib/people.ts';
+import { selectClusterStaff, selectOrganisationPeople } from '../../lib/people.ts';
 import {
   type OrganisationFacts,
   type OwnProjectRow,
@@ -19,6 +19,7 @@ import {
   selectOrganisation,
   selectOrganisationProjects,
   selectParticipants,
+  resubmitParticipationRow,
   selectParticipation,
   selectProject,
   selectQueue,
@@ -167,7 +168,7 @@ const toValues = (d: DeclarationIn): ProjectValues => ({
  * a later declaration links the organisation to it and keeps the details already there. A member's declaration waits
  * for the staff; a reviewer's is validated at once.
  */
-export async function declareProject(db: Db, actor: Actor | null, input: { organisationId: string; data: DeclarationIn }): Promise<DeclarationOut> {
+export async function declareProject(db: Db, actor: Actor | null, input: { organisationId: string; data: DeclarationIn; publicUrl: string }): Promise<DeclarationOut> {
   const { org, actor: a } = await managedOrganisation(db, actor, input.organisationId);
   const values = toValues(input.data);
   const role = input.data.role ?? 'partner';
@@ -184,6 +185,7 @@ export async function declareProject(db: Db, actor: Actor | null, input: { organ
       clusterId: staffCluster(a, org),
       after: { organisationId: org.id, role, status, ...state(row) },
     });
+    if (status === 'submitted') await tellReviewers(tx, org, row.acronym, input.publicUrl);
     const participants = await selectParticipants(tx, id);
     return { ...organisationProjectOut(a, org, { ...row, role, status, review_note: null }, participants), linkedToExisting: !created };
   });
@@ -266,6 +268,46 @@ export async function projectEditData(db: Db, actor: Actor | null, input: { orga
 export async function projectsPageData(db: Db, actor: Actor | null, organisationId: string) {
   const { org } = await managedOrganisation(db, actor, organisationId);
   return listOrganisationProjects(db, actor, org.id);
+}
+
+/** The staff of the organisation's active clusters hear of a participation waiting for them, as of a marketplace profile. */
+async function tellReviewers(tx: Db, org: OrganisationFacts, acronym: string, publicUrl: string): Promise<void> {
+  for (const clusterId of org.active_cluster_ids) {
+    for (const p of await selectClusterStaff(tx, clusterId)) {
+      await enqueueEmail(tx, {
+        to: p.email,
+        locale: p.locale,
+        template: 'projects.email.submitted',
+        params: { acronym, organisation: org.legal_name, link: `${publicUrl.replace(/\/$/, '')}/${p.locale}/staff/projects` },
+      });
+    }
+  }
+}
+
+/** After a rejection, the organisation sends its participation back to the staff (corrected, or with more evidence). */
+export async function resubmitParticipation(
+  db: Db,
+  actor: Actor | null,
+  input: { organisationId: string; projectId: string; publicUrl: string },
+): Promise<{ projectId: string; organisationId: string; status: 'submitted' }> {
+  const { org, actor: a } = await managedOrganisation(db, actor, input.organisationId);
+  return db.transaction(async (tx) => {
+    const project = await selectProject(tx, input.projectId, true);
+    const before = project && (await selectParticipation(tx, input.projectId, org.id));
+    if (!project || !before) throw new NotFoundError('project');
+    if (before.status !== 'rejected') throw new ConflictError('not_rejected', 'Only a rejected participation can be sent back to the staff');
+    await resubmitParticipationRow(tx, project.id, org.id);
+    await recordAudit(tx, a, {
+      action: 'project.participation_resubmitted',
+      subjectType: 'project',
+      subjectId: project.id,
+      clusterId: staffCluster(a, org),
+      before: { organisationId: org.id, status: before.status },
+      after: { organisationId: org.id, status: 'submitted' },
+    });
+    await tellReviewers(tx, org, project.acronym, input.publicUrl);
+    return { projectId: project.id, organisationId: org.id, status: 'submitted' };
+  });
 }
 
 /** The cluster a reviewer acted for; a platform admin's decision goes to the organisation's first cluster's log. */
