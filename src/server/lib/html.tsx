@@ -249,8 +249,10 @@ function staffLinks(ctx: PageContext): { href: string; label: string; count?: nu
     { href: href(ctx, '/staff/applications'), label: t('common.nav.staff') },
     { href: href(ctx, '/staff/competences'), label: t('common.nav.review') },
     { href: href(ctx, '/staff/marketplace'), label: t('marketplace.queueTitle'), count: ctx.navCounts?.marketplaceQueue },
-    // reviewers of projects only (the staff and platform admins, not the Region): they have a count, even 0
-    ...(ctx.navCounts?.projectsQueue !== undefined ? [{ href: href(ctx, '/staff/projects'), label: t('projects.queueTitle'), count: ctx.navCounts.projectsQueue }] : []),
+    // reviewers of projects only: the staff and platform admins, not the Region
+    ...(ctx.actor?.roles.some((r) => r.role === 'staff' || r.role === 'platform_admin')
+      ? [{ href: href(ctx, '/staff/projects'), label: t('projects.queueTitle'), count: ctx.navCounts?.projectsQueue }]
+      : []),
     { href: href(ctx, '/staff/imports'), label: t('common.nav.imports') },
     { href: href(ctx, '/staff/collaborations'), label: t('collaborations.nav.collaborations') },
     { href: href(ctx, '/audit'), label: t('common.nav.audit') },

@@ -94,7 +94,7 @@ export const messages: FeatureMessages = {
       'Buongiorno,\n\nlo staff del cluster ha verificato e validato la partecipazione di {organisation} al progetto {acronym}: ora compare nella pagina pubblica dell’organizzazione e nei suggerimenti del matchmaking.\n\n{link}\n\nFiliera',
     'email.rejected.subject': 'Partecipazione non validata: {acronym}',
     'email.rejected.body':
-      'Buongiorno,\n\nlo staff del cluster non ha validato la partecipazione di {organisation} al progetto {acronym}, con questa nota:\n\n{note}\n\nPuoi correggere la dichiarazione, o rimuoverla e dichiararla di nuovo, qui: {link}\n\nFiliera',
+      'Buongiorno,\n\nlo staff del cluster non ha validato la partecipazione di {organisation} al progetto {acronym}, con questa nota:\n\n{note}\n\nSe serve, correggi la dichiarazione, poi usa «Invia di nuovo allo staff» nella pagina dei progetti dell’organizzazione: {link}\n\nFiliera',
   },
   en: {
     section: 'Projects',
@@ -189,6 +189,6 @@ export const messages: FeatureMessages = {
       'Hello,\n\nthe cluster staff have checked and validated {organisation}’s participation in the project {acronym}: it now shows on the organisation’s public page and in matchmaking suggestions.\n\n{link}\n\nFiliera',
     'email.rejected.subject': 'Participation not validated: {acronym}',
     'email.rejected.body':
-      'Hello,\n\nthe cluster staff did not validate {organisation}’s participation in the project {acronym}, with this note:\n\n{note}\n\nYou can correct the declaration, or remove it and declare it again, here: {link}\n\nFiliera',
+      'Hello,\n\nthe cluster staff did not validate {organisation}’s participation in the project {acronym}, with this note:\n\n{note}\n\nCorrect the declaration if needed, then use “Send back to the staff” on the organisation’s projects page: {link}\n\nFiliera',
   },
 };

@@ -125,6 +125,8 @@ describe('projects over HTTP', () => {
     assert.equal(again.headers.location, `/it/organisations/${orgA}/projects?done=resubmitted`);
     assert.match((await page(memberA, again.headers.location as string)).body, /data-notice="resubmitted"/);
     assert.equal((await api(memberA, 'POST', `/organisations/${orgA}/projects/${projectId}/resubmit`)).statusCode, 409, 'only a rejected one');
+    const twice = await post(memberA, `/it/organisations/${orgA}/projects/${projectId}/resubmit`, {});
+    assert.equal(twice.headers.location, `/it/organisations/${orgA}/projects`, 'a second click lands on the list, not on an error');
     const validated = await api(staffA, 'POST', url(orgA), { decision: 'validated' });
     assert.equal(validated.statusCode, 200, validated.body);
     assert.deepEqual(validated.json(), { projectId, organisationId: orgA, status: 'validated', reviewNote: null });

@@ -233,8 +233,15 @@ export const projectsPageRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/organisations/:id/projects/:projectId/resubmit', { config: { access: managers }, schema: { params: ParticipationParams } }, async (req, reply) => {
-    await resubmitParticipation(app.db, req.actor, { organisationId: req.params.id, projectId: req.params.projectId, publicUrl: app.config.publicUrl });
-    return reply.redirect(`/${req.locale}/organisations/${req.params.id}/projects?done=resubmitted`, 303);
+    const back = `/${req.locale}/organisations/${req.params.id}/projects`;
+    try {
+      await resubmitParticipation(app.db, req.actor, { organisationId: req.params.id, projectId: req.params.projectId, publicUrl: app.config.publicUrl });
+    } catch (err) {
+      // a second click, or a page read before the staff decided: the list shows where it stands
+      if (err instanceof AppError && err.code === 'not_rejected') return reply.redirect(back, 303);
+      throw err;
+    }
+    return reply.redirect(`${back}?done=resubmitted`, 303);
   });
 
   app.post('/organisations/:id/projects/:projectId/remove', { config: { access: managers }, schema: { params: ParticipationParams } }, async (req, reply) => {

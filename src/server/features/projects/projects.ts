@@ -272,8 +272,11 @@ export async function projectsPageData(db: Db, actor: Actor | null, organisation
 
 /** The staff of the organisation's active clusters hear of a participation waiting for them, as of a marketplace profile. */
 async function tellReviewers(tx: Db, org: OrganisationFacts, acronym: string, publicUrl: string): Promise<void> {
+  const told = new Set<string>(); // staff of two of its clusters get one e-mail
   for (const clusterId of org.active_cluster_ids) {
     for (const p of await selectClusterStaff(tx, clusterId)) {
+      if (told.has(p.user_id)) continue;
+      told.add(p.user_id);
       await enqueueEmail(tx, {
         to: p.email,
         locale: p.locale,
