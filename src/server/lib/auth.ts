@@ -71,11 +71,16 @@ export function requireClusterManager(actor: Actor | null, clusterId: string): a
   if (!canManageCluster(actor, clusterId)) throw new ForbiddenError();
 }
 
+/** The clusters the actor is staff of. */
+export function staffClusterIds(actor: Pick<Actor, 'roles'> | null): string[] {
+  return (actor?.roles ?? []).filter((r) => r.role === 'staff' && r.clusterId).map((r) => r.clusterId as string);
+}
+
 /** Cluster ids whose staff data the actor may read; null means all (region officers, platform admins). */
 export function managedClusterIds(actor: Actor | null): string[] | null {
   if (!actor) return [];
   if (actor.roles.some((r) => r.role === 'region' || r.role === 'platform_admin')) return null;
-  return actor.roles.filter((r) => r.role === 'staff' && r.clusterId).map((r) => r.clusterId as string);
+  return staffClusterIds(actor);
 }
 
 type ActorRow = {

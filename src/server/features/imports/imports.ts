@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/db.ts';
 import { recordAudit } from '../../lib/audit.ts';
-import { type Actor, isStaffOf } from '../../lib/auth.ts';
+import { type Actor, isStaffOf, staffClusterIds } from '../../lib/auth.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, fieldsFromZodIssues } from '../../lib/errors.ts';
 import { isUuid } from '../../lib/ids.ts';
 import { enqueueJob, type JobHandlers } from '../../lib/jobs.ts';
@@ -271,6 +271,6 @@ export function importJobHandlers(db: Db): JobHandlers {
 
 /** The clusters whose organisations this staff member may import. */
 export async function listImportClusters(db: Db, actor: Actor) {
-  const ids = actor.roles.filter((r) => r.role === 'staff' && r.clusterId).map((r) => r.clusterId as string);
+  const ids = staffClusterIds(actor);
   return ids.length ? selectClusterNames(db, ids) : [];
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/db.ts';
-import { type Actor, type RoleGrant, canManageCluster, hasRole, isMemberOf, organisationIdsOf } from '../../lib/auth.ts';
+import { type Actor, type RoleGrant, canManageCluster, hasRole, isMemberOf, organisationIdsOf, staffClusterIds } from '../../lib/auth.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../../lib/errors.ts';
 import { type Locale, inLocale, translator } from '../../lib/i18n.ts';
 import { type JobHandlers, enqueueEmail, enqueueJob } from '../../lib/jobs.ts';
@@ -344,7 +344,7 @@ export async function deleteSavedSearch(db: Db, actor: Actor | null, id: string)
 /** Runs a saved search for its owner: published profiles, ranked, with why. */
 async function savedSearchMatches(db: Db, roles: RoleGrant[], s: SavedSearchRow, locale: Locale, limit: number): Promise<SuggestionItem[]> {
   const orgIds = organisationIdsOf({ roles });
-  const own = [...(await selectActiveClusters(db, orgIds)), ...roles.filter((r) => r.role === 'staff' && r.clusterId).map((r) => r.clusterId as string)];
+  const own = [...(await selectActiveClusters(db, orgIds)), ...staffClusterIds({ roles })];
   const scope = scopeFor(roles, [...new Set(own)], !!s.filters.allClusters);
   const subtypes = s.filters.profileTypes?.length ? s.filters.profileTypes : undefined;
   const found = await match(db, {

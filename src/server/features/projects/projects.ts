@@ -1,6 +1,6 @@
 import type { Db } from '../../db/db.ts';
 import { recordAudit } from '../../lib/audit.ts';
-import { type Actor, hasRole, isMemberOf, isStaffOf } from '../../lib/auth.ts';
+import { type Actor, hasRole, isMemberOf, isStaffOf, staffClusterIds } from '../../lib/auth.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../../lib/errors.ts';
 import { enqueueEmail } from '../../lib/jobs.ts';
 import { selectClusterStaff, selectOrganisationPeople } from '../../lib/people.ts';
@@ -270,6 +270,17 @@ export async function projectsPageData(db: Db, actor: Actor | null, organisation
   return listOrganisationProjects(db, actor, org.id);
 }
 
+/** An address in the e-mails: the public URL, the recipient's language, the page. */
+const link = (publicUrl: string, locale: string, path: string) => `${publicUrl.replace(/\/$/, '')}/${locale}${path}`;
+
+/** The project and the organisation's participation in it, both locked for a decision on it; 404 when either is gone. */
+async function lockedParticipation(tx: Db, projectId: string, organisationId: string) {
+  const project = await selectProject(tx, projectId, true);
+  const participation = project && (await selectParticipation(tx, projectId, organisationId));
+  if (!project || !participation) throw new NotFoundError('project');
+  return { project, before: participation };
+}
+
 /** The staff of the organisation's active clusters hear of a participation waiting for them, as of a marketplace profile. */
 async function tellReviewers(tx: Db, org: OrganisationFacts, acronym: string, publicUrl: string): Promise<void> {
   const told = new Set<string>(); // staff of two of its clusters get one e-mail
@@ -281,7 +292,7 @@ async function tellReviewers(tx: Db, org: OrganisationFacts, acronym: string, pu
         to: p.email,
         locale: p.locale,
         template: 'projects.email.submitted',
-        params: { acronym, organisation: org.legal_name, link: `${publicUrl.replace(/\/$/, '')}/${p.locale}/staff/projects` },
+        params: { acronym, organisation: org.legal_name, link: link(publicUrl, p.locale, '/staff/projects') },
       });
     }
   }
@@ -295,9 +306,7 @@ export async function resubmitParticipation(
 ): Promise<{ projectId: string; organisationId: string; status: 'submitted' }> {
   const { org, actor: a } = await managedOrganisation(db, actor, input.organisationId);
   return db.transaction(async (tx) => {
-    const project = await selectProject(tx, input.projectId, true);
-    const before = project && (await selectParticipation(tx, input.projectId, org.id));
-    if (!project || !before) throw new NotFoundError('project');
+    const { project, before } = await lockedParticipation(tx, input.projectId, org.id);
     if (before.status !== 'rejected') throw new ConflictError('not_rejected', 'Only a rejected participation can be sent back to the staff');
     await resubmitParticipationRow(tx, project.id, org.id);
     await recordAudit(tx, a, {
@@ -332,9 +341,7 @@ export async function reviewParticipation(
   if (!org) throw new NotFoundError('organisation');
   if (!canReviewProjects(actor, org)) throw new ForbiddenError();
   return db.transaction(async (tx) => {
-    const project = await selectProject(tx, input.projectId, true);
-    const before = project && (await selectParticipation(tx, input.projectId, org.id));
-    if (!project || !before) throw new NotFoundError('project');
+    const { project, before } = await lockedParticipation(tx, input.projectId, org.id);
     const { decision, note, expectedStatus, projectUpdatedAt } = input.review;
     if (expectedStatus && before.status !== expectedStatus) {
       throw new ConflictError('already_reviewed', 'Someone else has decided on this declaration since you read it');
@@ -356,7 +363,7 @@ export async function reviewParticipation(
         to: p.email,
         locale: p.locale,
         template: `projects.email.${decision}`,
-        params: { acronym: project.acronym, organisation: org.legal_name, note: note ?? '', link: `${input.publicUrl.replace(/\/$/, '')}/${p.locale}/organisations/${org.id}/projects` },
+        params: { acronym: project.acronym, organisation: org.legal_name, note: note ?? '', link: link(input.publicUrl, p.locale, `/organisations/${org.id}/projects`) },
       });
     }
     return { projectId: input.projectId, organisationId: org.id, status: decision, reviewNote: note ?? null };
@@ -366,8 +373,7 @@ export async function reviewParticipation(
 /** Participations waiting for the actor: those of organisations in the clusters they staff (all, for platform admins). */
 export async function reviewQueue(db: Db, actor: Actor | null, q: { page: number; pageSize: number }): Promise<QueueOut> {
   if (!actor) throw new UnauthorizedError();
-  const clusters = hasRole(actor, 'platform_admin') ? null : staffClusterIds(actor);
-  const { rows, total } = await selectQueue(db, clusters, { limit: q.pageSize, offset: (q.page - 1) * q.pageSize });
+  const { rows, total } = await selectQueue(db, reviewedClusters(actor), { limit: q.pageSize, offset: (q.page - 1) * q.pageSize });
   return {
     items: rows.map((r) => ({
       ...details(r),
@@ -386,9 +392,9 @@ export async function reviewQueue(db: Db, actor: Actor | null, q: { page: number
 /** How many participations wait for the actor, for the navigation; null (and no query) for anyone who reviews none. */
 export async function queueCount(db: Db, actor: Actor | null): Promise<number | null> {
   if (!actor) return null;
-  if (hasRole(actor, 'platform_admin')) return countQueue(db, null);
-  const clusters = staffClusterIds(actor);
-  return clusters.length ? countQueue(db, clusters) : null;
+  const clusters = reviewedClusters(actor);
+  return clusters === null || clusters.length ? countQueue(db, clusters) : null;
 }
 
-const staffClusterIds = (actor: Actor) => actor.roles.filter((r) => r.role === 'staff' && r.clusterId).map((r) => r.clusterId as string);
+/** The clusters whose members' declarations the actor reviews: those they staff; every one (null) for platform admins. */
+const reviewedClusters = (actor: Actor): string[] | null => (hasRole(actor, 'platform_admin') ? null : staffClusterIds(actor));
