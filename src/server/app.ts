@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -134,9 +134,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       return fromBody ?? (req.headers['x-csrf-token'] as string | undefined);
     },
   });
-  await app.register(helmet, {
-    // Only the headers the pages need: helmet's defaults halve the request rate (STACK-NOTES).
-    global: true,
+  // Security headers: helmet, built once. Only the headers the pages need (helmet's defaults halve the request rate,
+  // STACK-NOTES); and not through @fastify/helmet, which builds helmet again on every request.
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -165,6 +165,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     xPoweredBy: true,
     xXssProtection: false,
   });
+  app.addHook('onRequest', (req, reply, done) => securityHeaders(req.raw, reply.raw, (err) => done(err as Error | undefined)));
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
