@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from './auth.ts';
 import type { FieldErrors } from './errors.ts';
 import { type Locale, type Translate, translateCode } from './i18n.ts';
+import { recentPerDb } from './recent.ts';
 
 /** What every page component receives: locale, translator, who is reading, and the CSRF token for its forms. */
 export type PageContext = {
@@ -23,18 +24,55 @@ export type PageContext = {
 export type NavCounts = { marketplaceQueue?: number; projectsQueue?: number };
 
 export function pageContext(req: FastifyRequest, reply: FastifyReply): PageContext {
+  return makeContext(req, reply).ctx;
+}
+
+function makeContext(req: FastifyRequest, reply: FastifyReply): { ctx: PageContext; csrfAsked: () => boolean } {
   const url = new URL(req.url, 'http://x');
   const path = url.pathname.replace(/^\/(it|en)(?=\/|$)/, '') || '/';
-  return {
+  let csrfToken: string | undefined;
+  const ctx: PageContext = {
     locale: req.locale,
     t: req.t,
     actor: req.actor,
     path,
     query: url.search,
-    csrfToken: reply.generateCsrf(),
+    // Made when a form first asks for it: a page without a form (what a visitor reads) sets no CSRF cookie and
+    // signs nothing.
+    get csrfToken() {
+      return (csrfToken ??= reply.generateCsrf());
+    },
     demo: req.server.config.demo,
     navCounts: req.navCounts,
   };
+  return { ctx, csrfAsked: () => csrfToken !== undefined };
+}
+
+/*
+ * Public pages as a visitor (no session) reads them, rendered once and reused while what they show is unchanged:
+ * rendering is most of what such a page costs. The caller names, in `key`, every input of the page that the URL
+ * does not hold (the data version it was read at, a cluster's details); null renders afresh. Only visitors'
+ * pages are kept (a signed-in reader's navigation is their own), and never one that asked for a CSRF token, which
+ * belongs to one visitor's cookie. The newest 200 per database.
+ */
+const visitorPages = recentPerDb<string>(200);
+
+export function sendPublicPage(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  key: string | null,
+  page: (ctx: PageContext) => VNode<any>,
+): FastifyReply {
+  if (req.actor || key === null) return sendPage(reply, page(pageContext(req, reply)));
+  const pages = visitorPages(req.server.db);
+  const full = `${req.url}\n${key}`;
+  let html = pages.get(full);
+  if (html === undefined) {
+    const { ctx, csrfAsked } = makeContext(req, reply);
+    html = '<!doctype html>' + render(page(ctx));
+    if (!csrfAsked()) pages.set(full, html);
+  }
+  return sendHtml(reply, html, 200);
 }
 
 /** Localised href: href(ctx, '/clusters') → '/it/clusters'. */
@@ -43,11 +81,11 @@ export function href(ctx: Pick<PageContext, 'locale'>, path: string): string {
 }
 
 export function sendPage(reply: FastifyReply, node: VNode<any>, status = 200): FastifyReply {
-  return reply
-    .code(status)
-    .header('content-type', 'text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .send('<!doctype html>' + render(node));
+  return sendHtml(reply, '<!doctype html>' + render(node), status);
+}
+
+function sendHtml(reply: FastifyReply, html: string, status: number): FastifyReply {
+  return reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
 }
 
 type LayoutProps = {

@@ -320,6 +320,12 @@ export async function selectDirectoryPage(
   return { rows: rows.filter((r) => r.id !== null), version: Number(rows[0].version) };
 }
 
+/** The directory's data version (migration 0004): bumped at the commit of every write the directory shows. */
+export async function selectDirectoryVersion(db: Db): Promise<number> {
+  const [row] = await db.query<{ version: string | number }>('SELECT version FROM directory_version');
+  return Number(row.version);
+}
+
 /** The exact number of matches, with the data version it was counted at. */
 export async function countDirectory(db: Db, f: DirectoryFilters): Promise<{ total: number; version: number }> {
   const { list, p } = params();

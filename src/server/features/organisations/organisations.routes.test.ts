@@ -202,6 +202,49 @@ describe('organisations HTTP', () => {
     assert.equal((await t.app.inject({ url: '/it/organisations?sizeClass=huge' })).statusCode, 400);
   });
 
+  test('directory pages and API served again from memory follow every change, and visitors get no cookie', async () => {
+    const visit = (url: string) => t.app.inject({ url });
+    const first = await visit('/it/organisations?category=consortium');
+    assert.equal(first.statusCode, 200);
+    assert.equal(first.headers['set-cookie'], undefined, 'a page without a form sets no CSRF cookie');
+    assert.doesNotMatch(first.body, /name="_csrf"/);
+    assert.equal((await visit('/it/organisations?category=consortium')).body, first.body);
+    const apiFirst = await list('category=consortium');
+    assert.deepEqual(await list('category=consortium'), apiFirst);
+    assert.equal(apiFirst.items[0].legalName, 'Zeta Bulk 00');
+
+    // A rename, a withdrawal, a move to another province: each is in the next read of the page and the API.
+    await t.db.query(`UPDATE organisation SET legal_name = 'Aaa Consorzio Rinominato' WHERE id = $1`, [orgIds.bulk0]);
+    const renamed = await visit('/it/organisations?category=consortium');
+    assert.match(renamed.body, /Aaa Consorzio Rinominato/);
+    assert.doesNotMatch(renamed.body, /Zeta Bulk 00/);
+    assert.equal((await list('category=consortium')).items[0].legalName, 'Aaa Consorzio Rinominato');
+    await t.db.query(`UPDATE membership SET status = 'withdrawn' WHERE organisation_id = $1`, [orgIds.bulk1]);
+    assert.match((await visit('/it/organisations?category=consortium')).body, /data-total="22"/);
+    assert.equal((await list('category=consortium')).total, 22);
+    await t.db.query(`UPDATE seat SET municipality_code = '019035' WHERE organisation_id = $1`, [orgIds.bulk2]);
+    assert.equal((await list('category=consortium&province=CR')).total, 1);
+    assert.equal((await list('category=consortium&province=MI')).total, 21);
+
+    // A cluster's member list shows the cluster's name, which the data version does not follow.
+    const before = await visit('/it/clusters/beta/members');
+    await t.db.query(`UPDATE cluster SET name_it = 'Beta Rinominato' WHERE id = $1`, [clusterB.id]);
+    const after = await visit('/it/clusters/beta/members');
+    assert.doesNotMatch(before.body, /Beta Rinominato/);
+    assert.match(after.body, /Beta Rinominato/);
+
+    // A signed-in reader gets a page of their own (their navigation, their CSRF token), never a visitor's.
+    const staff = await agentFor(t.app, staffId);
+    const signedIn = await t.app.inject({ url: '/it/organisations?category=consortium', headers: { cookie: staff.cookie } });
+    assert.match(signedIn.body, /name="_csrf"/);
+    assert.notEqual(signedIn.body, renamed.body);
+    assert.doesNotMatch((await visit('/it/organisations?category=consortium')).body, /name="_csrf"/);
+
+    await t.db.query(`UPDATE organisation SET legal_name = 'Zeta Bulk 00' WHERE id = $1`, [orgIds.bulk0]);
+    await t.db.query(`UPDATE membership SET status = 'active' WHERE organisation_id = $1`, [orgIds.bulk1]);
+    await t.db.query(`UPDATE seat SET municipality_code = '015146' WHERE organisation_id = $1`, [orgIds.bulk2]);
+  });
+
   test('organisation page: facts, seats with province and region, ATECO title in the page language, description fallback', async () => {
     await t.db.query(`UPDATE organisation SET description_it = 'Solo in italiano' WHERE id = $1`, [orgIds.cosm]);
     const en = await t.app.inject({ url: `/en/organisations/${orgIds.cosm}` });

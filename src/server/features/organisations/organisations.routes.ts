@@ -1,9 +1,10 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { type FastifyPluginAsyncZod, serializerCompiler } from 'fastify-type-provider-zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRouteSchemaDef } from 'fastify/types/schema.js';
 import { h } from 'preact';
 import { z } from 'zod';
 import { AppError, ValidationError } from '../../lib/errors.ts';
-import { pageContext, sendPage } from '../../lib/html.tsx';
+import { pageContext, sendPage, sendPublicPage } from '../../lib/html.tsx';
 import { getCluster } from '../clusters/clusters.ts';
 import { DirectoryPage, OrganisationEditPage, OrganisationPage, orgFormValues } from './organisations.pages.tsx';
 import { listOrganisationProjects } from '../projects/projects.ts';
@@ -29,13 +30,24 @@ import {
   getOrganisation,
   getOrganisationForEdit,
   municipalitySuggestions,
-  listDirectory,
   lookupAteco,
   lookupMunicipalities,
   updateOrganisation,
 } from './organisations.ts';
 
 const tags = ['organisations'];
+
+/** The schema's serializer, run once per object: for routes whose domain hands out the same object while it holds. */
+function serializeOncePerObject<S>(route: FastifyRouteSchemaDef<S>): (data: unknown) => string {
+  const serialize = serializerCompiler(route as unknown as FastifyRouteSchemaDef<z.ZodType>);
+  const done = new WeakMap<object, string>();
+  return (data) => {
+    if (typeof data !== 'object' || data === null) return serialize(data);
+    let json = done.get(data);
+    if (json === undefined) done.set(data, (json = serialize(data)));
+    return json;
+  };
+}
 const ErrorSchema = z.object({ error: z.string(), message: z.string(), fields: z.record(z.string(), z.string()).optional() });
 
 export const organisationsApiRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -50,8 +62,10 @@ export const organisationsApiRoutes: FastifyPluginAsyncZod = async (app) => {
         querystring: DirectoryQuerySchema,
         response: { 200: DirectoryResponseSchema },
       },
+      // The directory hands out one page object while its data version holds: serialised once.
+      serializerCompiler: serializeOncePerObject,
     },
-    async (req) => listDirectory(app.db, req.query),
+    async (req) => (await browseDirectory(app.db, req.query)).result,
   );
 
   app.post(
@@ -198,8 +212,10 @@ export const organisationsPageRoutes: FastifyPluginAsyncZod = async (app) => {
     const cluster = clusterSlug ? await getCluster(app.db, clusterSlug) : undefined;
     const options = await getDirectoryOptions(app.db);
     try {
-      const { result, concept } = await browseDirectory(app.db, { ...query, cluster: clusterSlug });
-      return sendPage(reply, h(DirectoryPage, { ctx: pageContext(req, reply), query, result, options, cluster, concept }));
+      const { result, concept, version } = await browseDirectory(app.db, { ...query, cluster: clusterSlug });
+      // A visitor's page is rendered once per data version (and cluster details, on a cluster's member list).
+      const key = version === null ? null : JSON.stringify([version, cluster ?? null]);
+      return sendPublicPage(req, reply, key, (ctx) => h(DirectoryPage, { ctx, query, result, options, cluster, concept }));
     } catch (err) {
       // An unknown concept: the list without it, and the page says the filter was not understood.
       if (!(err instanceof ValidationError && err.fields?.['query.concept'])) throw err;

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/db.ts';
 import { isUuid } from '../../lib/ids.ts';
+import { recentPerDb } from '../../lib/recent.ts';
 import { LOMBARDY_REGION_CODE } from '../requirements/requirements.queries.ts';
 import { recordAudit } from '../../lib/audit.ts';
 import { type Actor, hasRole, isMemberOf, isOrgAdminOf, isStaffOf } from '../../lib/auth.ts';
@@ -8,11 +9,13 @@ import {
   type OrganisationRecord,
   countDirectory,
   type DirectoryFilters,
+  type DirectoryRow,
   existingAtecoCodes,
   searchAteco,
   searchMunicipalities,
   selectAtecoCodes,
   selectDirectoryPage,
+  selectDirectoryVersion,
   selectMembershipEvents,
   selectMemberships,
   selectSeats,
@@ -175,25 +178,60 @@ export async function getOrganisationSummary(db: Db, id: string): Promise<Organi
   };
 }
 
-// Counting every match on every request costs more than the page itself; an exact total is reused
-// until the data version changes (any instance's write bumps it in the database). The version follows
-// organisations and what the triggers fold into them (memberships, seats, ATECO codes), not competences,
-// facilities or the taxonomy: a total filtered by concept is counted every time (it only counts the
-// concept's holders, found by index).
-const totalsByDb = new WeakMap<Db, Map<string, { version: number; total: number }>>();
-const TOTALS_KEPT = 1000;
+// A page of the directory and its exact total are reused until the data version changes (any instance's write
+// bumps it in the database, at commit): a request that finds them costs one read of the version, the round trip
+// every request pays anyway, instead of a filtered, sorted scan and a count. The version follows organisations and
+// what the triggers fold into them (memberships, seats, ATECO codes) and cluster slugs, not competences, facilities
+// or the taxonomy: a directory filtered by concept is read and counted every time (it only reads the concept's
+// holders, found by index). The 1,000 pages and totals used last are kept per database. A page found here is the
+// same object each time, so that its readers may in turn keep what they make of it (the API its JSON).
+const directoryCache = recentPerDb<{ version: number; value: DirectoryPage | number }>(1000);
 
-async function directoryTotal(db: Db, filters: DirectoryFilters, version: number): Promise<number> {
-  if (filters.conceptIds) return (await countDirectory(db, filters)).total;
-  let totals = totalsByDb.get(db);
-  if (!totals) totalsByDb.set(db, (totals = new Map()));
-  const key = JSON.stringify(filters);
-  const cached = totals.get(key);
-  if (cached && cached.version === version) return cached.total;
-  const counted = await countDirectory(db, filters);
-  if (totals.size >= TOTALS_KEPT) totals.delete(totals.keys().next().value as string);
-  totals.set(key, counted);
-  return counted.total;
+function toDirectoryPage(rows: DirectoryRow[], page: number, pageSize: number, total: number): DirectoryPage {
+  return {
+    items: rows.map((r) => ({
+      id: r.id,
+      legalName: r.legal_name,
+      shortName: r.short_name,
+      category: r.category,
+      sizeClass: r.size_class,
+      website: r.website,
+      provinces: r.provinces ?? [],
+      clusters: r.clusters ?? [],
+    })),
+    page,
+    pageSize,
+    total,
+  };
+}
+
+/** A page of the directory and the data version it was read at (null when filtered by concept). */
+async function directoryPage(db: Db, filters: DirectoryFilters, page: number, pageSize: number): Promise<{ result: DirectoryPage; version: number | null }> {
+  if (filters.conceptIds) {
+    const { rows } = await selectDirectoryPage(db, filters, page, pageSize);
+    return { result: toDirectoryPage(rows, page, pageSize, (await countDirectory(db, filters)).total), version: null };
+  }
+  const cache = directoryCache(db);
+  const filterKey = JSON.stringify(filters);
+  const pageKey = `${filterKey}#${page}#${pageSize}`;
+  const version = await selectDirectoryVersion(db);
+  const fresh = (key: string) => {
+    const hit = cache.get(key);
+    return hit && hit.version === version ? hit.value : undefined;
+  };
+  const found = fresh(pageKey) as DirectoryPage | undefined;
+  if (found) return { result: found, version };
+  // Read with the version it was read at (one snapshot): a write committed meanwhile files it under the newer one.
+  const read = await selectDirectoryPage(db, filters, page, pageSize);
+  let total = fresh(filterKey) as number | undefined;
+  if (total === undefined) {
+    const counted = await countDirectory(db, filters);
+    total = counted.total;
+    cache.set(filterKey, { version: counted.version, value: total });
+  }
+  const result = toDirectoryPage(read.rows, page, pageSize, total);
+  cache.set(pageKey, { version: read.version, value: result });
+  return { result, version };
 }
 
 /** The concept a directory is filtered by, with its labels. */
@@ -213,8 +251,14 @@ export async function listDirectory(db: Db, q: DirectoryQuery): Promise<Director
   return (await browseDirectory(db, q)).result;
 }
 
-/** One page of the directory and, when it is filtered by concept, that concept (for the page to show). */
-export async function browseDirectory(db: Db, q: DirectoryQuery): Promise<{ result: DirectoryPage; concept: DirectoryConcept | null }> {
+/**
+ * One page of the directory; when it is filtered by concept, that concept (for the page to show); the data version
+ * it shows (null when filtered by concept, which the version does not follow).
+ */
+export async function browseDirectory(
+  db: Db,
+  q: DirectoryQuery,
+): Promise<{ result: DirectoryPage; concept: DirectoryConcept | null; version: number | null }> {
   const concept = q.concept ? await resolveDirectoryConcept(db, q.concept) : null;
   const filters: DirectoryFilters = {
     cluster: q.cluster,
@@ -225,24 +269,8 @@ export async function browseDirectory(db: Db, q: DirectoryQuery): Promise<{ resu
     q: q.q ? foldQuery(q.q) : undefined,
     conceptIds: concept?.ids,
   };
-  const { rows, version } = await selectDirectoryPage(db, filters, q.page, q.pageSize);
-  const total = await directoryTotal(db, filters, version);
-  const result: DirectoryPage = {
-    items: rows.map((r) => ({
-      id: r.id,
-      legalName: r.legal_name,
-      shortName: r.short_name,
-      category: r.category,
-      sizeClass: r.size_class,
-      website: r.website,
-      provinces: r.provinces ?? [],
-      clusters: r.clusters ?? [],
-    })),
-    page: q.page,
-    pageSize: q.pageSize,
-    total,
-  };
-  return { result, concept: concept && { id: concept.id, label: concept.label } };
+  const { result, version } = await directoryPage(db, filters, q.page, q.pageSize);
+  return { result, concept: concept && { id: concept.id, label: concept.label }, version };
 }
 
 /** The same folding as the database's fold_text(), so the search column and the query meet. */
