@@ -53,7 +53,8 @@ function makeContext(req: FastifyRequest, reply: FastifyReply): { ctx: PageConte
  * rendering is most of what such a page costs. The caller names, in `key`, every input of the page that the URL
  * does not hold (the data version it was read at, a cluster's details); null renders afresh. Only visitors'
  * pages are kept (a signed-in reader's navigation is their own), and never one that asked for a CSRF token, which
- * belongs to one visitor's cookie. The newest 200 per database.
+ * belongs to one visitor's cookie. The 200 used last are kept per app. A URL with junk parameters is a page of its
+ * own (the language switch repeats them): it costs what an uncached page costs and can push others out, no more.
  */
 const visitorPages = recentPerDb<string>(200);
 
@@ -64,7 +65,7 @@ export function sendPublicPage(
   page: (ctx: PageContext) => VNode<any>,
 ): FastifyReply {
   if (req.actor || key === null) return sendPage(reply, page(pageContext(req, reply)));
-  const pages = visitorPages(req.server.db);
+  const pages = visitorPages(req.server.config);
   const full = `${req.url}\n${key}`;
   let html = pages.get(full);
   if (html === undefined) {

@@ -14,7 +14,10 @@ export function membersContext(ctx: PageContext): PageContext {
     }
     return ctx.t(key, params);
   };
-  return { ...ctx, t };
+  // A copy that keeps the CSRF token made on demand (a spread would make it, and set its cookie, on every page).
+  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(ctx)) as PageContext;
+  copy.t = t;
+  return copy;
 }
 
 export type FormValues = Record<string, string | undefined>;

@@ -183,9 +183,9 @@ export async function getOrganisationSummary(db: Db, id: string): Promise<Organi
 // every request pays anyway, instead of a filtered, sorted scan and a count. The version follows organisations and
 // what the triggers fold into them (memberships, seats, ATECO codes) and cluster slugs, not competences, facilities
 // or the taxonomy: a directory filtered by concept is read and counted every time (it only reads the concept's
-// holders, found by index). The 1,000 pages and totals used last are kept per database. A page found here is the
+// holders, found by index). The 500 pages and totals used last are kept per database (a page is at most 100 items). A page found here is the
 // same object each time, so that its readers may in turn keep what they make of it (the API its JSON).
-const directoryCache = recentPerDb<{ version: number; value: DirectoryPage | number }>(1000);
+const directoryCache = recentPerDb<{ version: number; value: DirectoryPage | number }>(500);
 
 function toDirectoryPage(rows: DirectoryRow[], page: number, pageSize: number, total: number): DirectoryPage {
   return {
@@ -214,24 +214,27 @@ async function directoryPage(db: Db, filters: DirectoryFilters, page: number, pa
   const cache = directoryCache(db);
   const filterKey = JSON.stringify(filters);
   const pageKey = `${filterKey}#${page}#${pageSize}`;
-  const version = await selectDirectoryVersion(db);
-  const fresh = (key: string) => {
+  const fresh = (key: string, version: number) => {
     const hit = cache.get(key);
     return hit && hit.version === version ? hit.value : undefined;
   };
-  const found = fresh(pageKey) as DirectoryPage | undefined;
-  if (found) return { result: found, version };
-  // Read with the version it was read at (one snapshot): a write committed meanwhile files it under the newer one.
+  const current = await selectDirectoryVersion(db);
+  const found = fresh(pageKey, current) as DirectoryPage | undefined;
+  if (found) return { result: found, version: current };
+  // The rows come with the version they were read at (one snapshot), which may be newer than `current`; the total
+  // must be of that same version, or the page is not kept.
   const read = await selectDirectoryPage(db, filters, page, pageSize);
-  let total = fresh(filterKey) as number | undefined;
+  let total = fresh(filterKey, read.version) as number | undefined;
+  let totalVersion = read.version;
   if (total === undefined) {
     const counted = await countDirectory(db, filters);
     total = counted.total;
+    totalVersion = counted.version;
     cache.set(filterKey, { version: counted.version, value: total });
   }
   const result = toDirectoryPage(read.rows, page, pageSize, total);
-  cache.set(pageKey, { version: read.version, value: result });
-  return { result, version };
+  if (totalVersion === read.version) cache.set(pageKey, { version: read.version, value: result });
+  return { result, version: read.version };
 }
 
 /** The concept a directory is filtered by, with its labels. */
