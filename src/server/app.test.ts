@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { type TestApp, agentFor, createTestApp } from './testing/app.ts';
 
 describe('app shell', () => {
@@ -24,6 +27,32 @@ describe('app shell', () => {
     assert.doesNotMatch(csp, /unsafe-inline/);
     assert.equal(res.headers['x-content-type-options'], 'nosniff');
     assert.equal(res.headers['x-frame-options'], 'DENY');
+  });
+
+  test('stylesheets and script go out in brotli or gzip as the browser accepts, the same bytes once decoded', async () => {
+    const url = '/static/bi/css/bootstrap-italia.min.css';
+    const published = readFileSync(fileURLToPath(new URL('../../node_modules/bootstrap-italia/dist/css/bootstrap-italia.min.css', import.meta.url)));
+    const br = await t.app.inject({ url, headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    assert.equal(br.statusCode, 200);
+    assert.equal(br.headers['content-encoding'], 'br');
+    assert.match(String(br.headers.vary), /accept-encoding/i);
+    assert.match(String(br.headers['content-type']), /^text\/css/);
+    assert.ok(br.rawPayload.length < published.length / 5, `${br.rawPayload.length} bytes in brotli`);
+    assert.ok(brotliDecompressSync(br.rawPayload).equals(published));
+    const gz = await t.app.inject({ url, headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(gz.headers['content-encoding'], 'gzip');
+    assert.ok(gunzipSync(gz.rawPayload).equals(published));
+    const plain = await t.app.inject({ url });
+    assert.equal(plain.headers['content-encoding'], undefined);
+    assert.ok(plain.rawPayload.equals(published));
+    const script = await t.app.inject({ url: '/static/filiera.js', headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(script.headers['content-encoding'], 'gzip');
+    assert.match(gunzipSync(script.rawPayload).toString(), /Escape/);
+    // Fonts are compressed already: sent as they are, from Bootstrap Italia's folder.
+    const font = await t.app.inject({ url: '/static/bi/fonts/Titillium_Web/titillium-web-v10-latin-ext_latin-regular.woff2', headers: { 'accept-encoding': 'br' } });
+    assert.equal(font.statusCode, 200);
+    assert.equal(font.headers['content-encoding'], undefined);
+    assert.equal((await t.app.inject({ url: '/static/bi/js/bootstrap-italia.bundle.min.js' })).statusCode, 404);
   });
 
   test('unknown API routes are 404 in JSON, unknown pages a localised page', async () => {

@@ -17,6 +17,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
+import { compressedAssets } from './lib/static-assets.ts';
 import type { Db } from './db/db.ts';
 import { accountsApiRoutes, accountsPageRoutes } from './features/accounts/accounts.routes.ts';
 import { auditApiRoutes, auditPageRoutes } from './features/audit/audit.routes.ts';
@@ -76,6 +77,7 @@ export type AppOptions = { config: Config; db: Db; mailer: Mailer; logger?: bool
 
 const webDir = fileURLToPath(new URL('../web/', import.meta.url));
 const biDir = fileURLToPath(new URL('../../node_modules/bootstrap-italia/dist/', import.meta.url));
+const cacheDir = fileURLToPath(new URL('../../.cache/', import.meta.url));
 
 const isPageUrl = (url: string) => /^\/(it|en)(\/|$|\?)/.test(url);
 
@@ -182,9 +184,26 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
-  await app.register(fastifyStatic, { root: webDir, prefix: '/static/', maxAge: '1h', index: false });
+  // The stylesheets and the script go out compressed (brotli or gzip, as the browser accepts), from copies made once
+  // (lib/static-assets.ts); fonts (woff2, compressed already) and icons from Bootstrap Italia's folder as they are.
+  const compressed = await compressedAssets(
+    [
+      { name: 'web', dir: webDir, files: ['filiera.css', 'filiera.js'] },
+      { name: 'bi', dir: biDir, files: ['css/bootstrap-italia.min.css'] },
+    ],
+    cacheDir,
+  );
+  if (!compressed) app.log.warn(`cannot write ${cacheDir}: stylesheets and script are sent uncompressed`);
   await app.register(fastifyStatic, {
-    root: biDir,
+    root: compressed ? [compressed.web, webDir] : webDir,
+    preCompressed: compressed !== null,
+    prefix: '/static/',
+    maxAge: '1h',
+    index: false,
+  });
+  await app.register(fastifyStatic, {
+    root: compressed ? [compressed.bi, biDir] : biDir,
+    preCompressed: compressed !== null,
     prefix: '/static/bi/',
     decorateReply: false,
     maxAge: '7d',
