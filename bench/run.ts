@@ -10,10 +10,11 @@
  * the size used is printed and written with the figures. BENCH_SEARCH_BUDGET_S caps each timed series.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import pg from 'pg';
@@ -45,6 +46,8 @@ type EngineResult = {
   ratios: { apiToSelect1: number; pageToSelect1: number; apiToIndexedSelect: number; pageToIndexedSelect: number };
   requirements: { runs: number; p50: number; p95: number; max: number; queriesPerEvaluation: number; requirements: number };
   import: Awaited<ReturnType<typeof benchImport>>;
+  memory: { rssUnderLoad: number | null; rssWithSearchData: number };
+  pageWeight: Awaited<ReturnType<typeof pageWeights>>;
   search: Awaited<ReturnType<typeof benchSearch>>;
   match: Awaited<ReturnType<typeof benchMatch>>;
 };
@@ -159,10 +162,41 @@ function countingDb(db: Db): { db: Db; count: () => number; reset: () => void } 
 }
 
 
+const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+const kb = (bytes: number) => (bytes / 1024).toFixed(1);
+
+/**
+ * S8: what each public page of the main navigation weighs, gzipped (level 9): its HTML plus the stylesheets and
+ * scripts it links (fonts and images apart, as TARGETS.md counts).
+ */
+async function pageWeights(base: string) {
+  const home = await (await fetch(`${base}/it`)).text();
+  const paths = [...new Set(['/it', '/en', ...[...home.matchAll(/href="(\/it(?:\/[a-z-]+)*)"/g)].map((m) => m[1])])];
+  const gz = (body: string | Buffer) => gzipSync(body, { level: 9 }).length;
+  const assets = new Map<string, number>();
+  const weigh = async (href: string) => {
+    if (!assets.has(href)) assets.set(href, gz(Buffer.from(await (await fetch(`${base}${href}`)).arrayBuffer())));
+    return assets.get(href) as number;
+  };
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const pages: { path: string; html: number; css: number; js: number; total: number }[] = [];
+  for (const path of paths) {
+    const res = await fetch(`${base}${path}`, { redirect: 'manual' });
+    if (res.status !== 200) continue;
+    const html = await res.text();
+    const css = sum(await Promise.all([...html.matchAll(/<link rel="stylesheet" href="([^"]+)"/g)].map((m) => weigh(m[1]))));
+    const js = sum(await Promise.all([...html.matchAll(/<script src="([^"]+)"/g)].map((m) => weigh(m[1]))));
+    pages.push({ path, html: gz(html), css, js, total: gz(html) + css + js });
+  }
+  const heaviest = pages.reduce((a, b) => (b.total > a.total ? b : a));
+  return { pages, heaviest, maxJs: Math.max(...pages.map((p) => p.js)) };
+}
+
 async function benchEngine(engine: 'pglite' | 'postgres'): Promise<EngineResult> {
   log(`── ${engine} ──`);
   const started = performance.now();
   let db: Db;
+  let dbUrl: string | undefined;
   let cleanup: () => Promise<void>;
   if (engine === 'pglite') {
     const dir = await mkdtemp(join(tmpdir(), 'filiera-bench-'));
@@ -183,7 +217,8 @@ async function benchEngine(engine: 'pglite' | 'postgres'): Promise<EngineResult>
     await client.end();
     const url = new URL(serverUrl);
     url.pathname = `/${name}`;
-    db = await openDb({ databaseUrl: url.toString() });
+    dbUrl = url.toString();
+    db = await openDb({ databaseUrl: dbUrl });
     cleanup = async () => {
       await db.close();
       const c = new pg.Client({ connectionString: admin.toString() });
@@ -247,8 +282,17 @@ async function benchEngine(engine: 'pglite' | 'postgres'): Promise<EngineResult>
       indexedSelect: await measure('bare indexed', `http://127.0.0.1:${barePort}/indexed`),
       bare: await measure('bare no query', `http://127.0.0.1:${barePort}/hello`),
     };
+    const weight = await pageWeights(`http://127.0.0.1:${appPort}`);
+    log(
+      `page weight      ${weight.pages.length} public pages; heaviest ${weight.heaviest.path}: ${kb(weight.heaviest.total)} KB gzipped ` +
+        `(HTML ${kb(weight.heaviest.html)}, CSS ${kb(weight.heaviest.css)}, JS ${kb(weight.heaviest.js)})`,
+    );
     await app.close();
     await bare.close();
+    // S9 on PostgreSQL: the peak resident memory of `npm start`'s server process, over the same database, under the
+    // API's and the directory page's load.
+    const rssUnderLoad = engine === 'postgres' ? await serverPeakRss(dbUrl as string) : null;
+    if (rssUnderLoad !== null) log(`memory           server process (npm start) peak RSS under load: ${mb(rssUnderLoad)} MB`);
 
     // Requirement evaluation of the 10k-member cluster, one evaluation at a time.
     const counting = countingDb(db);
@@ -277,6 +321,9 @@ async function benchEngine(engine: 'pglite' | 'postgres'): Promise<EngineResult>
     );
 
     const searched = await benchSearch(db, log, engine === 'pglite' ? SEARCH_ORGS_PGLITE : SEARCH_ORGS);
+    // S9 on PGlite: the bench process holds the database in memory as a server would (and the bench's own data).
+    const rssWithSearchData = process.memoryUsage().rss;
+    log(`memory           bench process RSS with the search's ${searched.organisations.toLocaleString('en')} organisations and their competences: ${mb(rssWithSearchData)} MB`);
     // matchmaking ranking (docs/matching.md): profile documents next to S4's organisations
     const matched = await benchMatch(db, log, engine === 'pglite' ? MATCH_DOCS_PGLITE : MATCH_DOCS);
 
@@ -293,6 +340,8 @@ async function benchEngine(engine: 'pglite' | 'postgres'): Promise<EngineResult>
       },
       requirements,
       import: imported,
+      memory: { rssUnderLoad, rssWithSearchData },
+      pageWeight: weight,
       search: searched,
       match: matched,
     };
@@ -301,14 +350,18 @@ async function benchEngine(engine: 'pglite' | 'postgres'): Promise<EngineResult>
   }
 }
 
-/** Spawns the real server (`node --import tsx src/server/main.ts serve`) and times it to the first 200 of /health. */
-async function coldStart(dataDir: string, demo: boolean): Promise<number> {
+/**
+ * Spawns the real server (`node --import tsx src/server/main.ts serve`, what `npm start` runs) with `env`, waits for
+ * the first 200 of /health, runs `whileUp` with its port, pid and the seconds it took to be ready, then stops it.
+ */
+async function withServer<T>(env: NodeJS.ProcessEnv, whileUp: (s: { port: number; pid: number; readySeconds: number }) => Promise<T>): Promise<T> {
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, FILIERA_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', FILIERA_DEMO: demo ? '1' : '0', LOG_LEVEL: 'warn' };
-  delete env.DATABASE_URL;
-  delete env.NODE_ENV;
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', 'serve'], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', 'serve'], {
+    cwd: root,
+    env: { ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
@@ -317,15 +370,36 @@ async function coldStart(dataDir: string, demo: boolean): Promise<number> {
       if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${stderr.slice(-500)}`);
       if (performance.now() - started > 60_000) throw new Error('server not ready after 60 s');
       const res = await fetch(`http://127.0.0.1:${port}/health`).catch(() => null);
-      if (res?.status === 200) return (performance.now() - started) / 1000;
+      if (res?.status === 200) break;
       await new Promise((r) => setTimeout(r, 25));
     }
+    return await whileUp({ port, pid: child.pid as number, readySeconds: (performance.now() - started) / 1000 });
   } finally {
     child.kill('SIGTERM');
     await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await exited;
   }
+}
+
+/** Peak resident memory (VmHWM) of the real server on PostgreSQL while the API and the directory page are loaded. */
+async function serverPeakRss(databaseUrl: string): Promise<number> {
+  const env = { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'production', SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-00', PUBLIC_URL: 'http://127.0.0.1', FILIERA_DEMO: '0' };
+  return withServer(env, async ({ port, pid }) => {
+    await runLoad(`http://127.0.0.1:${port}/api/v1/organisations?${FILTER}`);
+    await runLoad(`http://127.0.0.1:${port}/it/organisations?${FILTER}`);
+    const kib = /VmHWM:\s+(\d+) kB/.exec(await readFile(`/proc/${pid}/status`, 'utf8'));
+    if (!kib) throw new Error('no VmHWM in /proc/<pid>/status');
+    return Number(kib[1]) * 1024;
+  });
+}
+
+/** Times `npm start`'s server to the first 200 of /health on PGlite (a new or an existing data folder). */
+async function coldStart(dataDir: string, demo: boolean): Promise<number> {
+  const env: NodeJS.ProcessEnv = { ...process.env, FILIERA_DATA_DIR: dataDir, FILIERA_DEMO: demo ? '1' : '0' };
+  delete env.DATABASE_URL;
+  delete env.NODE_ENV;
+  return withServer(env, async ({ readySeconds }) => readySeconds);
 }
 
 const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '—');
@@ -385,6 +459,19 @@ async function main() {
         ok: m.documents >= 100_000 && m.ratioP95 <= 3 && m.worstP95 <= limit,
       };
     }),
+    {
+      id: 'S8',
+      what: 'page weight of every public page of the navigation: HTML + CSS + JS ≤ 150 KB gzipped, JS ≤ 30 KB',
+      value: `heaviest ${liteR.pageWeight.heaviest.path} ${kb(liteR.pageWeight.heaviest.total)} KB, JS at most ${kb(liteR.pageWeight.maxJs)} KB (${liteR.pageWeight.pages.length} pages)`,
+      ok: liteR.pageWeight.heaviest.total <= 150 * 1024 && liteR.pageWeight.maxJs <= 30 * 1024,
+    },
+    pgR && { id: 'S9', what: 'memory: RSS ≤ 300 MB on PostgreSQL under load (the server process, peak)', value: `${mb(pgR.memory.rssUnderLoad ?? NaN)} MB`, ok: (pgR.memory.rssUnderLoad ?? Infinity) <= 300 * 2 ** 20 },
+    {
+      id: 'S9',
+      what: `memory: RSS ≤ 1.5 GB on PGlite with ${liteR.search.organisations.toLocaleString('en')} organisations and their competences`,
+      value: `${mb(liteR.memory.rssWithSearchData)} MB`,
+      ok: liteR.search.organisations >= 100_000 && liteR.memory.rssWithSearchData <= 1.5 * 2 ** 30,
+    },
     pgR && { id: 'S7', what: 'import of 10k organisations from CSV ≥ 2,000 rows/s, every bad row reported (PostgreSQL)', value: `${fmt(pgR.import.rowsPerSecond)} rows/s, ${pgR.import.badRowsReported} bad rows reported`, ok: pgR.import.rowsPerSecond >= 2000 && pgR.import.badRowsReported === pgR.import.rows / 50 },
     { id: 'S6', what: 'start on an existing data folder ≤ 3 s', value: `${fmt(existingMedian, 2)} s (median of 3)`, ok: existingMedian <= 3 },
     { id: 'S6', what: 'first start with demo data ≤ 10 s', value: `${fmt(cold.emptyWithDemo, 2)} s`, ok: cold.emptyWithDemo <= 10 },
