@@ -53,6 +53,10 @@ describe('app shell', () => {
     assert.equal(font.statusCode, 200);
     assert.equal(font.headers['content-encoding'], undefined);
     assert.equal((await t.app.inject({ url: '/static/bi/js/bootstrap-italia.bundle.min.js' })).statusCode, 404);
+    // What only the published folder holds is still found there.
+    const map = await t.app.inject({ url: '/static/bi/css/bootstrap-italia.min.css.map', headers: { 'accept-encoding': 'br' } });
+    assert.equal(map.statusCode, 200);
+    assert.equal((await t.app.inject({ url: '/static/bi/svg/sprites.svg' })).statusCode, 200);
   });
 
   test('unknown API routes are 404 in JSON, unknown pages a localised page', async () => {

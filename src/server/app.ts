@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
@@ -189,11 +190,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const compressed = await compressedAssets(
     [
       { name: 'web', dir: webDir, files: ['filiera.css', 'filiera.js'] },
-      { name: 'bi', dir: biDir, files: ['css/bootstrap-italia.min.css'] },
+      { name: 'bi-css', dir: join(biDir, 'css'), files: ['bootstrap-italia.min.css'] },
     ],
     cacheDir,
+    (err) => app.log.warn({ err }, `no compressed copies of the stylesheets and script in ${cacheDir}: they are sent uncompressed`),
   );
-  if (!compressed) app.log.warn(`cannot write ${cacheDir}: stylesheets and script are sent uncompressed`);
   await app.register(fastifyStatic, {
     root: compressed ? [compressed.web, webDir] : webDir,
     preCompressed: compressed !== null,
@@ -202,13 +203,20 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     index: false,
   });
   await app.register(fastifyStatic, {
-    root: compressed ? [compressed.bi, biDir] : biDir,
+    root: compressed ? [compressed['bi-css'], join(biDir, 'css')] : join(biDir, 'css'),
     preCompressed: compressed !== null,
+    prefix: '/static/bi/css/',
+    decorateReply: false,
+    maxAge: '7d',
+    index: false,
+  });
+  await app.register(fastifyStatic, {
+    root: biDir,
     prefix: '/static/bi/',
     decorateReply: false,
     maxAge: '7d',
     index: false,
-    allowedPath: (path) => /^\/(css|fonts|svg)\//.test(path),
+    allowedPath: (path) => /^\/(fonts|svg)\//.test(path),
   });
 
   app.addHook('onRequest', async (req) => {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
@@ -16,10 +16,14 @@ export type AssetSource = { name: string; dir: string; files: string[] };
  * one folder per source under `cacheDir`, for @fastify/static's `preCompressed`: Bootstrap Italia's stylesheet is
  * 612 KB as published, 77 KB in brotli. Made once per content (the folder's name is a hash of the files), in about
  * 60 ms, written to a temporary folder and renamed, so two processes starting together do not see half a copy.
- * Returns the folder of each source by name, or null when the cache folder cannot be written (the assets are then
- * sent as they are).
+ * Returns the folder of each source by name, or null when the copies cannot be made (the assets are then sent as
+ * they are; `onError` hears why).
  */
-export async function compressedAssets(sources: AssetSource[], cacheDir: string): Promise<Record<string, string> | null> {
+export async function compressedAssets(
+  sources: AssetSource[],
+  cacheDir: string,
+  onError: (err: unknown) => void = () => {},
+): Promise<Record<string, string> | null> {
   try {
     const contents = await Promise.all(
       sources.map(async (s) => Promise.all(s.files.map(async (f) => ({ path: f, body: await readFile(join(s.dir, f)) })))),
@@ -29,7 +33,12 @@ export async function compressedAssets(sources: AssetSource[], cacheDir: string)
     const name = `static-${hash.digest('hex').slice(0, 16)}`;
     const target = join(cacheDir, name);
     const folders = Object.fromEntries(sources.map((s) => [s.name, join(target, s.name)]));
-    if (await exists(target)) return folders;
+    if (await exists(target)) {
+      // Marked as used, so that other versions' clean-up (below) leaves it for a day from now.
+      const now = new Date();
+      await utimes(target, now, now).catch(() => {});
+      return folders;
+    }
 
     const staging = join(cacheDir, `${name}.${randomBytes(6).toString('hex')}.tmp`);
     await Promise.all(
@@ -52,16 +61,29 @@ export async function compressedAssets(sources: AssetSource[], cacheDir: string)
       await rm(staging, { recursive: true, force: true });
       if (!(await exists(target))) throw err;
     }
-    // Folders of other contents a day old (earlier versions; a server still running one keeps it for a day).
-    for (const entry of await readdir(cacheDir)) {
-      const path = join(cacheDir, entry);
-      if (entry.startsWith('static-') && entry !== name && Date.now() - (await stat(path)).mtimeMs > DAY_MS) {
-        await rm(path, { recursive: true, force: true });
-      }
-    }
+    await removeUnused(cacheDir, name);
     return folders;
-  } catch {
+  } catch (err) {
+    onError(err);
     return null;
+  }
+}
+
+/**
+ * Folders of other contents (earlier versions) that no process has made or started with for a day; a server still
+ * running one keeps serving it for at least that long. Staging folders and anything else are left alone, and a
+ * failure here costs nothing but disk.
+ */
+async function removeUnused(cacheDir: string, keep: string): Promise<void> {
+  try {
+    for (const entry of await readdir(cacheDir)) {
+      if (!/^static-[0-9a-f]{16}$/.test(entry) || entry === keep) continue;
+      const path = join(cacheDir, entry);
+      const age = await stat(path).then((s) => Date.now() - s.mtimeMs, () => 0);
+      if (age > DAY_MS) await rm(path, { recursive: true, force: true }).catch(() => {});
+    }
+  } catch {
+    // nothing to clean
   }
 }
 
