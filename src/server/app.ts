@@ -78,6 +78,7 @@ export type AppOptions = { config: Config; db: Db; mailer: Mailer; logger?: bool
 
 const webDir = fileURLToPath(new URL('../web/', import.meta.url));
 const biDir = fileURLToPath(new URL('../../node_modules/bootstrap-italia/dist/', import.meta.url));
+const biCssDir = join(biDir, 'css');
 const cacheDir = fileURLToPath(new URL('../../.cache/', import.meta.url));
 
 const isPageUrl = (url: string) => /^\/(it|en)(\/|$|\?)/.test(url);
@@ -190,7 +191,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const compressed = await compressedAssets(
     [
       { name: 'web', dir: webDir, files: ['filiera.css', 'filiera.js'] },
-      { name: 'bi-css', dir: join(biDir, 'css'), files: ['bootstrap-italia.min.css'] },
+      { name: 'bi-css', dir: biCssDir, files: ['bootstrap-italia.min.css'] },
     ],
     cacheDir,
     (err) => app.log.warn({ err }, `no compressed copies of the stylesheets and script in ${cacheDir}: they are sent uncompressed`),
@@ -203,7 +204,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     index: false,
   });
   await app.register(fastifyStatic, {
-    root: compressed ? [compressed['bi-css'], join(biDir, 'css')] : join(biDir, 'css'),
+    root: compressed ? [compressed['bi-css'], biCssDir] : biCssDir,
     preCompressed: compressed !== null,
     prefix: '/static/bi/css/',
     decorateReply: false,

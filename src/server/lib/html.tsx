@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from './auth.ts';
 import type { FieldErrors } from './errors.ts';
 import { type Locale, type Translate, translateCode } from './i18n.ts';
-import { recentPerDb } from './recent.ts';
+import { recentPer } from './recent.ts';
 
 /** What every page component receives: locale, translator, who is reading, and the CSRF token for its forms. */
 export type PageContext = {
@@ -56,7 +56,7 @@ function makeContext(req: FastifyRequest, reply: FastifyReply): { ctx: PageConte
  * belongs to one visitor's cookie. The 200 used last are kept per app. A URL with junk parameters is a page of its
  * own (the language switch repeats them): it costs what an uncached page costs and can push others out, no more.
  */
-const visitorPages = recentPerDb<string>(200);
+const visitorPages = recentPer<string>(200);
 
 export function sendPublicPage(
   req: FastifyRequest,
@@ -70,7 +70,7 @@ export function sendPublicPage(
   let html = pages.get(full);
   if (html === undefined) {
     const { ctx, csrfAsked } = makeContext(req, reply);
-    html = '<!doctype html>' + render(page(ctx));
+    html = renderHtml(page(ctx));
     if (!csrfAsked()) pages.set(full, html);
   }
   return sendHtml(reply, html, 200);
@@ -82,7 +82,11 @@ export function href(ctx: Pick<PageContext, 'locale'>, path: string): string {
 }
 
 export function sendPage(reply: FastifyReply, node: VNode<any>, status = 200): FastifyReply {
-  return sendHtml(reply, '<!doctype html>' + render(node), status);
+  return sendHtml(reply, renderHtml(node), status);
+}
+
+function renderHtml(node: VNode<any>): string {
+  return '<!doctype html>' + render(node);
 }
 
 function sendHtml(reply: FastifyReply, html: string, status: number): FastifyReply {

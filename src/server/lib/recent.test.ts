@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Recent, recentPerDb } from './recent.ts';
+import { Recent, recentPer } from './recent.ts';
 
 test('Recent keeps the entries used last, up to its limit', () => {
   const r = new Recent<number>(2);
@@ -14,8 +14,8 @@ test('Recent keeps the entries used last, up to its limit', () => {
   assert.deepEqual([r.get('a'), r.size], [10, 2]);
 });
 
-test('recentPerDb gives each database its own cache', () => {
-  const cacheOf = recentPerDb<string>(10);
+test('recentPer gives each owner (a database) its own cache', () => {
+  const cacheOf = recentPer<string>(10);
   const one = {};
   const two = {};
   cacheOf(one).set('k', 'one');

@@ -1,7 +1,8 @@
 /**
- * A cache that keeps the `limit` entries read or written last. `recentPerDb(limit)` gives one per database (a
- * WeakMap keyed by the Db): two databases in one process, as in the tests, never share an entry, and a closed
- * database's entries go with it. Callers put in the key everything a value depends on (a data version, the URL).
+ * A cache that keeps the `limit` entries read or written last. `recentPer(limit)` gives one per owner object (a
+ * WeakMap keyed by it: a database, an app's configuration): two databases or apps in one process, as in the tests,
+ * never share an entry, and an owner's entries go with it. Callers put in the key everything a value depends on (a
+ * data version, the URL).
  */
 export class Recent<V> {
   readonly #entries = new Map<string, V>();
@@ -27,11 +28,11 @@ export class Recent<V> {
   }
 }
 
-export function recentPerDb<V>(limit: number): (db: object) => Recent<V> {
+export function recentPer<V>(limit: number): (owner: object) => Recent<V> {
   const caches = new WeakMap<object, Recent<V>>();
-  return (db) => {
-    let cache = caches.get(db);
-    if (!cache) caches.set(db, (cache = new Recent<V>(limit)));
+  return (owner) => {
+    let cache = caches.get(owner);
+    if (!cache) caches.set(owner, (cache = new Recent<V>(limit)));
     return cache;
   };
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/db.ts';
 import { isUuid } from '../../lib/ids.ts';
-import { recentPerDb } from '../../lib/recent.ts';
+import { recentPer } from '../../lib/recent.ts';
 import { LOMBARDY_REGION_CODE } from '../requirements/requirements.queries.ts';
 import { recordAudit } from '../../lib/audit.ts';
 import { type Actor, hasRole, isMemberOf, isOrgAdminOf, isStaffOf } from '../../lib/auth.ts';
@@ -183,9 +183,10 @@ export async function getOrganisationSummary(db: Db, id: string): Promise<Organi
 // every request pays anyway, instead of a filtered, sorted scan and a count. The version follows organisations and
 // what the triggers fold into them (memberships, seats, ATECO codes) and cluster slugs, not competences, facilities
 // or the taxonomy: a directory filtered by concept is read and counted every time (it only reads the concept's
-// holders, found by index). The 500 pages and totals used last are kept per database (a page is at most 100 items). A page found here is the
-// same object each time, so that its readers may in turn keep what they make of it (the API its JSON).
-const directoryCache = recentPerDb<{ version: number; value: DirectoryPage | number }>(500);
+// holders, found by index). The 500 pages and totals used last are kept per database (a page is at most 100
+// items). A page found here is the same object each time, so that its readers may in turn keep what they make of it
+// (the API its JSON).
+const directoryCache = recentPer<{ version: number; value: DirectoryPage | number }>(500);
 
 function toDirectoryPage(rows: DirectoryRow[], page: number, pageSize: number, total: number): DirectoryPage {
   return {
