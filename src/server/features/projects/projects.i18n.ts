@@ -21,6 +21,12 @@ export const messages: FeatureMessages = {
     editHint: 'I dati del progetto sono condivisi: la modifica vale per tutte le organizzazioni che vi hanno partecipato.',
     declared: 'Progetto dichiarato. Lo staff del cluster verificherà la partecipazione prima di mostrarla nella pagina pubblica.',
     declaredValidated: 'Progetto dichiarato e validato: compare nella pagina pubblica dell’organizzazione.',
+    'declared.notPublic':
+      'Progetto dichiarato. Lo staff del cluster lo verificherà quando l’organizzazione sarà membro attivo di un cluster: fino ad allora l’organizzazione non ha una pagina pubblica.',
+    'declaredValidated.notPublic':
+      'Progetto dichiarato e validato: comparirà nella pagina pubblica dell’organizzazione e nei suggerimenti quando l’organizzazione sarà membro attivo di un cluster.',
+    notPublicHint:
+      'L’organizzazione non è ancora membro attivo di alcun cluster: la sua pagina e i suoi progetti non sono pubblici, e le partecipazioni dichiarate aspettano lo staff finché l’adesione non è approvata.',
     linked: 'Il progetto era già stato dichiarato da un’altra organizzazione: la tua organizzazione è stata collegata a quel progetto e i suoi dati sono rimasti invariati.',
     updated: 'Progetto modificato.',
     removed: 'Partecipazione rimossa.',
@@ -92,6 +98,9 @@ export const messages: FeatureMessages = {
     'email.validated.subject': 'Partecipazione validata: {acronym}',
     'email.validated.body':
       'Buongiorno,\n\nlo staff del cluster ha verificato e validato la partecipazione di {organisation} al progetto {acronym}: ora compare nella pagina pubblica dell’organizzazione e nei suggerimenti del matchmaking.\n\n{link}\n\nFiliera',
+    'email.validatedNotPublic.subject': 'Partecipazione validata: {acronym}',
+    'email.validatedNotPublic.body':
+      'Buongiorno,\n\nlo staff ha verificato e validato la partecipazione di {organisation} al progetto {acronym}. Comparirà nella pagina pubblica dell’organizzazione e nei suggerimenti del matchmaking quando l’organizzazione sarà membro attivo di un cluster.\n\n{link}\n\nFiliera',
     'email.rejected.subject': 'Partecipazione non validata: {acronym}',
     'email.rejected.body':
       'Buongiorno,\n\nlo staff del cluster non ha validato la partecipazione di {organisation} al progetto {acronym}, con questa nota:\n\n{note}\n\nSe serve, correggi la dichiarazione, poi usa «Invia di nuovo allo staff» nella pagina dei progetti dell’organizzazione: {link}\n\nFiliera',
@@ -116,6 +125,12 @@ export const messages: FeatureMessages = {
     editHint: 'A project’s details are shared: the edit applies to every organisation that took part in it.',
     declared: 'Project declared. The cluster staff will check the participation before it shows on the public page.',
     declaredValidated: 'Project declared and validated: it shows on the organisation’s public page.',
+    'declared.notPublic':
+      'Project declared. The cluster staff will check it once the organisation is an active member of a cluster: until then the organisation has no public page.',
+    'declaredValidated.notPublic':
+      'Project declared and validated: it will show on the organisation’s public page and in suggestions once the organisation is an active member of a cluster.',
+    notPublicHint:
+      'The organisation is not yet an active member of any cluster: its page and its projects are not public, and declared participations wait for the staff until the membership is approved.',
     linked: 'Another organisation had already declared this project: your organisation was linked to it and its details were kept.',
     updated: 'Project edited.',
     removed: 'Participation removed.',
@@ -187,6 +202,9 @@ export const messages: FeatureMessages = {
     'email.validated.subject': 'Participation validated: {acronym}',
     'email.validated.body':
       'Hello,\n\nthe cluster staff have checked and validated {organisation}’s participation in the project {acronym}: it now shows on the organisation’s public page and in matchmaking suggestions.\n\n{link}\n\nFiliera',
+    'email.validatedNotPublic.subject': 'Participation validated: {acronym}',
+    'email.validatedNotPublic.body':
+      'Hello,\n\nthe staff have checked and validated {organisation}’s participation in the project {acronym}. It will show on the organisation’s public page and in matchmaking suggestions once the organisation is an active member of a cluster.\n\n{link}\n\nFiliera',
     'email.rejected.subject': 'Participation not validated: {acronym}',
     'email.rejected.body':
       'Hello,\n\nthe cluster staff did not validate {organisation}’s participation in the project {acronym}, with this note:\n\n{note}\n\nCorrect the declaration if needed, then use “Send back to the staff” on the organisation’s projects page: {link}\n\nFiliera',

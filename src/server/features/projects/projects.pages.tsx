@@ -9,7 +9,7 @@ export const formFields = ['programme', 'reference', 'acronym', 'title', 'summar
 export const notices = ['declared', 'declaredValidated', 'linked', 'updated', 'removed', 'removedDeleted', 'resubmitted'] as const;
 export type Notice = (typeof notices)[number];
 
-type ListData = { organisation: { id: string; name: string }; items: OrganisationProjectOut[]; canManage: boolean; editableIds: string[] };
+type ListData = { organisation: { id: string; name: string; isPublic: boolean }; items: OrganisationProjectOut[]; canManage: boolean; editableIds: string[] };
 
 const options = (ctx: PageContext, prefix: string, values: readonly string[]) => values.map((v) => ({ value: v, label: ctx.t(`projects.${prefix}.${v}`) }));
 
@@ -194,8 +194,13 @@ export function ProjectsPage({ ctx, data, values, errors, notice }: { ctx: PageC
       <p>{t('projects.intro')}</p>
       {notice && (
         <div class={`alert ${notice === 'linked' ? 'alert-info' : 'alert-success'}`} role="status" data-notice={notice}>
-          {t(`projects.${notice}`)}
+          {t(`projects.${notice}${!data.organisation.isPublic && (notice === 'declared' || notice === 'declaredValidated') ? '.notPublic' : ''}`)}
         </div>
+      )}
+      {!data.organisation.isPublic && (
+        <p class="alert alert-warning" data-hint="not-public">
+          {t('projects.notPublicHint')}
+        </p>
       )}
       <ErrorSummary ctx={ctx} errors={errors} />
       {data.items.length ? (

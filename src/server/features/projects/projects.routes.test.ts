@@ -157,7 +157,7 @@ describe('projects over HTTP', () => {
   test('JSON: public reads name the participants; PATCH edits the shared details; a bad patch names its fields', async () => {
     const list = await api(visitor, 'GET', `/organisations/${orgA}/projects`);
     assert.equal(list.statusCode, 200);
-    assert.deepEqual(list.json().organisation, { id: orgA, name: 'Alfa Imballaggi' });
+    assert.deepEqual(list.json().organisation, { id: orgA, name: 'Alfa Imballaggi', isPublic: true });
     assert.deepEqual(list.json().items[0].partners, [{ organisationId: orgA2, name: 'Beta Ricerca', role: 'partner', status: 'validated' }]);
     assert.equal(list.json().items[0].status, 'validated');
     const one = await api(visitor, 'GET', `/projects/${projectId}`);
@@ -178,6 +178,27 @@ describe('projects over HTTP', () => {
     assert.equal(order.statusCode, 400);
     assert.deepEqual(order.json().fields, { endDate: 'end_before_start' });
     assert.equal((await api(visitor, 'GET', `/projects/00000000-0000-4000-8000-000000000000`)).statusCode, 404);
+  });
+
+  test('pages: a suspended member’s projects page says its page is not public, and the declaration notice does not promise it', async () => {
+    const suspended = (await buildOrganisation(t.db, { legal_name: 'Sospesa Cosmetici' })).id;
+    const [cluster] = await t.db.query<{ cluster_id: string }>('SELECT cluster_id FROM membership WHERE organisation_id = $1', [orgA]);
+    await buildMembership(t.db, cluster.cluster_id, suspended, { status: 'suspended' });
+    const itsAdmin = await agentFor(t.app, (await buildUser(t.db, { roles: [{ role: 'org_admin', organisationId: suspended }] })).id);
+    const ok = await post(itsAdmin, `/en/organisations/${suspended}/projects`, { ...project, reference: '101000777', acronym: 'WAITING', summary: '', url: '', role: 'partner' });
+    assert.equal(ok.statusCode, 303, ok.body);
+    assert.equal(ok.headers.location, `/en/organisations/${suspended}/projects?done=declared`);
+    const after = await page(itsAdmin, ok.headers.location as string);
+    assert.match(after.body, /data-notice="declared"/);
+    assert.match(after.body, /once the organisation is an active member of a cluster/);
+    assert.doesNotMatch(after.body, /before it shows on the public page/);
+    assert.match(after.body, /data-hint="not-public"/);
+    const active = await page(memberA, `/en/organisations/${orgA}/projects?done=declared`);
+    assert.match(active.body, /before it shows on the public page/);
+    assert.doesNotMatch(active.body, /data-hint="not-public"/);
+    // The API says so too.
+    assert.equal((await api(itsAdmin, 'GET', `/organisations/${suspended}/projects`)).json().organisation.isPublic, false);
+    assert.equal((await api(memberA, 'GET', `/organisations/${orgA}/projects`)).json().organisation.isPublic, true);
   });
 
   test('pages: the form shows every error beside its field; a declaration redirects and says when it was linked to an existing project', async () => {

@@ -108,7 +108,8 @@ export const OrganisationProjectOut = ProjectOut.omit({ participants: true }).ex
 export type OrganisationProjectOut = z.infer<typeof OrganisationProjectOut>;
 
 export const OrganisationProjectList = z.object({
-  organisation: z.object({ id: z.string(), name: z.string() }),
+  /** isPublic: the organisation has an active membership, so its page (and its validated projects) are public. */
+  organisation: z.object({ id: z.string(), name: z.string(), isPublic: z.boolean() }),
   items: z.array(OrganisationProjectOut),
 });
 

@@ -205,6 +205,32 @@ describe('projects (domain)', () => {
     await rejects(declareProject(db, staffA, { publicUrl, organisationId: former.id, data: data({ reference: ref() }) }), 403);
   });
 
+  test('a suspended member: its declaration waits, and the validation e-mail promises no public page it does not have', async () => {
+    const suspended = await buildOrganisation(db, { legal_name: 'Sospesa Cosmetici' });
+    await buildMembership(db, clusterA, suspended.id, { status: 'suspended' });
+    const itsUser = await actor([{ role: 'org_admin', organisationId: suspended.id }]);
+    const p = await declareProject(db, itsUser, { publicUrl, organisationId: suspended.id, data: data({ reference: ref(), acronym: 'SUSPENDED' }) });
+    assert.equal(p.status, 'submitted');
+    const own = await listOrganisationProjects(db, itsUser, suspended.id);
+    assert.equal(own.organisation.isPublic, false);
+    assert.equal((await listOrganisationProjects(db, memberA, orgA)).organisation.isPublic, true);
+    // Only the staff of an active membership review; a platform admin still may.
+    await rejects(validate(staffA, suspended.id, p.id), 403);
+    await validate(platformAdmin, suspended.id, p.id);
+    const templates = await db.query<{ template: string }>(
+      "SELECT payload->>'template' AS template FROM job WHERE kind = 'email' AND payload->'params'->>'acronym' = 'SUSPENDED' ORDER BY id",
+    );
+    assert.deepEqual(templates.map((r) => r.template), ['projects.email.validatedNotPublic']);
+    await rejects(listOrganisationProjects(db, null, suspended.id), 404);
+    // Once validated for a public member, the usual e-mail.
+    const q = await declareProject(db, memberA, { publicUrl, organisationId: orgA, data: data({ reference: ref(), acronym: 'ACTIVEORG' }) });
+    await validate(staffA, orgA, q.id);
+    const activeTemplates = await db.query<{ template: string }>(
+      "SELECT DISTINCT payload->>'template' AS template FROM job WHERE kind = 'email' AND payload->'params'->>'acronym' = 'ACTIVEORG' AND payload->>'template' LIKE 'projects.email.validated%'",
+    );
+    assert.deepEqual(activeTemplates.map((r) => r.template), ['projects.email.validated']);
+  });
+
   test('a member’s declaration waits for the staff; the staff’s and platform admins’ are validated at once; the public sees only validated ones', async () => {
     const byMember = await declareProject(db, memberA, { publicUrl, organisationId: orgA, data: data({ reference: ref() }) });
     assert.equal(byMember.status, 'submitted');

@@ -133,7 +133,7 @@ export async function listOrganisationProjects(db: Db, actor: Actor | null, orga
   const canManage = canManageProjects(actor, org);
   const rows = (await selectOrganisationProjects(db, org.id)).filter((r) => canManage || r.status === 'validated');
   return {
-    organisation: { id: org.id, name: org.legal_name },
+    organisation: { id: org.id, name: org.legal_name, isPublic: org.is_public },
     items: rows.map((r) => organisationProjectOut(actor, org, r, r.participants)),
     canManage,
     /** The projects whose shared details the reader may correct (for the pages' edit links). */
@@ -362,7 +362,8 @@ export async function reviewParticipation(
       await enqueueEmail(tx, {
         to: p.email,
         locale: p.locale,
-        template: `projects.email.${decision}`,
+        // An organisation without an active membership has no public page yet: its e-mail does not promise one.
+        template: decision === 'validated' && !org.is_public ? 'projects.email.validatedNotPublic' : `projects.email.${decision}`,
         params: { acronym: project.acronym, organisation: org.legal_name, note: note ?? '', link: link(input.publicUrl, p.locale, `/organisations/${org.id}/projects`) },
       });
     }
