@@ -53,10 +53,23 @@ function makeContext(req: FastifyRequest, reply: FastifyReply): { ctx: PageConte
  * rendering is most of what such a page costs. The caller names, in `key`, every input of the page that the URL
  * does not hold (the data version it was read at, a cluster's details); null renders afresh. Only visitors'
  * pages are kept (a signed-in reader's navigation is their own), and never one that asked for a CSRF token, which
- * belongs to one visitor's cookie. The 200 used last are kept per app. A URL with junk parameters is a page of its
- * own (the language switch repeats them): it costs what an uncached page costs and can push others out, no more.
+ * belongs to one visitor's cookie. The 200 used last are kept per app. A URL with a parameter the route's query
+ * schema does not know (junk, which the language switch would repeat) is rendered afresh and not kept, so it cannot
+ * push the real pages out.
  */
 const visitorPages = recentPer<string>(200);
+
+/** Whether every parameter of the URL is one the route's validated query holds (zod drops those it does not know). */
+function onlyKnownParameters(req: FastifyRequest): boolean {
+  const at = req.url.indexOf('?');
+  if (at < 0) return true;
+  const known = (req.query ?? {}) as object;
+  for (const name of new URLSearchParams(req.url.slice(at + 1)).keys()) if (!Object.hasOwn(known, name)) return false;
+  return true;
+}
+
+/** How many visitors' pages the app of this configuration keeps (for tests). */
+export const visitorPagesKept = (config: object): number => visitorPages(config).size;
 
 export function sendPublicPage(
   req: FastifyRequest,
@@ -64,7 +77,7 @@ export function sendPublicPage(
   key: string | null,
   page: (ctx: PageContext) => VNode<any>,
 ): FastifyReply {
-  if (req.actor || key === null) return sendPage(reply, page(pageContext(req, reply)));
+  if (req.actor || key === null || !onlyKnownParameters(req)) return sendPage(reply, page(pageContext(req, reply)));
   const pages = visitorPages(req.server.config);
   const full = `${req.url}\n${key}`;
   let html = pages.get(full);

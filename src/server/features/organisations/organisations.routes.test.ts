@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { visitorPagesKept } from '../../lib/html.tsx';
 import { type TestApp, agentFor, createTestApp, form, formHeaders } from '../../testing/app.ts';
 import { buildCluster, buildMembership, buildOrganisation, buildUser } from '../../testing/factories.ts';
 
@@ -232,6 +233,15 @@ describe('organisations HTTP', () => {
     const after = await visit('/it/clusters/beta/members');
     assert.doesNotMatch(before.body, /Beta Rinominato/);
     assert.match(after.body, /Beta Rinominato/);
+
+    // A URL with a parameter the directory does not know is served, but not kept: junk cannot push real pages out.
+    const kept = visitorPagesKept(t.app.config);
+    const junk = await visit('/it/organisations?category=consortium&utm_source=x1');
+    assert.equal(junk.statusCode, 200);
+    assert.match(junk.body, /Aaa Consorzio Rinominato/);
+    assert.equal(visitorPagesKept(t.app.config), kept);
+    await visit('/it/organisations?category=consortium&page=2');
+    assert.equal(visitorPagesKept(t.app.config), kept + 1, 'a known parameter is a page of its own, kept');
 
     // A signed-in reader gets a page of their own (their navigation, their CSRF token), never a visitor's.
     const staff = await agentFor(t.app, staffId);
