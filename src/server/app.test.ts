@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { type TestApp, agentFor, createTestApp } from './testing/app.ts';
+import { buildApp } from './app.ts';
+import { createMemoryMailer } from './lib/mail.ts';
+import { type TestApp, agentFor, createTestApp, testConfig } from './testing/app.ts';
 
 describe('app shell', () => {
   let t: TestApp;
@@ -57,6 +61,20 @@ describe('app shell', () => {
     const map = await t.app.inject({ url: '/static/bi/css/bootstrap-italia.min.css.map', headers: { 'accept-encoding': 'br' } });
     assert.equal(map.statusCode, 200);
     assert.equal((await t.app.inject({ url: '/static/bi/svg/sprites.svg' })).statusCode, 200);
+  });
+
+  test('the compressed copies go where FILIERA_CACHE_DIR says', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'filiera-cache-'));
+    const app = await buildApp({ config: { ...testConfig(), cacheDir: dir }, db: t.db, mailer: createMemoryMailer(), logger: false });
+    try {
+      await app.ready();
+      assert.deepEqual(readdirSync(dir).filter((d) => /^static-[0-9a-f]{16}$/.test(d)).length, 1);
+      const res = await app.inject({ url: '/static/filiera.css', headers: { 'accept-encoding': 'br' } });
+      assert.equal(res.headers['content-encoding'], 'br');
+    } finally {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('unknown API routes are 404 in JSON, unknown pages a localised page', async () => {

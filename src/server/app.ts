@@ -79,7 +79,6 @@ export type AppOptions = { config: Config; db: Db; mailer: Mailer; logger?: bool
 const webDir = fileURLToPath(new URL('../web/', import.meta.url));
 const biDir = fileURLToPath(new URL('../../node_modules/bootstrap-italia/dist/', import.meta.url));
 const biCssDir = join(biDir, 'css');
-const cacheDir = fileURLToPath(new URL('../../.cache/', import.meta.url));
 
 const isPageUrl = (url: string) => /^\/(it|en)(\/|$|\?)/.test(url);
 
@@ -193,8 +192,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       { name: 'web', dir: webDir, files: ['filiera.css', 'filiera.js'] },
       { name: 'bi-css', dir: biCssDir, files: ['bootstrap-italia.min.css'] },
     ],
-    cacheDir,
-    (err) => app.log.warn({ err }, `no compressed copies of the stylesheets and script in ${cacheDir}: they are sent uncompressed`),
+    opts.config.cacheDir,
+    (err) =>
+      app.log.warn({ err }, `no compressed copies of the stylesheets and script in ${opts.config.cacheDir}: they are sent uncompressed (FILIERA_CACHE_DIR names a writable folder)`),
   );
   await app.register(fastifyStatic, {
     root: compressed ? [compressed.web, webDir] : webDir,

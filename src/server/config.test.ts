@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { isAbsolute, resolve } from 'node:path';
 import { test } from 'node:test';
 import { ConfigError, loadConfig } from './config.ts';
 
@@ -12,6 +13,13 @@ test('development defaults: PGlite folder, demo on, generated secret', () => {
   assert.equal(c.demo, true);
   assert.equal(c.sessionSecretGenerated, true);
   assert.ok(c.sessionSecret.length >= 32);
+  assert.ok(isAbsolute(c.cacheDir) && c.cacheDir.endsWith('/.cache/'), 'the project’s .cache/ by default');
+});
+
+test('FILIERA_CACHE_DIR names another folder for the compressed assets, made absolute', () => {
+  assert.equal(loadConfig({ FILIERA_CACHE_DIR: '/var/cache/filiera' }).cacheDir, '/var/cache/filiera');
+  assert.equal(loadConfig({ FILIERA_CACHE_DIR: 'tmp/cache' }).cacheDir, resolve('tmp/cache'));
+  assert.throws(() => loadConfig({ FILIERA_CACHE_DIR: '' }), /FILIERA_CACHE_DIR/);
 });
 
 test('production needs a session secret, turns demo off and cookies secure', () => {

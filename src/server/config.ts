@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 const bool = z
@@ -28,6 +30,7 @@ const EnvSchema = z.object({
     .optional(),
   MAIL_FROM: z.string().default('Filiera <no-reply@filiera.invalid>'),
   FILIERA_MAIL_DIR: z.string().min(1).optional(),
+  FILIERA_CACHE_DIR: z.string().min(1).optional(),
   PUBLIC_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -44,6 +47,8 @@ export type Config = {
   smtpUrl: string | undefined;
   mailFrom: string;
   mailDir: string;
+  /** Where files derived from the code are kept (the compressed stylesheets and script): the project's .cache/ by default. */
+  cacheDir: string;
   publicUrl: string;
   logLevel: string;
   secureCookies: boolean;
@@ -52,6 +57,8 @@ export type Config = {
 };
 
 export class ConfigError extends Error {}
+
+const projectCacheDir = fileURLToPath(new URL('../../.cache/', import.meta.url));
 
 /** Parses the environment once; every problem is listed, not only the first. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -82,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     mailDir: e.FILIERA_MAIL_DIR ?? `${e.FILIERA_DATA_DIR.replace(/\/$/, '')}/mail`,
+    cacheDir: e.FILIERA_CACHE_DIR ? resolve(e.FILIERA_CACHE_DIR) : projectCacheDir,
     publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${port}`).replace(/\/$/, ''),
     logLevel: e.LOG_LEVEL,
     secureCookies: production,
