@@ -5,6 +5,9 @@ import nodemailer from 'nodemailer';
 export type MailMessage = { to: string; subject: string; text: string };
 export type Mailer = { send(message: MailMessage): Promise<void>; describe: string };
 
+/** An address in an e-mail: the public URL (a trailing slash or not) and a path from the root, '/it/…'. */
+export const mailLink = (publicUrl: string, path: string): string => `${publicUrl.replace(/\/+$/, '')}${path}`;
+
 /** SMTP from configuration; otherwise every message is written as an .eml file to a folder (development). */
 export function createMailer(opts: { smtpUrl?: string; from: string; dir: string }): Mailer {
   if (opts.smtpUrl) {

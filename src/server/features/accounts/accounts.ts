@@ -5,6 +5,7 @@ import { type Actor, createSession, destroySession, hasRole, hashToken, isOrgAdm
 import { AppError, ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError, ValidationError } from '../../lib/errors.ts';
 import type { Locale } from '../../lib/i18n.ts';
 import { enqueueEmail } from '../../lib/jobs.ts';
+import { mailLink } from '../../lib/mail.ts';
 import { hitRateLimit, resetRateLimit } from '../../lib/rate-limit.ts';
 import { adminRoles } from './accounts.schemas.ts';
 import * as q from './accounts.queries.ts';
@@ -66,7 +67,7 @@ export async function inviteUser(tx: Db, actor: Actor | null, input: InviteInput
       organisation: organisationName,
       cluster: input.clusterName ?? 'Filiera',
       inviter: actor?.name ?? 'Filiera',
-      link: `${input.publicUrl.replace(/\/$/, '')}/${input.locale}/invitations/${token}`,
+      link: mailLink(input.publicUrl, `/${input.locale}/invitations/${token}`),
       days: INVITATION_DAYS,
     },
   });
@@ -175,7 +176,7 @@ export async function requestPasswordReset(db: Db, input: { email: string; ip: s
       template: 'accounts.email.passwordReset',
       params: {
         name: user.name,
-        link: `${input.publicUrl.replace(/\/$/, '')}/${user.locale}/password-reset/${token}`,
+        link: mailLink(input.publicUrl, `/${user.locale}/password-reset/${token}`),
         minutes: RESET_MINUTES,
       },
     });

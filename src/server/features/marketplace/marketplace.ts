@@ -5,6 +5,7 @@ import { ConflictError, type FieldErrors, ForbiddenError, NotFoundError, Unautho
 import { formatDate } from '../../lib/i18n.ts';
 import { isUuid } from '../../lib/ids.ts';
 import { type JobHandlers, enqueueEmail } from '../../lib/jobs.ts';
+import { mailLink } from '../../lib/mail.ts';
 import { selectClusterStaff, selectOrganisationPeople } from '../../lib/people.ts';
 import { readerOf } from '../competences/competences.ts';
 import { existingAtecoCodes } from '../organisations/organisations.queries.ts';
@@ -330,10 +331,9 @@ export async function updateProfile(db: Db, actor: Actor | null, input: { id: st
 
 const displayTitle = (r: Pick<ProfileRow, 'title_it' | 'title_en'>, locale: 'it' | 'en') =>
   (locale === 'en' ? (r.title_en ?? r.title_it) : (r.title_it ?? r.title_en)) ?? '';
-const base = (publicUrl: string) => publicUrl.replace(/\/$/, '');
 /** The renewal button's place, through the sign-in page (which goes straight on when the reader is signed in). */
 const renewLink = (publicUrl: string, locale: string, id: string) =>
-  `${base(publicUrl)}/${locale}/login?next=${encodeURIComponent(`/${locale}/marketplace/${id}#renew`)}`;
+  mailLink(publicUrl, `/${locale}/login?next=${encodeURIComponent(`/${locale}/marketplace/${id}#renew`)}`);
 
 /** Draft or returned → submitted, once a title and a summary exist in the same language; the cluster's staff are told. */
 export async function submitProfile(db: Db, actor: Actor | null, input: { id: string; publicUrl: string }): Promise<ProfileOut> {
@@ -355,7 +355,7 @@ export async function submitProfile(db: Db, actor: Actor | null, input: { id: st
         to: r.email,
         locale: r.locale,
         template: 'marketplace.email.submitted',
-        params: { title: displayTitle(after, r.locale), organisation: after.organisation_name, link: `${base(input.publicUrl)}/${r.locale}/staff/marketplace` },
+        params: { title: displayTitle(after, r.locale), organisation: after.organisation_name, link: mailLink(input.publicUrl, `/${r.locale}/staff/marketplace`) },
       });
     }
     return profileOut(after, { ownerVisible: true, privileged: true, actor: actor as Actor });
@@ -388,7 +388,7 @@ export async function reviewProfile(db: Db, actor: Actor | null, input: { id: st
       after: { status: after.status, validUntil: after.valid_until, reason: after.return_reason },
     });
     for (const r of await selectOrganisationPeople(tx, [before.organisation_id])) {
-      const link = `${base(input.publicUrl)}/${r.locale}/marketplace/${before.id}`;
+      const link = mailLink(input.publicUrl, `/${r.locale}/marketplace/${before.id}`);
       await enqueueEmail(tx, {
         to: r.email,
         locale: r.locale,
@@ -425,7 +425,7 @@ export async function closeProfile(db: Db, actor: Actor | null, input: { id: str
           to: r.email,
           locale: r.locale,
           template: 'marketplace.email.closed',
-          params: { title: displayTitle(after, r.locale), link: `${base(input.publicUrl ?? '')}/${r.locale}/marketplace/mine` },
+          params: { title: displayTitle(after, r.locale), link: mailLink(input.publicUrl ?? '', `/${r.locale}/marketplace/mine`) },
         });
       }
     }

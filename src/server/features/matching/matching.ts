@@ -3,6 +3,7 @@ import { type Actor, type RoleGrant, canManageCluster, hasRole, isMemberOf, orga
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../../lib/errors.ts';
 import { type Locale, inLocale, translator } from '../../lib/i18n.ts';
 import { type JobHandlers, enqueueEmail, enqueueJob } from '../../lib/jobs.ts';
+import { mailLink } from '../../lib/mail.ts';
 import { type MatchInput, type MatchItem, matchDocuments } from '../search/search.match.ts';
 import { reindexStale } from '../search/search.ts';
 import {
@@ -442,13 +443,13 @@ async function digestOne(db: Db, s: SavedSearchRow & { checked_text: string }, n
       const t = translator(s.locale);
       const list = fresh
         .slice(0, 20)
-        .map((i) => `- ${i.name} (${t(`matching.type.${i.profileType}`)})\n  ${publicUrl}${i.url}`)
+        .map((i) => `- ${i.name} (${t(`matching.type.${i.profileType}`)})\n  ${mailLink(publicUrl, i.url)}`)
         .join('\n');
       await enqueueEmail(tx, {
         to: user.email,
         locale: s.locale,
         template: 'matching.digest',
-        params: { name: s.name, count: fresh.length, list, manage: `${publicUrl}/${s.locale}/saved-searches` },
+        params: { name: s.name, count: fresh.length, list, manage: mailLink(publicUrl, `/${s.locale}/saved-searches`) },
       });
     }
     await setLastChecked(tx, s.id, now);

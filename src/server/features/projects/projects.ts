@@ -3,6 +3,7 @@ import { recordAudit } from '../../lib/audit.ts';
 import { type Actor, hasRole, isMemberOf, isStaffOf, staffClusterIds } from '../../lib/auth.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../../lib/errors.ts';
 import { enqueueEmail } from '../../lib/jobs.ts';
+import { mailLink } from '../../lib/mail.ts';
 import { selectClusterStaff, selectOrganisationPeople } from '../../lib/people.ts';
 import {
   type OrganisationFacts,
@@ -270,8 +271,6 @@ export async function projectsPageData(db: Db, actor: Actor | null, organisation
   return listOrganisationProjects(db, actor, org.id);
 }
 
-/** An address in the e-mails: the public URL, the recipient's language, the page. */
-const link = (publicUrl: string, locale: string, path: string) => `${publicUrl.replace(/\/$/, '')}/${locale}${path}`;
 
 /** The project and the organisation's participation in it, both locked for a decision on it; 404 when either is gone. */
 async function lockedParticipation(tx: Db, projectId: string, organisationId: string) {
@@ -292,7 +291,7 @@ async function tellReviewers(tx: Db, org: OrganisationFacts, acronym: string, pu
         to: p.email,
         locale: p.locale,
         template: 'projects.email.submitted',
-        params: { acronym, organisation: org.legal_name, link: link(publicUrl, p.locale, '/staff/projects') },
+        params: { acronym, organisation: org.legal_name, link: mailLink(publicUrl, `/${p.locale}/staff/projects`) },
       });
     }
   }
@@ -364,7 +363,7 @@ export async function reviewParticipation(
         locale: p.locale,
         // An organisation without an active membership has no public page yet: its e-mail does not promise one.
         template: decision === 'validated' && !org.is_public ? 'projects.email.validatedNotPublic' : `projects.email.${decision}`,
-        params: { acronym: project.acronym, organisation: org.legal_name, note: note ?? '', link: link(input.publicUrl, p.locale, `/organisations/${org.id}/projects`) },
+        params: { acronym: project.acronym, organisation: org.legal_name, note: note ?? '', link: mailLink(input.publicUrl, `/${p.locale}/organisations/${org.id}/projects`) },
       });
     }
     return { projectId: input.projectId, organisationId: org.id, status: decision, reviewNote: note ?? null };
