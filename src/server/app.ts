@@ -282,10 +282,16 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       reply.header('retry-after', String((err as { retryAfterSeconds: number }).retryAfterSeconds));
     }
     if (isPageUrl(req.url) && !req.headers.accept?.includes('application/json')) {
-      const ctx = pageContext(req, reply);
-      const key = `common.error.${body.error}`;
-      const text = req.t(key, { requestId: String(req.id) });
-      return sendPage(reply, h(ErrorPage, { ctx, status, message: text === key ? body.message : text }), status);
+      // Always in the page's language: the code's own message when there is one, else one for its kind of error
+      // (a developer's English message is for the API only).
+      const params = { requestId: String(req.id), fields: Object.keys(body.fields ?? {}).join(', ') };
+      const translated = (key: string) => {
+        const text = req.t(key, params);
+        return text === key ? null : text;
+      };
+      const fallback = status >= 500 ? 'common.error.internal' : status === 409 ? 'common.error.conflict' : 'common.error.bad_request';
+      const message = translated(`common.error.${body.error}`) ?? (translated(fallback) as string);
+      return sendPage(reply, h(ErrorPage, { ctx: pageContext(req, reply), status, message, back: sameSiteReferer(req) }), status);
     }
     return reply.code(status).send(body);
   });
@@ -346,6 +352,21 @@ function preferredLocale(req: FastifyRequest): Locale {
   const header = req.headers['accept-language'] ?? '';
   const first = header.split(',')[0]?.trim().slice(0, 2).toLowerCase();
   return first === 'en' ? 'en' : 'it';
+}
+
+/** The page the reader came from, when it is one of this site's pages other than this one: the error page links back to it. */
+function sameSiteReferer(req: FastifyRequest): string | undefined {
+  const referer = req.headers.referer;
+  if (!referer) return undefined;
+  try {
+    const url = new URL(referer);
+    const back = url.pathname + url.search;
+    // only the path is linked (never another site), and only when the reader came from this host
+    const sameHost = url.hostname === new URL(`http://${req.headers.host ?? ''}`).hostname;
+    return sameHost && isPageUrl(back) && back !== req.url ? back : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function errorBody(err: FastifyError, req: FastifyRequest): { status: number; body: { error: string; message: string; fields?: Record<string, string>; requestId?: string } } {

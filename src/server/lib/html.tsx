@@ -689,13 +689,20 @@ export function Pagination({ ctx, page, pages, baseHref }: { ctx: PageContext; p
   );
 }
 
-export function ErrorPage({ ctx, status, message }: { ctx: PageContext; status: number; message: string }) {
+export function ErrorPage({ ctx, status, message, back }: { ctx: PageContext; status: number; message: string; back?: string }) {
   return (
     <Layout ctx={ctx} title={ctx.t('common.error.title')}>
       <h1>{ctx.t('common.error.title')}</h1>
       <p class="lead" data-status={status}>
         {message}
       </p>
+      {back && (
+        <p>
+          <a href={back} data-testid="error-back">
+            {ctx.t('common.error.back')}
+          </a>
+        </p>
+      )}
       <p>
         <a href={href(ctx, '/')}>{ctx.t('common.error.backHome')}</a>
       </p>

@@ -194,6 +194,17 @@ describe('marketplace (HTTP)', () => {
     assert.match(missing.body, /data-field="reason"/);
     const returned = await post(staff, `/it/staff/marketplace/${id}/review`, { decision: 'return', reason: 'Indicare il TRL' });
     assert.equal(returned.statusCode, 303);
+    // A second decision on what someone already decided: a 409 page in the page's language, with the way back.
+    const again = await t.app.inject({
+      method: 'POST',
+      url: `/it/staff/marketplace/${id}/review`,
+      headers: { ...formHeaders(staff), referer: 'http://localhost/it/staff/marketplace' },
+      payload: form({ _csrf: staff.csrf, decision: 'publish' }),
+    });
+    assert.equal(again.statusCode, 409);
+    assert.match(again.body, /Il profilo non è più in attesa di validazione/);
+    assert.doesNotMatch(again.body, /Only a submitted profile/);
+    assert.match(again.body, /href="\/it\/staff\/marketplace" data-testid="error-back"/);
     await t.runJobs();
     assert.ok(t.mailer.sent.some((m) => /Indicare il TRL/.test(m.text)));
     const ownerView = await page(owner, `/it/marketplace/${id}`);
