@@ -338,7 +338,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
 function findNul(value: unknown, path: string, out: Record<string, string>, depth = 0): void {
   if (typeof value === 'string') {
-    if (value.includes('\u0000')) out[path.replace(/\.$/, '') || '_'] = 'invalid';
+    // NUL and a lone UTF-16 surrogate (half an emoji) cannot be stored: PostgreSQL refuses both in text and jsonb
+    if (value.includes('\u0000') || /\p{Cs}/u.test(value)) out[path.replace(/\.$/, '') || '_'] = 'invalid';
   } else if (value && typeof value === 'object' && depth < 32) {
     for (const [k, v] of Object.entries(value)) findNul(v, `${path}${k}.`, out, depth + 1);
   }

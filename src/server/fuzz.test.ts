@@ -7,7 +7,7 @@ import { buildApp, type RouteEntry } from './app.ts';
 import type { Db } from './db/db.ts';
 import { createSession } from './lib/auth.ts';
 import { createMemoryMailer } from './lib/mail.ts';
-import { testConfig } from './testing/app.ts';
+import { agentFor, createTestApp, testConfig } from './testing/app.ts';
 import { createTestDb } from './testing/db.ts';
 import { type ClusterRow, buildCluster, buildMembership, buildOrganisation, buildUser } from './testing/factories.ts';
 
@@ -32,6 +32,9 @@ const weirdText = fc.constantFrom(
   '..%2f..%2f',
   '%00',
   '\u0000',
+  'a\ud800b',
+  '\udfff',
+  '0000-01-01',
   "'; DROP TABLE organisation; --",
   '<script>alert(1)</script>',
   'città àèìòù ß 漢字 🙂',
@@ -262,6 +265,28 @@ describe('fuzz: no 5xx and named errors on every route', () => {
     }
     assert.equal(checked.length, routes.length * 2);
     assert.deepEqual(failures, [], `fuzz failures (seed ${SEED}):\n${failures.join('\n')}`);
+  });
+});
+
+describe('text a database cannot store', () => {
+  test('a lone UTF-16 surrogate in a JSON body is a 400 naming the field, not a database error', async () => {
+    const t = await createTestApp();
+    try {
+      const org = await buildOrganisation(t.db);
+      const cluster = await buildCluster(t.db);
+      await buildMembership(t.db, cluster.id, org.id);
+      const member = await agentFor(t.app, (await buildUser(t.db, { roles: [{ role: 'member', organisationId: org.id }] })).id);
+      // JSON.stringify keeps a lone surrogate as the escape \ud800, as a client would send it
+      const payload = JSON.stringify({ profileId: randomUUID(), message: 'hi \ud800' });
+      assert.match(payload, /\\ud800/);
+      const res = await t.app.inject({ method: 'POST', url: '/api/v1/interests', headers: { ...member.headers, 'content-type': 'application/json' }, payload });
+      assert.equal(res.statusCode, 400, res.body);
+      assert.deepEqual(res.json().fields, { message: 'invalid' });
+      const emoji = await t.app.inject({ method: 'POST', url: '/api/v1/interests', headers: { ...member.headers, 'content-type': 'application/json' }, payload: JSON.stringify({ profileId: randomUUID(), message: 'ok 🙂' }) });
+      assert.equal(emoji.statusCode, 404, 'a whole emoji is fine (the profile is unknown)');
+    } finally {
+      await t.close();
+    }
   });
 });
 

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { calendarDate } from '../../lib/schemas.ts';
 
 /** A real calendar day (2024-02-30 and year 0000 are refused here, not by the database's ::date cast). */
-const day = z.iso.date().refine((v) => v >= '0001-01-01', { params: { code: 'invalid_date' } });
+const day = calendarDate();
 
 export const AuditQuery = z.object({
   clusterId: z.uuid().optional(),

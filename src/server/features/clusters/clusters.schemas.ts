@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { calendarDate } from '../../lib/schemas.ts';
 
-const isoDate = z.iso.date();
+const isoDate = calendarDate();
 const optionalText = (max: number) =>
   z
     .string()

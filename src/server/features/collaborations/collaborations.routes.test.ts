@@ -106,6 +106,9 @@ describe('expressions of interest and collaborations over HTTP', () => {
     const nothing = await post(partner, `/api/v1/collaborations/${collaborationId}/events`, { stage: 'moon' });
     assert.equal(nothing.statusCode, 400);
     assert.ok(nothing.json().fields.stage);
+    // a bad stage does not hide the missing note: one answer names both
+    const both = await post(partner, `/api/v1/collaborations/${collaborationId}/events`, { stage: 'moon', outcome: 'licence' });
+    assert.deepEqual(both.json().fields, { stage: 'invalid_value', note: 'required' });
     const moved = await post(partner, `/api/v1/collaborations/${collaborationId}/events`, { stage: 'proposal', note: 'Offerta inviata' });
     assert.equal(moved.statusCode, 200, moved.body);
     assert.equal(moved.json().events.length, 2);
@@ -153,6 +156,10 @@ describe('expressions of interest and collaborations over HTTP', () => {
     assert.equal(badDates.statusCode, 400);
     assert.deepEqual(Object.keys(badDates.json().fields).sort(), ['query.from', 'query.to']);
     assert.equal((await get(staff, '/api/v1/collaborations/report?from=2026-05-01&to=2026-04-01')).json().fields['query.to'], 'before_from');
+    // a year 0 (no such year in PostgreSQL) is an invalid date, not a 500
+    const yearZero = await get(staff, '/api/v1/collaborations/report?from=0000-01-01');
+    assert.equal(yearZero.statusCode, 400, yearZero.body);
+    assert.deepEqual(yearZero.json().fields, { 'query.from': 'invalid_date' });
     assert.equal((await get(otherStaff, `/api/v1/collaborations/report?cluster=${clusterSlug}`)).statusCode, 403);
     const csv = await get(region, `/api/v1/collaborations/report.csv?cluster=${clusterSlug}&lang=en`);
     assert.equal(csv.statusCode, 200);
@@ -262,6 +269,10 @@ describe('expressions of interest and collaborations over HTTP', () => {
     assert.match(staffList.body, /<a href="\/it\/staff\/collaborations">Collaborazioni<\/a>/);
     // the way to the interests says what it lists, out of context too
     assert.match(staffList.body, /<a href="\/it\/interests\?box=received">Manifestazioni di interesse per i profili del cluster<\/a>/);
+    // the filters left on "All" send empty values: the list, not a 400
+    const allFilters = await t.app.inject({ url: `/it/staff/collaborations?cluster=&stage=proposal&outcome=`, headers: { cookie: staff.cookie } });
+    assert.equal(allFilters.statusCode, 200, allFilters.body);
+    assert.equal((await t.app.inject({ url: '/it/interests?box=received&status=', headers: { cookie: staff.cookie } })).statusCode, 200);
     const staffListEn = await t.app.inject({ url: '/en/staff/collaborations', headers: { cookie: staff.cookie } });
     assert.match(staffListEn.body, /<a href="\/en\/interests\?box=received">Expressions of interest in the cluster’s profiles<\/a>/);
     const reportPage = await t.app.inject({ url: `/en/staff/collaborations/report?cluster=${clusterSlug}`, headers: { cookie: region.cookie } });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { calendarDate, emptyToUndefined } from '../../lib/schemas.ts';
 
 export const interestStatuses = ['pending', 'accepted', 'declined', 'withdrawn'] as const;
 export const declineReasons = ['too_early', 'not_a_fit', 'benefit_unclear', 'has_partner', 'other'] as const;
@@ -17,7 +18,17 @@ const optionalText = (max: number) =>
     .nullish()
     .transform((v) => (v ? v : null));
 
-const required = (path: string, message: string) => ({ code: 'custom' as const, path: [path], params: { code: 'required' }, message });
+const blank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+/**
+ * A field required by another's value, read from the input as sent: the rule runs even when another field is
+ * invalid (a bad stage does not hide the missing note), so one answer names every problem.
+ */
+const rule = (path: string, message: string, missing: (v: Record<string, unknown>) => boolean) => ({
+  path: [path],
+  params: { code: 'required' },
+  message,
+  when: (p: { value: unknown }) => p.value !== null && typeof p.value === 'object' && missing(p.value as Record<string, unknown>),
+});
 
 export const IdParams = z.object({ id: z.uuid() });
 
@@ -38,10 +49,8 @@ export const DecisionIn = z
     reason: z.enum(declineReasons).optional(),
     comment: optionalText(2000),
   })
-  .superRefine((v, ctx) => {
-    if (v.decision === 'decline' && !v.reason) ctx.addIssue(required('reason', 'A decline needs a reason'));
-    if (v.decision === 'decline' && v.reason === 'other' && !v.comment) ctx.addIssue(required('comment', "The reason 'other' needs a comment"));
-  });
+  .refine(() => false, rule('reason', 'A decline needs a reason', (v) => v.decision === 'decline' && blank(v.reason)))
+  .refine(() => false, rule('comment', "The reason 'other' needs a comment", (v) => v.decision === 'decline' && v.reason === 'other' && blank(v.comment)));
 export type DecisionIn = z.infer<typeof DecisionIn>;
 
 export const EventIn = z
@@ -50,10 +59,8 @@ export const EventIn = z
     outcome: z.enum(outcomes).optional(),
     note: optionalText(2000),
   })
-  .superRefine((v, ctx) => {
-    if (!v.stage && !v.outcome) ctx.addIssue(required('stage', 'Give a stage, an outcome or both'));
-    if (v.outcome && !v.note) ctx.addIssue(required('note', 'An outcome is recorded with a note'));
-  });
+  .refine(() => false, rule('stage', 'Give a stage, an outcome or both', (v) => blank(v.stage) && blank(v.outcome)))
+  .refine(() => false, rule('note', 'An outcome is recorded with a note', (v) => !blank(v.outcome) && blank(v.note)));
 export type EventIn = z.infer<typeof EventIn>;
 
 const paging = {
@@ -63,25 +70,26 @@ const paging = {
 
 export const InterestListQuery = z.object({
   box: z.enum(['received', 'sent']).default('received'),
-  status: z.enum(interestStatuses).optional(),
+  // a filter left on "All" sends ''
+  status: z.preprocess(emptyToUndefined, z.enum(interestStatuses).optional()),
   ...paging,
 });
 export type InterestListQuery = z.infer<typeof InterestListQuery>;
 
 export const CollaborationListQuery = z.object({
-  cluster: z.string().trim().min(1).max(100).optional(),
-  stage: z.enum(stages).optional(),
-  outcome: z.enum([...outcomes, 'open']).optional(),
+  cluster: z.preprocess(emptyToUndefined, z.string().trim().min(1).max(100).optional()),
+  stage: z.preprocess(emptyToUndefined, z.enum(stages).optional()),
+  outcome: z.preprocess(emptyToUndefined, z.enum([...outcomes, 'open']).optional()),
   ...paging,
 });
 export type CollaborationListQuery = z.infer<typeof CollaborationListQuery>;
 
-const isoDate = z.iso.date();
+const isoDate = calendarDate();
 export const ReportQuery = z
   .object({
-    cluster: z.string().trim().min(1).max(100).optional(),
-    from: isoDate.optional(),
-    to: isoDate.optional(),
+    cluster: z.preprocess(emptyToUndefined, z.string().trim().min(1).max(100).optional()),
+    from: z.preprocess(emptyToUndefined, isoDate.optional()),
+    to: z.preprocess(emptyToUndefined, isoDate.optional()),
   })
   .superRefine((v, ctx) => {
     if (v.from && v.to && v.from > v.to) ctx.addIssue({ code: 'custom', path: ['to'], params: { code: 'before_from' }, message: 'to is before from' });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { emptyToUndefined } from '../../lib/schemas.ts';
 
 export const coverageDimensions = ['province', 'category'] as const;
 export type CoverageDimension = (typeof coverageDimensions)[number];
@@ -6,7 +7,6 @@ export type CoverageDimension = (typeof coverageDimensions)[number];
 export const coverageFlags = ['no_member', 'single_member', 'no_research'] as const;
 export type CoverageFlag = (typeof coverageFlags)[number];
 
-const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 
 export const CoverageQuery = z.object({
   cluster: z.preprocess(emptyToUndefined, z.string().max(100).regex(/^[a-z0-9][a-z0-9-]*$/).optional()),

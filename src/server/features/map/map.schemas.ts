@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { emptyToUndefined } from '../../lib/schemas.ts';
 import { categories } from '../organisations/organisations.schemas.ts';
 
-const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 
 /**
  * The map's filters: cluster, category and concept have the same names and values as the directory's, so a province

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { calendarDate, emptyToUndefined } from '../../lib/schemas.ts';
 import { categories } from '../organisations/organisations.schemas.ts';
 
 // The Enterprise Europe Network's profile shape (migration 0015 holds the same lists as CHECK constraints).
@@ -27,7 +28,7 @@ const optionalText = (max: number) =>
     .nullish()
     .transform((v) => (v ? v : null));
 const text = (max: number) => z.string().trim().max(max).nullish();
-const date = z.union([z.iso.date(), z.literal('')]).nullish();
+const date = z.union([calendarDate(), z.literal('')]).nullish();
 
 export const ProfileParams = z.object({ id: z.uuid() });
 
@@ -137,7 +138,6 @@ export const ReviewIn = z
   .refine((v) => v.decision !== 'return' || !!v.reason, { path: ['reason'], params: { code: 'required' }, message: 'Returning a profile needs the reasons' });
 export type ReviewIn = z.infer<typeof ReviewIn>;
 
-const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 
 export const ListQuery = z.object({
   type: z.preprocess(emptyToUndefined, z.enum(profileTypes).optional()),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { emptyToUndefined } from '../../lib/schemas.ts';
 
 export const profileTypes = ['technology_offer', 'technology_request', 'rd_partner_search', 'business_offer', 'business_request', 'lab_service'] as const;
 export type ProfileType = (typeof profileTypes)[number];
@@ -9,7 +10,6 @@ export const frequencies = ['immediate', 'daily', 'weekly'] as const;
 export const sides = ['research', 'company', 'supplier', 'producer'] as const;
 export type Side = (typeof sides)[number];
 
-const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 /** Checkbox semantics for query strings: present with 1/true/on is true; absent is false. */
 const flag = z.preprocess((v) => (v === '' || v === undefined ? undefined : v), z.enum(['1', 'true', 'on', '0', 'false']).optional()).transform((v) => v === '1' || v === 'true' || v === 'on');
 const conceptId = z.string().trim().regex(/^[a-z0-9]+(\.[a-z0-9-]+)*$/).max(200);

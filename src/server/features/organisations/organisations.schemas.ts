@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { emptyToUndefined } from '../../lib/schemas.ts';
 import { isValidItalianTaxCode, isValidItalianVat, normaliseTaxCode, normaliseVat } from './organisations.validation.ts';
 
 // The decree's categories: what the organisation is (research organisation, company, association, …).
@@ -143,7 +144,6 @@ export type OrganisationPatch = z.input<typeof OrganisationPatchSchema>;
 
 export const OrganisationIdParams = z.object({ id: z.string().max(100) });
 
-const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 
 export const DirectoryQuerySchema = z.object({
   cluster: z.preprocess(emptyToUndefined, z.string().max(100).optional()),

@@ -82,6 +82,10 @@ describe('projects over HTTP', () => {
     assert.deepEqual(Object.keys(bad.json().fields).sort(), ['acronym', 'endDate', 'programme', 'role', 'url']);
     assert.equal(bad.json().fields.endDate, 'end_before_start');
     assert.equal(bad.json().fields.url, 'invalid_url');
+    // PostgreSQL has no year 0: such a date is named, not a 500
+    const yearZero = await api(memberA, 'POST', `/organisations/${orgA}/projects`, { programme: 'h2020', acronym: 'ZERO', title: 'T', startDate: '0000-01-01' });
+    assert.equal(yearZero.statusCode, 400, yearZero.body);
+    assert.deepEqual(yearZero.json().fields, { startDate: 'invalid_date' });
   });
 
   test('review: members’ declarations wait in the staff’s queue, hidden from the public; staff validate or reject with a note (JSON and page)', async () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { calendarDate } from '../../lib/schemas.ts';
 
 // The closed lists of migration 0022.
 export const programmes = ['fp7', 'h2020', 'horizon_europe', 'life', 'interreg', 'erasmus_plus', 'eu_other', 'national', 'regional', 'other'] as const;
@@ -13,10 +14,6 @@ export type ParticipantRole = (typeof participantRoles)[number];
 /** A form sends empty strings for the fields left blank: they count as absent (null), as in JSON. */
 const blankToNull = (v: unknown) => (typeof v === 'string' ? (v.trim() === '' ? null : v.trim()) : v);
 
-const isCalendarDay = (s: string) => {
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-};
 
 const nullableText = (max: number) => z.preprocess(blankToNull, z.string().max(max).nullable().optional());
 // Grant agreement numbers are copied from CORDIS or a call's notice: inner spaces collapse, so the same reference matches.
@@ -26,7 +23,7 @@ const reference = z.preprocess((v) => {
 }, z.string().max(60).nullable().optional());
 const dateField = z.preprocess(
   blankToNull,
-  z.iso.date().refine(isCalendarDay, { params: { code: 'invalid_date' }, message: 'Not a calendar day' }).nullable().optional(),
+  calendarDate().nullable().optional(),
 );
 // The database accepts only http(s) addresses written in lower case: the scheme is lowered here.
 const urlField = z.preprocess((v) => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { emptyToUndefined } from '../../lib/schemas.ts';
 import { categories, sizeClasses } from '../organisations/organisations.schemas.ts';
 
-const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 const conceptId = z.preprocess(emptyToUndefined, z.string().regex(/^[a-z0-9]+(\.[a-z0-9-]+)*$/).max(200).optional());
 
 export const SearchQuerySchema = z.object({
