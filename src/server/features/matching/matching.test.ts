@@ -178,6 +178,8 @@ describe('matchmaking (domain)', () => {
     const anon = s.profiles.find((i) => i.id === prof.offerAnonB);
     assert.ok(anon, 'found across clusters');
     assert.equal(anon.owner, null);
+    assert.equal(anon.category, null, 'nor its owner’s category');
+    assert.ok(!anon.why.complementarity || !/research|company/.test(anon.why.complementarity.label), 'nor a complementarity that tells it');
     assert.equal(anon.name, 'Encapsulated actives, anonymous offer');
     // The owner may well be suggested as an organisation in its own right (it is a public member profile), but
     // nothing in the anonymous profile's result names it or points at it.

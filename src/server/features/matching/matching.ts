@@ -142,7 +142,9 @@ async function toItems(db: Db, items: MatchItem[], source: Source, locale: Local
     // a profile closed since it was indexed is not suggested
     if (item.type === 'profile' && !card) continue;
     let complementarity: SuggestionItem['why']['complementarity'] = null;
-    const to = sideOfCategory(item.category);
+    // an anonymous profile's category is its owner's: neither it nor a complementarity built on it is shown
+    const category = card && card.owner_id === null ? null : item.category;
+    const to = sideOfCategory(category);
     if (item.why.complementary && source.side && to && to !== source.side) {
       complementarity = { from: source.side, to, label: t('matching.pair', { from: t(`matching.side.${source.side}`), to: t(`matching.side.${to}`) }) };
     } else if (source.stage) {
@@ -160,7 +162,7 @@ async function toItems(db: Db, items: MatchItem[], source: Source, locale: Local
         id: item.id,
         name: title.text,
         lang: title.lang === locale ? null : title.lang,
-        category: item.category,
+        category,
         profileType: card.type as ProfileType,
         summary: (title.lang === 'en' ? card.summary_en : card.summary_it) || null,
         owner: card.owner_id && card.owner_name ? { id: card.owner_id, name: card.owner_name } : null,
