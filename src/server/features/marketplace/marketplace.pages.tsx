@@ -238,7 +238,10 @@ function Notice({ ctx, p }: { ctx: PageContext; p: ProfileOut }) {
   if (!key) return null;
   return (
     <div class={`alert ${p.status === 'returned' ? 'alert-warning' : 'alert-info'}`}>
-      <p class="mb-0">{t(`marketplace.${key}`)}</p>
+      <p class="mb-0">
+        {t(`marketplace.${key}`)}
+        {p.status === 'expired' && p.actions.renew && ` ${t('marketplace.expiredRenewable')}`}
+      </p>
       {p.status === 'returned' && p.returnReason && (
         <>
           <p class="fw-bold mt-2 mb-0">{t('marketplace.returnReason')}</p>
@@ -550,6 +553,8 @@ export function FormPage({
           <ErrorSummary ctx={ctx} errors={errors} />
           <form method="post" action={href(ctx, id ? `/marketplace/${id}/edit` : '/marketplace/new')} class="mt-5" novalidate>
             <CsrfField ctx={ctx} />
+            {/* one organisation and cluster that may publish: chosen for the user (who may belong to others that may not) */}
+            {!id && pairs.length === 1 && <input type="hidden" name="ownerCluster" value={`${pairs[0].organisation_id}|${pairs[0].cluster_id}`} />}
             {!id && pairs.length > 1 && (
               <Select
                 ctx={ctx}

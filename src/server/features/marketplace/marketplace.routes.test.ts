@@ -76,6 +76,23 @@ describe('marketplace (HTTP)', () => {
     assert.ok(mine.json().items.some((p: { id: string }) => p.id === id));
   });
 
+  test('pages: a draft says who sees it; an expired profile says it can be renewed only to those who can', async () => {
+    const id = (await api(owner, 'POST', '/profiles', { type: 'lab_service', titleEn: 'Patch tests', summaryEn: 'On volunteers' })).json().id;
+    for (const reader of [owner, staff]) {
+      const draft = await page(reader, `/en/marketplace/${id}`);
+      assert.equal(draft.statusCode, 200);
+      assert.match(draft.body, /only the organisation’s users and the cluster’s staff see it/);
+    }
+    await t.db.query(`UPDATE profile SET status = 'expired' WHERE id = $1`, [id]);
+    const mine = await page(owner, `/en/marketplace/${id}`);
+    assert.match(mine.body, /has expired and no longer appears in the marketplace\. You can renew it below\./);
+    assert.match(mine.body, /action="\/en\/marketplace\/[0-9a-f-]+\/renew"/);
+    const regional = await page(region, `/en/marketplace/${id}`);
+    assert.equal(regional.statusCode, 200);
+    assert.match(regional.body, /has expired/);
+    assert.doesNotMatch(regional.body, /You can renew it/, 'a reader who cannot renew is not told to');
+  });
+
   test('API: submit, staff queue, publish, anonymous owner hidden from visitors, close', async () => {
     const created = await api(owner, 'POST', '/profiles', { type: 'technology_request', titleEn: 'Natural preservative', anonymous: true });
     const id = created.json().id;
@@ -127,6 +144,23 @@ describe('marketplace (HTTP)', () => {
     assert.equal(closed.json().status, 'closed');
     assert.equal((await api(visitor, 'GET', `/profiles/${id}`)).statusCode, 404);
     assert.equal((await api(owner, 'POST', `/profiles/${id}/close`)).statusCode, 409);
+  });
+
+  test('pages: a user of two organisations, only one of which may publish, gets a form that works', async () => {
+    const cluster = await buildCluster(t.db);
+    const active = await buildOrganisation(t.db);
+    const waiting = await buildOrganisation(t.db);
+    await buildMembership(t.db, cluster.id, active.id);
+    await buildMembership(t.db, cluster.id, waiting.id, { status: 'suspended' });
+    const user = await agentFor(
+      t.app,
+      (await buildUser(t.db, { roles: [{ role: 'member', organisationId: active.id }, { role: 'member', organisationId: waiting.id }] })).id,
+    );
+    const form = await page(user, '/en/marketplace/new');
+    const hidden = /<input type="hidden" name="ownerCluster" value="([^"]+)"/.exec(form.body);
+    assert.equal(hidden?.[1], `${active.id}|${cluster.id}`, 'the only organisation and cluster that may publish');
+    const ok = await post(user, '/en/marketplace/new', { type: 'business_offer', titleEn: 'Contract filling', ownerCluster: hidden?.[1] ?? '', action: 'draft' });
+    assert.equal(ok.statusCode, 303, ok.body);
   });
 
   test('pages: a member of two clusters chooses where to publish; the choice is checked', async () => {
