@@ -118,7 +118,10 @@ describe('expressions of interest and collaborations over HTTP', () => {
     // decline with a reason, e-mailed in English to the English-speaking interested user
     const p2 = await buildProfile(t.db, { clusterId, organisationId: ownerOrgId });
     const i2 = (await post(partner, '/api/v1/interests', { profileId: p2.id, message: 'Altro interesse' })).json();
-    const declined = await post(staff, `/api/v1/interests/${i2.id}/decision`, { decision: 'decline', reason: 'too_early' });
+    // a named profile's owner decides: the staff decide only for an anonymous one, whose owner nobody can reach
+    assert.equal((await post(staff, `/api/v1/interests/${i2.id}/decision`, { decision: 'decline', reason: 'too_early' })).statusCode, 403);
+    assert.equal((await get(staff, `/api/v1/interests/${i2.id}`)).json().can.decide, false);
+    const declined = await post(owner, `/api/v1/interests/${i2.id}/decision`, { decision: 'decline', reason: 'too_early' });
     assert.equal(declined.statusCode, 200, declined.body);
     await t.runJobs();
     const mail = t.mailer.sent.find((m) => m.to === 'interessata@example.org' && /declined/.test(m.subject));

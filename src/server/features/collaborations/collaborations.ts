@@ -89,9 +89,12 @@ async function interestOut(db: Db, actor: Actor | null, r: q.InterestRow, locale
     interested: { organisationId: r.organisation_id, name: r.interested_name },
     contacts,
     collaborationId: r.collaboration_id,
-    can: { decide: r.status === 'pending' && (s.owner || s.staff), withdraw: r.status === 'pending' && s.interested },
+    can: { decide: r.status === 'pending' && mayDecide(s, r), withdraw: r.status === 'pending' && s.interested },
   };
 }
+
+/** The owner's users decide; the cluster's staff too when the profile is anonymous (the interested party cannot reach the owner). */
+const mayDecide = (s: { owner: boolean; staff: boolean }, r: { profile_anonymous: boolean }) => s.owner || (s.staff && r.profile_anonymous);
 
 export async function getInterest(db: Db, actor: Actor | null, input: { id: string; locale: Locale }): Promise<InterestOut> {
   const r = await q.selectInterest(db, input.id);
@@ -246,7 +249,7 @@ export async function decideInterest(
     const r = await q.selectInterest(tx, input.id, true);
     const s = r && sideOf(actor, r);
     if (!r || !s || !seesInterest(s)) throw new NotFoundError('interest');
-    if (!s.owner && !s.staff) throw new ForbiddenError('The profile owner’s users or the cluster’s staff decide');
+    if (!mayDecide(s, r)) throw new ForbiddenError('The profile owner’s users decide (the cluster’s staff too, for an anonymous profile)');
     if (r.status !== 'pending') throw new ConflictError('already_decided', 'This interest has already been decided or withdrawn');
     const interestedPeople = await selectOrganisationPeople(tx, [r.organisation_id]);
 
