@@ -63,7 +63,7 @@ export const messages: FeatureMessages = {
     'form.error.deadline': 'Il termine per manifestare interesse in questo profilo è scaduto.',
     'form.intro': 'Il titolare del profilo riceve il tuo messaggio per e-mail. Se accetta, le due organizzazioni vedono i reciproci contatti.',
     'form.introAnonymous':
-      'Il profilo è anonimo: il tuo messaggio va allo staff del cluster, che lo inoltra. Se l’interesse è accettato, le due organizzazioni vedono i reciproci contatti.',
+      'Il profilo è anonimo: il tuo messaggio va al titolare e allo staff del cluster, senza che tu sappia chi è il titolare. Se l’interesse è accettato, le due organizzazioni vedono i reciproci contatti.',
     'form.organisation': 'Per conto di',
     'form.asOrganisation': 'Per conto di {organisation}.',
     'form.message': 'Messaggio',
@@ -197,7 +197,7 @@ export const messages: FeatureMessages = {
     'form.error.deadline': 'The deadline for expressions of interest in this profile has passed.',
     'form.intro': 'The profile owner receives your message by e-mail. If they accept, both organisations see each other’s contacts.',
     'form.introAnonymous':
-      'The profile is anonymous: your message goes to the cluster’s staff, who pass it on. If the interest is accepted, both organisations see each other’s contacts.',
+      'The profile is anonymous: your message goes to its owner and to the cluster’s staff, without telling you who the owner is. If the interest is accepted, both organisations see each other’s contacts.',
     'form.organisation': 'On behalf of',
     'form.asOrganisation': 'On behalf of {organisation}.',
     'form.message': 'Message',

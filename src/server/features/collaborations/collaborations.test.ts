@@ -97,7 +97,7 @@ describe('expressions of interest and collaborations (domain)', () => {
     assert.ok(!mail.some((m) => m.to === emails.staff));
   });
 
-  test('an anonymous profile: staff are told, the interested party does not learn the owner until acceptance; contacts then show both sides', async () => {
+  test('an anonymous profile: the owner and the staff are told, the interested party does not learn the owner until acceptance; contacts then show both sides', async () => {
     const profile = await buildProfile(db, { clusterId, organisationId: ownerOrg.id, anonymous: true });
     const i = await expressInterest(db, partner, { profileId: profile.id, message: 'Interessati alla licenza', publicUrl, locale: 'en' });
     assert.equal(i.owner, null);
@@ -106,8 +106,10 @@ describe('expressions of interest and collaborations (domain)', () => {
     const sentList = await listInterests(db, partner, { box: 'sent', page: 1, pageSize: 50, locale: 'it' });
     assert.ok(sentList.items.every((x) => x.profile.id !== profile.id || x.owner === null));
     const mail = await sent();
-    assert.deepEqual(mail.map((m) => m.to), [emails.staff]);
-    assert.match(mail[0].text, /Laboratori Owner Srl/);
+    assert.deepEqual(mail.map((m) => m.to).sort(), [emails.owner, emails.ownerAdmin, emails.staff].sort());
+    assert.match(mail.find((m) => m.to === emails.staff)?.text ?? '', /Laboratori Owner Srl/, 'the staff learn whose profile it is');
+    assert.match(mail.find((m) => m.to === emails.owner)?.text ?? '', /Interessati alla licenza/, 'the owner reads the message');
+    assert.ok(!mail.some((m) => m.to === emails.partner), 'the interested party is told nothing here');
     // a partner cannot decide its own interest
     await assert.rejects(decideInterest(db, partner, { id: i.id, decision: { decision: 'accept', comment: null }, publicUrl, locale: 'it' }), { status: 403 });
     // staff of the profile's cluster decide for an anonymous profile

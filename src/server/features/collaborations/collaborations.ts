@@ -184,13 +184,17 @@ export async function expressInterest(db: Db, actor: Actor | null, input: Intere
     if ((await q.selectOpenInterestOrgs(tx, p.id, [orgId])).length) throw q.interestExists();
     const id = await q.insertInterest(tx, { profileId: p.id, organisationId: orgId, message: input.message, userId: actor.userId });
     const interestedName = (await q.selectOrganisationNames(tx, [orgId])).get(orgId) ?? '';
-    // An anonymous profile's interests go to the cluster's staff, who know the owner; the interested party never learns it from us.
-    const recipients = p.anonymous ? await selectClusterStaff(tx, p.cluster_id) : await selectOrganisationPeople(tx, [p.organisation_id]);
+    // The owner's users are told; for an anonymous profile the cluster's staff too (they may decide for the owner).
+    // Telling the owner reveals nothing: the interested party never learns who the owner is from us.
+    const recipients = [
+      ...(await selectOrganisationPeople(tx, [p.organisation_id])).map((r) => ({ ...r, template: 'collaborations.email.interest' })),
+      ...(p.anonymous ? await selectClusterStaff(tx, p.cluster_id) : []).map((r) => ({ ...r, template: 'collaborations.email.interestForStaff' })),
+    ].filter((r, i, all) => all.findIndex((x) => x.email === r.email) === i);
     for (const r of recipients) {
       await enqueueEmail(tx, {
         to: r.email,
         locale: r.locale,
-        template: p.anonymous ? 'collaborations.email.interestForStaff' : 'collaborations.email.interest',
+        template: r.template,
         params: {
           profile: title(r.locale, p.title_it, p.title_en),
           owner: p.owner_name,
