@@ -143,7 +143,7 @@ export const messages: FeatureMessages = {
     'email.returned.subject': 'Profilo da rivedere: {title}',
     'email.returned.body':
       'Buongiorno,\n\nlo staff del cluster ha restituito il profilo «{title}» con queste motivazioni:\n\n{reason}\n\nPuoi modificarlo e inviarlo di nuovo qui: {link}\n\nFiliera',
-    'email.reminder.subject': 'Il profilo «{title}» scade tra {days} giorni',
+    'email.reminder.subject': 'Il profilo «{title}» scade il {validUntil}',
     'email.reminder.body':
       'Buongiorno,\n\nil profilo «{title}» resta pubblicato nel marketplace fino al {validUntil}. Per tenerlo visibile altri 12 mesi, accedi e premi «Rinnova per 12 mesi» sulla pagina del profilo:\n\n{link}\n\nFiliera',
     'email.closed.subject': 'Profilo chiuso dallo staff: {title}',
@@ -295,7 +295,7 @@ export const messages: FeatureMessages = {
     'email.returned.subject': 'Profile to revise: {title}',
     'email.returned.body':
       'Hello,\n\nthe cluster’s staff have returned the profile “{title}” with these reasons:\n\n{reason}\n\nYou can edit it and send it again here: {link}\n\nFiliera',
-    'email.reminder.subject': 'The profile “{title}” expires in {days} days',
+    'email.reminder.subject': 'The profile “{title}” expires on {validUntil}',
     'email.reminder.body':
       'Hello,\n\nthe profile “{title}” stays published in the marketplace until {validUntil}. To keep it visible for 12 more months, sign in and press “Renew for 12 months” on the profile’s page:\n\n{link}\n\nFiliera',
     'email.closed.subject': 'Profile closed by the staff: {title}',

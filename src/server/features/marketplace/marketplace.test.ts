@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { translator } from '../../lib/i18n.ts';
 import { after, before, describe, test } from 'node:test';
 import type { Db } from '../../db/db.ts';
 import { type Actor, type Role, actorFromSession, createSession } from '../../lib/auth.ts';
@@ -248,6 +249,10 @@ describe('marketplace profiles (domain)', () => {
     let reminders = (await emails('marketplace.email.reminder')).slice(before);
     assert.equal(reminders.length, 1);
     assert.equal(reminders[0].params.days, 30);
+    // 20 days left: the subject names the date, not "in 30 days"
+    const subject = translator('it')('marketplace.email.reminder.subject', reminders[0].params);
+    assert.match(subject, new RegExp(`scade il ${reminders[0].params.validUntil}`));
+    assert.doesNotMatch(subject, /giorni/);
     assert.equal(reminders[0].params.link, `${publicUrl}/it/login?next=${encodeURIComponent(`/it/marketplace/${p.id}#renew`)}`);
     await db.query("UPDATE profile SET valid_until = current_date + 5 WHERE id = $1", [p.id]);
     await runExpiry(db, publicUrl);

@@ -517,6 +517,8 @@ export async function runExpiry(db: Db, publicUrl: string): Promise<{ reminded: 
             expired++;
             return;
           }
+          // which reminder this is (the subject names the date itself: a profile published with 20 days left gets the
+          // 30-day reminder at once, and a late run would make any count of days wrong)
           const days: 7 | 30 = d.due === 'remind_7' ? 7 : 30;
           if (!(await markReminded(tx, d.id, days))) return;
           const row = (await selectProfile(tx, d.id)) as ProfileRow;
