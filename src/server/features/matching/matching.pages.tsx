@@ -1,3 +1,4 @@
+import { hasRole, isOrgAdminOf } from '../../lib/auth.ts';
 import type { FieldErrors } from '../../lib/errors.ts';
 import { formatDateTime } from '../../lib/i18n.ts';
 import { Checkbox, CsrfField, ErrorSummary, Input, Layout, type PageContext, Select, Sentence, fieldError, href, langOf } from '../../lib/html.tsx';
@@ -147,6 +148,8 @@ export function SuggestionsPage({ ctx, data }: { ctx: PageContext; data: Suggest
 export function ForYouPage({ ctx, data }: { ctx: PageContext; data: ForYouOut }) {
   const t = ctx.t;
   const orgId = data.organisation.id;
+  // the description is edited by the organisation's administrators (and platform admins): others are told whom to ask
+  const mayEdit = isOrgAdminOf(ctx.actor, orgId) || hasRole(ctx.actor, 'platform_admin');
   return (
     <Layout ctx={ctx} title={t('matching.forYou.title')}>
       <h1>{t('matching.forYou.title')}</h1>
@@ -171,7 +174,8 @@ export function ForYouPage({ ctx, data }: { ctx: PageContext; data: ForYouOut })
           <ul>
             {data.missing.includes('description') && (
               <li>
-                {t('matching.forYou.missing.description')} <a href={href(ctx, `/organisations/${orgId}/edit`)}>{t('matching.forYou.writeDescription')}</a>
+                {t('matching.forYou.missing.description')}{' '}
+                {mayEdit ? <a href={href(ctx, `/organisations/${orgId}/edit`)}>{t('matching.forYou.writeDescription')}</a> : t('matching.forYou.askAdmin')}
               </li>
             )}
             {data.missing.includes('competences') && (
@@ -190,7 +194,11 @@ export function ForYouPage({ ctx, data }: { ctx: PageContext; data: ForYouOut })
           <p>{t('matching.forYou.empty')}</p>
           <p>
             <a href={href(ctx, `/organisations/${orgId}/competences`)}>{t('matching.forYou.declareCompetences')}</a> ·{' '}
-            <a href={href(ctx, `/organisations/${orgId}/edit`)}>{t('matching.forYou.writeDescription')}</a> ·{' '}
+            {mayEdit && (
+              <>
+                <a href={href(ctx, `/organisations/${orgId}/edit`)}>{t('matching.forYou.writeDescription')}</a> ·{' '}
+              </>
+            )}
             <a href={href(ctx, '/saved-searches')}>{t('matching.forYou.saveSearch')}</a>
           </p>
         </div>

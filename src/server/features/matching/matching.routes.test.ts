@@ -129,6 +129,13 @@ describe('matchmaking pages and API', () => {
     assert.ok(empty.body.includes('data-testid="empty"'));
     assert.ok(empty.body.includes('The organisation has no description yet.'));
     assert.ok(empty.body.includes(`/en/organisations/${org.Vuota}/competences`));
+    assert.ok(empty.body.includes(`/en/organisations/${org.Vuota}/edit`), 'an org admin is sent to write the description');
+    // a plain member cannot edit the organisation: told whom to ask, not sent to a 403
+    const plain = await agentFor(t.app, (await buildUser(t.db, { roles: [{ role: 'member', organisationId: org.Vuota }] })).id);
+    const asMember = await t.app.inject({ url: '/en/suggestions', headers: { cookie: plain.cookie } });
+    assert.ok(!asMember.body.includes(`/en/organisations/${org.Vuota}/edit`));
+    assert.ok(asMember.body.includes('An administrator of your organisation writes the description'));
+    assert.equal((await t.app.inject({ url: `/en/organisations/${org.Vuota}/edit`, headers: { cookie: plain.cookie } })).statusCode, 403);
     assert.equal((await t.app.inject({ url: '/api/v1/suggestions', headers: staff.headers })).statusCode, 403);
   });
 
