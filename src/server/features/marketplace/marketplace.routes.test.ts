@@ -63,6 +63,17 @@ describe('marketplace (HTTP)', () => {
     const bad = await api(owner, 'POST', '/profiles', { type: 'nope', trl: 0, conceptIds: ['zzz'], atecoCodes: ['00.00'], partnerCategories: ['alien'] });
     assert.equal(bad.statusCode, 400);
     assert.deepEqual(Object.keys(bad.json().fields).sort(), ['atecoCodes.0', 'conceptIds.0', 'partnerCategories.0', 'titleEn', 'titleIt', 'trl', 'type']);
+    // a validity beyond 12 months is named, not cut silently at publication
+    const day = (years: number, days = 0) => {
+      const d = new Date();
+      d.setUTCFullYear(d.getUTCFullYear() + years);
+      d.setUTCDate(d.getUTCDate() + days);
+      return d.toISOString().slice(0, 10);
+    };
+    const tooLong = await api(owner, 'POST', '/profiles', { type: 'technology_offer', titleIt: 'X', validUntil: day(1, 2) });
+    assert.equal(tooLong.statusCode, 400);
+    assert.deepEqual(tooLong.json().fields, { validUntil: 'over_12_months' });
+    assert.equal((await api(owner, 'POST', '/profiles', { type: 'technology_offer', titleIt: 'X', validUntil: day(0, 300) })).statusCode, 201);
     const res = await api(owner, 'POST', '/profiles', { type: 'technology_offer', titleIt: 'Emulsionante a freddo', summaryIt: 'Per creme' });
     assert.equal(res.statusCode, 201, res.body);
     const id = res.json().id;

@@ -54,6 +54,11 @@ export type ProfileRef = { id: string; organisation_id: string; cluster_id: stri
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 const today = () => new Date().toISOString().slice(0, 10);
+const inTwelveMonths = () => {
+  const d = new Date();
+  d.setUTCFullYear(d.getUTCFullYear() + 1);
+  return d.toISOString().slice(0, 10);
+};
 
 
 /** The owner's users, the staff of the profile's cluster, region officers and platform admins: they see every profile in full. */
@@ -223,6 +228,8 @@ async function validateProfile(db: Db, raw: unknown, extra: FieldErrors = {}): P
   if (parsed.success) {
     const d = parsed.data;
     if (d.validUntil && d.validUntil <= today()) fields.validUntil ??= 'in_past';
+    // a profile stays published 12 months at most (publication caps it again from its own day)
+    if (d.validUntil && d.validUntil > inTwelveMonths()) fields.validUntil ??= 'over_12_months';
     if (d.deadline && d.deadline < today()) fields.deadline ??= 'in_past';
   }
   if (Object.keys(fields).length || !parsed.success) throw new ValidationError(fields);
