@@ -184,7 +184,9 @@ function lexicon(): Entry[] {
     let text = '';
     try {
       text = readFileSync(lexiconFile, 'utf8');
-    } catch {
+    } catch (err) {
+      // a broken install: matchmaking still works through the taxonomy and cognates, but says so once
+      process.emitWarning(`matchmaking without its bilingual lexicon (${lexiconFile}): ${(err as Error).message}`, { code: 'FILIERA_NO_LEXICON' });
       text = '';
     }
     lexiconEntries = parseLexicon(text).map((e, i) => ({ key: `lex:${i}`, it: e.it, en: e.en }));
