@@ -208,7 +208,23 @@ export async function claimSavedSearch(db: Db, id: string, seenCheckedAt: string
 }
 
 export async function setLastChecked(db: Db, id: string, at: string): Promise<void> {
-  await db.query('UPDATE saved_search SET last_checked_at = $2::timestamptz WHERE id = $1', [id, at]);
+  // never backwards: a profile announced up to the previous check must not come round again
+  await db.query('UPDATE saved_search SET last_checked_at = greatest(last_checked_at, $2::timestamptz) WHERE id = $1', [id, at]);
+}
+
+/**
+ * The digest's clock: `now` decides which searches are due; `until` is how far they are checked. A profile is
+ * dated by the start of the transaction that publishes it, so a transaction still running may yet commit one dated
+ * before now: the check stops just before the start of the oldest transaction still open in this database (now when
+ * there is none, as always on PGlite), and the next run takes it from there.
+ */
+export async function digestClock(db: Db): Promise<{ now: string; until: string }> {
+  const [row] = await db.query<{ now: string; until: string }>(
+    `SELECT now()::text AS now,
+            least(now(), (SELECT min(xact_start) - interval '1 microsecond' FROM pg_stat_activity
+                           WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL))::text AS until`,
+  );
+  return row;
 }
 
 /** Of these profiles, those still published that were published in (after, until]. */

@@ -5,7 +5,7 @@ import { type Actor, type Role, actorFromSession, createSession } from '../../li
 import { AppError } from '../../lib/errors.ts';
 import { emailHandlers, runDueJobs } from '../../lib/jobs.ts';
 import { createMemoryMailer } from '../../lib/mail.ts';
-import { createTestDb } from '../../testing/db.ts';
+import { createTestDb, testEngine } from '../../testing/db.ts';
 import { buildCluster, buildMembership, buildOrganisation, buildUser } from '../../testing/factories.ts';
 import { closeProfile, createProfile, reviewProfile, submitProfile } from '../marketplace/marketplace.ts';
 import { buildPublishedProfile } from './matching.testing.ts';
@@ -356,6 +356,25 @@ describe('matchmaking (domain)', () => {
       (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM job WHERE kind = 'email' AND payload->>'template' = 'matching.digest' AND payload->'params'->>'name' = 'conservanti naturali'"))[0].n;
     await Promise.all([runDigests(db, { publicUrl: 'https://filiera.test' }), runDigests(db, { publicUrl: 'https://filiera.test' })]);
     assert.equal(await count(), 1);
+  });
+
+  test('a profile published by a transaction still open while a digest runs is announced by the next run (PostgreSQL)', { skip: testEngine !== 'postgres' && 'PGlite runs one transaction at a time' }, async () => {
+    const s = await createSavedSearch(db, actors.ateneo, { query: 'tensioattivi da fermentazione', profileTypes: [], conceptIds: [], allClusters: false, frequency: 'immediate' });
+    await db.query("UPDATE saved_search SET last_checked_at = now() - interval '1 minute' WHERE id = $1", [s.id]);
+    const digests = async () =>
+      (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM job WHERE kind = 'email' AND payload->>'template' = 'matching.digest' AND payload->'params'->>'name' = 'tensioattivi da fermentazione'"))[0].n;
+    let published = '';
+    await db.transaction(async (tx) => {
+      // the profile is dated by this transaction's start, and a digest on another connection runs before it commits
+      const p = await buildPublishedProfile(tx, { clusterId: clusterA, organisationId: org.Cosmo, type: 'technology_request', titleIt: 'Cerchiamo tensioattivi da fermentazione' });
+      [{ published }] = await tx.query<{ published: string }>('SELECT published_at::text AS published FROM profile WHERE id = $1', [p.id]);
+      await runDigests(db, { publicUrl: 'https://filiera.test' });
+      const [{ checked }] = await db.query<{ checked: string }>('SELECT last_checked_at::text AS checked FROM saved_search WHERE id = $1', [s.id]);
+      assert.ok(new Date(checked) <= new Date(published), `checked up to ${checked}, not past the open transaction (${published})`);
+    });
+    assert.equal(await digests(), 0);
+    await runDigests(db, { publicUrl: 'https://filiera.test' });
+    assert.equal(await digests(), 1, 'announced once the transaction committed');
   });
 
   test('the digest job: one queued at start however often asked; each run queues exactly one next run', async () => {

@@ -15,6 +15,7 @@ import {
   countPendingDigestJobs,
   countSavedSearches,
   deleteSavedSearchRow,
+  digestClock,
   insertSavedSearch,
   lockDigestQueue,
   selectActiveClusters,
@@ -416,13 +417,13 @@ async function queueNextDigest(db: Db): Promise<void> {
  */
 export async function runDigests(db: Db, opts: { publicUrl: string }): Promise<{ checked: number; sent: number }> {
   await queueNextDigest(db);
-  const [{ now }] = await db.query<{ now: string }>('SELECT now()::text AS now');
+  const { now, until } = await digestClock(db);
   const due = await selectDueSavedSearches(db, now, 500);
   let sent = 0;
   const failures: string[] = [];
   for (const s of due) {
     try {
-      if (await digestOne(db, s, now, opts.publicUrl)) sent++;
+      if (await digestOne(db, s, until, opts.publicUrl)) sent++;
     } catch (err) {
       failures.push(`${s.id}: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -431,12 +432,12 @@ export async function runDigests(db: Db, opts: { publicUrl: string }): Promise<{
   return { checked: due.length, sent };
 }
 
-async function digestOne(db: Db, s: SavedSearchRow & { checked_text: string }, now: string, publicUrl: string): Promise<boolean> {
+async function digestOne(db: Db, s: SavedSearchRow & { checked_text: string }, until: string, publicUrl: string): Promise<boolean> {
   const user = await selectSearcher(db, s.user_id);
   let fresh: SuggestionItem[] = [];
   if (user && !user.disabled) {
     const items = await savedSearchMatches(db, user.roles as RoleGrant[], s, s.locale, digestDepth);
-    const freshIds = new Set(await selectFreshProfileIds(db, items.map((i) => i.id), s.checked_text, now));
+    const freshIds = new Set(await selectFreshProfileIds(db, items.map((i) => i.id), s.checked_text, until));
     fresh = items.filter((i) => freshIds.has(i.id));
   }
   return db.transaction(async (tx) => {
@@ -454,7 +455,7 @@ async function digestOne(db: Db, s: SavedSearchRow & { checked_text: string }, n
         params: { name: s.name, count: fresh.length, list, manage: mailLink(publicUrl, `/${s.locale}/saved-searches`) },
       });
     }
-    await setLastChecked(tx, s.id, now);
+    await setLastChecked(tx, s.id, until);
     return fresh.length > 0;
   });
 }
