@@ -180,7 +180,10 @@ export function InterestsPage({ ctx, list, box, status }: { ctx: PageContext; li
         </div>
       </form>
       {list.items.length === 0 ? (
-        <p>{t('collaborations.interests.empty')}</p>
+        <div class="alert alert-info" data-testid="empty">
+          <p class="fw-bold">{t('collaborations.interests.empty')}</p>
+          <p class="mb-0">{t(`collaborations.interests.emptyHint.${box}`)}</p>
+        </div>
       ) : (
         <table class="table">
           <caption>{t(`collaborations.interests.${box}`)}</caption>
@@ -463,7 +466,10 @@ export function CollaborationsListPage({
         </div>
       </form>
       {list.items.length === 0 ? (
-        <p>{t('collaborations.list.empty')}</p>
+        <div class="alert alert-info" data-testid="empty">
+          <p class="fw-bold">{t('collaborations.list.empty')}</p>
+          <p class="mb-0">{t('collaborations.list.emptyHint')}</p>
+        </div>
       ) : (
         <table class="table">
           <caption>{t('collaborations.list.caption', { count: list.total })}</caption>

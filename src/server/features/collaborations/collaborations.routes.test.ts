@@ -52,6 +52,18 @@ describe('expressions of interest and collaborations over HTTP', () => {
   const post = (a: Agent, url: string, payload: unknown) => t.app.inject({ method: 'POST', url, headers: a.headers, payload: payload as object });
   const get = (a: Agent, url: string) => t.app.inject({ url, headers: a.headers });
 
+  test('empty states say what will appear and how', async () => {
+    const sent = await t.app.inject({ url: '/en/interests?box=sent', headers: { cookie: twoOrgs.cookie } });
+    assert.equal(sent.statusCode, 200);
+    assert.match(sent.body, /data-testid="empty"/);
+    assert.match(sent.body, /find a profile in the marketplace and use “Express interest”/);
+    const received = await t.app.inject({ url: '/it/interests?box=received', headers: { cookie: twoOrgs.cookie } });
+    assert.match(received.body, /compare qui e ricevi un’e-mail/);
+    const none = await t.app.inject({ url: '/en/staff/collaborations?stage=nda', headers: { cookie: otherStaff.cookie } });
+    assert.equal(none.statusCode, 200);
+    assert.match(none.body, /A collaboration opens when a profile’s owner accepts an expression of interest/);
+  });
+
   test('API: express, 400 naming every field, 409 on a second open interest, lists, decline with reason, accept and follow the collaboration', async () => {
     const profile = await buildProfile(t.db, { clusterId, organisationId: ownerOrgId, title_it: 'Conservanti naturali', title_en: 'Natural preservatives' });
     const bad = await post(partner, '/api/v1/interests', { profileId: 'nope', message: '' });

@@ -131,15 +131,19 @@ export function SuggestionsPage({ ctx, data }: { ctx: PageContext; data: Suggest
         <Sentence ctx={ctx} message="matching.suggestions.title" name="title" text={data.profile.title} lang={data.profile.titleLang} />
       </h1>
       <p class="lead">{t(offer ? 'matching.suggestions.introOffer' : 'matching.suggestions.introRequest', { type: t(`matching.type.${data.profile.type}`) })}</p>
-      {data.profile.status !== 'published' && <div class="alert alert-info">{t('matching.suggestions.notPublished')}</div>}
+      {data.profile.status !== 'published' && (
+        <div class="alert alert-info">
+          {t(data.profile.status === 'expired' || data.profile.status === 'closed' ? 'matching.suggestions.notPublishedAnymore' : 'matching.suggestions.notPublished')}
+        </div>
+      )}
       <ScopeForm ctx={ctx} action={href(ctx, `/marketplace/${data.profile.id}/suggestions`)} scope={data.scope} />
       <section aria-labelledby="profiles-heading">
         <h2 id="profiles-heading">{t(offer ? 'matching.suggestions.requests' : 'matching.suggestions.offers')}</h2>
-        <Results ctx={ctx} items={data.profiles} empty={t('matching.suggestions.noProfiles')} />
+        <Results ctx={ctx} items={data.profiles} empty={`${t('matching.suggestions.noProfiles')} ${data.scope.allClusters ? '' : t('matching.suggestions.widen')}`.trim()} />
       </section>
       <section aria-labelledby="organisations-heading">
         <h2 id="organisations-heading">{t('matching.suggestions.organisations')}</h2>
-        <Results ctx={ctx} items={data.organisations} empty={t('matching.suggestions.noOrganisations')} />
+        <Results ctx={ctx} items={data.organisations} empty={`${t('matching.suggestions.noOrganisations')} ${data.scope.allClusters ? '' : t('matching.suggestions.widen')}`.trim()} />
       </section>
     </Layout>
   );
