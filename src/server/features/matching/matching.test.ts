@@ -11,6 +11,7 @@ import { closeProfile, createProfile, reviewProfile, submitProfile } from '../ma
 import { buildPublishedProfile } from './matching.testing.ts';
 import {
   complementaryCategories,
+  complementsStage,
   createSavedSearch,
   deleteSavedSearch,
   digestJob,
@@ -231,6 +232,16 @@ describe('matchmaking (domain)', () => {
     assert.ok(t, JSON.stringify(s.organisations.map((i) => i.name)));
     assert.equal(t.why.complementarity?.from, 'supplier');
     assert.equal(t.why.complementarity?.to, 'producer');
+  });
+
+  test('supplier ↔ producer ranks as well as explains: complementsStage accepts only the other side', () => {
+    const toSupplier = complementsStage('supplier');
+    assert.ok(toSupplier);
+    assert.equal(toSupplier({ conceptIds: ['stage.manufacturing.contract'] }), true, 'a producer complements a supplier');
+    assert.equal(toSupplier({ conceptIds: ['stage.packaging.plastic'] }), false, 'another supplier does not');
+    assert.equal(toSupplier({ conceptIds: ['stage.packaging', 'stage.formulation'] }), false, 'both sides: neither');
+    assert.equal(toSupplier({ conceptIds: [] }), false);
+    assert.equal(complementsStage(null), undefined, 'no side, no rule');
   });
 
   test('suggested for you: profiles that fit the organisation, with why; an empty organisation is told what to do', async () => {

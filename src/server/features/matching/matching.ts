@@ -95,6 +95,15 @@ export function complementaryCategories(ownerCategory: string | null, profileTyp
   return [];
 }
 
+/** Supplier ↔ producer as a ranking rule: documents whose stage concepts put them on the other side of the source's. */
+export function complementsStage(stage: Side | null): ((doc: { conceptIds: string[] }) => boolean) | undefined {
+  if (!stage) return undefined;
+  return (doc) => {
+    const other = stageSide(doc.conceptIds);
+    return other !== null && other !== stage;
+  };
+}
+
 /** The profile types that answer a profile: requests get offers, offers get requests. */
 export function reverseTypes(type: string): ProfileType[] {
   return isOffer(type) ? [...requestTypes] : [...offerTypes];
@@ -218,6 +227,7 @@ export async function suggestionsForProfile(db: Db, actor: Actor | null, input: 
     clusterIds: scope.clusterIds,
     excludeIds: [profile.organisation_id, ...(await selectProfileIdsOf(db, [profile.organisation_id])), profile.id],
     boostCategories: complementaryCategories(profile.owner_category, profile.type),
+    boostIf: complementsStage(source.stage),
     limit: 10,
     locale,
   };
@@ -258,6 +268,7 @@ export async function suggestionsForOrganisation(db: Db, actor: Actor | null, in
       clusterIds: scope.clusterIds,
       excludeIds: [org.id, ...(await selectProfileIdsOf(db, [org.id]))],
       boostCategories: complementaryCategories(org.category, null),
+      boostIf: complementsStage(stageSide(org.concept_ids)),
       limit: 20,
       locale: input.locale,
       // an organisation's description and competences span many topics: a profile answering one of them fits

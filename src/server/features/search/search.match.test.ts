@@ -135,6 +135,16 @@ describe('matchmaking ranking', () => {
     assert.ok((lab?.score ?? 0) > before, 'the boost raises the score');
   });
 
+  test('boostIf: the caller’s own complementarity rule lifts the documents it accepts', async () => {
+    const need = 'emulsioni e studi clinici';
+    const plain = await match(need, { types: ['organisation', 'profile'] });
+    const boosted = await match(need, { types: ['organisation', 'profile'], boostIf: (d) => d.category === 'research_organisation' });
+    const lab = boosted.find((i) => i.id === ids.itLab);
+    assert.equal(lab?.why.complementary, true);
+    assert.ok((lab?.score ?? 0) > (plain.find((i) => i.id === ids.itLab)?.score ?? 0));
+    assert.ok(boosted.filter((i) => i.id !== ids.itLab).every((i) => !i.why.complementary));
+  });
+
   test('a document indexed after a first match is found at once (word statistics follow the index)', async () => {
     assert.deepEqual(await match('zorblaxite'), []);
     const id = randomUUID();

@@ -51,6 +51,11 @@ export type MatchInput = {
   clusterIds?: string[] | null;
   excludeIds?: string[];
   boostCategories?: string[];
+  /**
+   * The caller's own rule of complementarity over a document's category and concepts (the matching feature's
+   * supplier ↔ producer, from value-chain stages): a document it accepts is boosted like one of boostCategories.
+   */
+  boostIf?: (doc: { category: string | null; conceptIds: string[] }) => boolean;
   limit?: number;
   locale: 'it' | 'en';
   /** the least share of the need's weight a result must hold by its text (default MIN_COVERAGE) */
@@ -479,7 +484,7 @@ export async function matchDocuments(db: Db, input: MatchInput): Promise<MatchIt
     for (const pos of matched) score += (groups[pos - 1].weight * (K1 + 1)) / (1 + norm);
     const shared = r.concept_ids.filter((id) => conceptWeights.has(id)).sort();
     for (const id of shared) score += conceptWeights.get(id) as number;
-    const complementary = r.category !== null && boost.includes(r.category);
+    const complementary = (r.category !== null && boost.includes(r.category)) || (input.boostIf?.({ category: r.category, conceptIds: r.concept_ids }) ?? false);
     if (complementary) score *= COMPLEMENTARY_BOOST;
     return { r, matched, shared, score, complementary, via: [] };
   };
