@@ -45,6 +45,11 @@ export function translateCode(t: Translate, prefix: string, code: string, fallba
   return text === key ? t(fallback) : text;
 }
 
+/** Today's date in Italy (YYYY-MM-DD), where the cluster works: deadlines, decisions and reports count its days. */
+export function todayInItaly(now = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
 export function formatDate(locale: Locale, value: string | Date | null | undefined): string {
   if (!value) return '';
   const d = typeof value === 'string' ? new Date(value.length === 10 ? `${value}T00:00:00Z` : value) : value;

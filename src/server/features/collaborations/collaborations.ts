@@ -2,7 +2,8 @@ import type { Db } from '../../db/db.ts';
 import { recordAudit } from '../../lib/audit.ts';
 import { type Actor, isMemberOf, isStaffOf, managedClusterIds, organisationIdsOf } from '../../lib/auth.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../../lib/errors.ts';
-import { type Locale, inLocale, translator } from '../../lib/i18n.ts';
+import { type Locale, inLocale, todayInItaly, translator } from '../../lib/i18n.ts';
+import { mailLink } from '../../lib/mail.ts';
 import { enqueueEmail } from '../../lib/jobs.ts';
 import { selectClusterStaff, selectOrganisationPeople } from '../../lib/people.ts';
 import { ownerVisibleTo } from '../marketplace/marketplace.ts';
@@ -159,11 +160,10 @@ export async function interestFormData(db: Db, actor: Actor | null, input: { pro
   return { profile, organisations, deadlinePassed: deadlinePassed(p) };
 }
 
-const romeToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date());
 /** The owner's deadline for expressions of interest: its last day still counts. */
-const deadlinePassed = (p: q.ProfileRow) => !!p.deadline && p.deadline < romeToday();
+const deadlinePassed = (p: q.ProfileRow) => !!p.deadline && p.deadline < todayInItaly();
 
-const link = (publicUrl: string, locale: Locale, path: string) => `${publicUrl}/${locale}${path}`;
+const link = (publicUrl: string, locale: Locale, path: string) => mailLink(publicUrl, `/${locale}${path}`);
 
 export async function expressInterest(db: Db, actor: Actor | null, input: InterestIn & { publicUrl: string; locale: Locale }): Promise<InterestOut> {
   requireActor(actor);
@@ -455,7 +455,7 @@ export async function getReport(db: Db, actor: Actor | null, input: ReportQuery 
     if (!mine.length) throw new ForbiddenError();
     cluster = mine[0];
   }
-  const to = input.to ?? romeToday();
+  const to = input.to ?? todayInItaly();
   const from = input.from ?? `${to.slice(0, 4)}-01-01`;
   if (from > to) throw new ValidationError({ 'query.from': 'after_to' });
   const c = await q.selectReportCounts(db, { clusterId: cluster?.id ?? null, from, to });

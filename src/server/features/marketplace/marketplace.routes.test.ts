@@ -286,6 +286,10 @@ describe('marketplace (HTTP)', () => {
     assert.ok(!listed.body.includes(orgName));
     const peerView = await page(peer, `/it/marketplace/${id}`);
     assert.match(peerView.body, new RegExp(`/it/marketplace/${id}/interest`));
+    // once the owner's deadline has passed, no link to a form that can only say no
+    await t.db.query("UPDATE profile SET deadline = current_date - 2 WHERE id = $1", [id]);
+    assert.doesNotMatch((await page(peer, `/it/marketplace/${id}`)).body, new RegExp(`/it/marketplace/${id}/interest`));
+    await t.db.query('UPDATE profile SET deadline = NULL WHERE id = $1', [id]);
     // the owner's users and the cluster's staff are led to the matchmaking's suggestions; other readers are not
     const toSuggestions = `href="/it/marketplace/${id}/suggestions"`;
     assert.ok(!peerView.body.includes(toSuggestions));

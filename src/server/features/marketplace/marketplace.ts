@@ -2,7 +2,7 @@ import type { Db } from '../../db/db.ts';
 import { recordAudit } from '../../lib/audit.ts';
 import { type Actor, hasRole, isMemberOf, isStaffOf, managedClusterIds, organisationIdsOf } from '../../lib/auth.ts';
 import { ConflictError, type FieldErrors, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError, fieldsFromZodIssues } from '../../lib/errors.ts';
-import { formatDate } from '../../lib/i18n.ts';
+import { formatDate, todayInItaly } from '../../lib/i18n.ts';
 import { isUuid } from '../../lib/ids.ts';
 import { type JobHandlers, enqueueEmail } from '../../lib/jobs.ts';
 import { mailLink } from '../../lib/mail.ts';
@@ -577,7 +577,8 @@ export async function profileForEdit(db: Db, actor: Actor | null, id: string): P
 
 /** Whether the page offers "express interest": a member user of another organisation, on a published profile. */
 export function canExpressInterest(actor: Actor | null, p: ProfileOut): boolean {
-  return p.status === 'published' && organisationIdsOf(actor).length > 0 && !(p.owner && isMemberOf(actor, p.owner.id));
+  const deadlinePassed = !!p.deadline && p.deadline < todayInItaly();
+  return p.status === 'published' && !deadlinePassed && organisationIdsOf(actor).length > 0 && !(p.owner && isMemberOf(actor, p.owner.id));
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { todayInItaly } from '../../lib/i18n.ts';
 import { categories } from '../organisations/organisations.schemas.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -130,10 +131,8 @@ export const ApplicationListQuerySchema = z.object({
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });
 
-/** Today's date in Italy, where the board meets: decisions may not be dated after it. */
-export function todayInItaly(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
+// Today's date in Italy, where the board meets: decisions may not be dated after it.
+export { todayInItaly };
 
 function isRealDate(d: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) return false;
