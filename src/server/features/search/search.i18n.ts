@@ -4,6 +4,7 @@ export const messages: FeatureMessages = {
   it: {
     title: 'Cerca competenze',
     intro: 'Cerca tra le competenze validate e i profili pubblici dei soci dei cluster, in italiano o in inglese.',
+    filterUnknown: 'Un filtro indicato nell’indirizzo non esiste nella tassonomia: i risultati sono mostrati senza quel filtro.',
     'field.q': 'Che cosa cerchi?',
     hint: 'Una lavorazione, una tecnologia o un prodotto: per esempio «confezionamento conto terzi», «emolliente», «profumo», «contract manufacturing».',
     facets: 'Filtri',
@@ -26,6 +27,7 @@ export const messages: FeatureMessages = {
   en: {
     title: 'Search competences',
     intro: 'Search the validated competences and public profiles of cluster members, in Italian or English.',
+    filterUnknown: 'A filter named in the address is not in the taxonomy: the results are shown without that filter.',
     'field.q': 'What are you looking for?',
     hint: 'A process, a technology or a product: for example “contract filling”, “emollient”, “perfume”, “conto terzi”.',
     facets: 'Filters',

@@ -17,7 +17,7 @@ function facetLabel(ctx: PageContext, key: FacetKey, v: { id: string; label: str
   return v.label;
 }
 
-export function SearchPage({ ctx, query, data }: { ctx: PageContext; query: SearchQuery; data: SearchOut }) {
+export function SearchPage({ ctx, query, data, filterUnknown }: { ctx: PageContext; query: SearchQuery; data: SearchOut; filterUnknown?: boolean }) {
   const t = ctx.t;
   const q = query.q ?? '';
   const active = facetKeys.filter((k) => query[k]);
@@ -25,6 +25,11 @@ export function SearchPage({ ctx, query, data }: { ctx: PageContext; query: Sear
     <Layout ctx={ctx} title={t('search.title')}>
       <h1>{t('search.title')}</h1>
       <p class="lead">{t('search.intro')}</p>
+      {filterUnknown && (
+        <div class="alert alert-warning" role="status" data-notice="filter-unknown">
+          {t('search.filterUnknown')}
+        </div>
+      )}
       <form method="get" action={href(ctx, '/search')} role="search" class="mb-4">
         <Input ctx={ctx} name="q" label={t('search.field.q')} value={q} hint={t('search.hint')} />
         {facetKeys.map((k) => (query[k] ? <input type="hidden" name={k} value={String(query[k])} /> : null))}

@@ -40,6 +40,16 @@ describe('search API and page', () => {
     assert.equal(body.page, 1);
     assert.ok(body.total >= 1);
     assert.equal((await t.app.inject({ url: '/api/v1/search?q=x&sizeClass=huge' })).statusCode, 400);
+    // a filter naming no taxonomy entry is named, not a silent empty result
+    const unknown = await t.app.inject({ url: '/api/v1/search?q=profumo&stage=stage.nonexistent&product=product.nope' });
+    assert.equal(unknown.statusCode, 400);
+    assert.deepEqual(unknown.json().fields, { 'query.stage': 'unknown_concept', 'query.product': 'unknown_concept' });
+    // the page (an old link): the results without that filter, and it says so
+    const page = await t.app.inject({ url: '/en/search?q=profumo&stage=stage.nonexistent' });
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /data-notice="filter-unknown"/);
+    assert.doesNotMatch(page.body, /name="stage" value="stage.nonexistent"/);
+    assert.doesNotMatch((await t.app.inject({ url: '/en/search?q=profumo&stage=stage.raw-materials' })).body, /filter-unknown/);
   });
 
   test('members-only declarations show to signed-in members of the same cluster only; submitted ones to nobody', async () => {

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/db.ts';
 import type { Actor } from '../../lib/auth.ts';
+import { ValidationError } from '../../lib/errors.ts';
 import { readerOf } from '../competences/competences.ts';
 import type { Reader } from '../competences/competences.queries.ts';
 import {
@@ -137,15 +138,22 @@ export async function search(db: Db, reader: Reader, input: SearchQuery): Promis
     page,
     pageSize,
   };
+  // a filter naming no taxonomy entry is an error to name, not a filter that silently matches nothing
+  const filters: Filters = { conceptIds: [], province: input.province, category: input.category, sizeClass: input.sizeClass };
+  const unknown: Record<string, string> = {};
+  for (const name of ['stage', 'technology', 'product'] as const) {
+    const id = input[name];
+    if (!id) continue;
+    const subtree = await selectConceptSubtree(db, id);
+    if (subtree.length === 0) unknown[`query.${name}`] = 'unknown_concept';
+    filters.conceptIds.push(subtree);
+  }
+  if (Object.keys(unknown).length) throw new ValidationError(unknown);
   const q = (input.q ?? '').trim();
   if (q === '') return empty;
   await reindexStale(db);
   const x = await expandQuery(db, q);
   if (x.words.length === 0 && x.conceptIds.length === 0) return empty;
-  const filters: Filters = { conceptIds: [], province: input.province, category: input.category, sizeClass: input.sizeClass };
-  for (const id of [input.stage, input.technology, input.product]) {
-    if (id) filters.conceptIds.push(await selectConceptSubtree(db, id));
-  }
   const entitled = await entitlementOf(db, reader);
   const params = {
     conceptIds: x.conceptIds,
