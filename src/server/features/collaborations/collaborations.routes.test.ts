@@ -72,6 +72,12 @@ describe('expressions of interest and collaborations over HTTP', () => {
     const ambiguous = await post(twoOrgs, '/api/v1/interests', { profileId: profile.id, message: 'Interessati' });
     assert.equal(ambiguous.statusCode, 400);
     assert.equal(ambiguous.json().fields.organisationId, 'required');
+    // a passed deadline and a missing organisation, named in one answer
+    const late = await buildProfile(t.db, { clusterId, organisationId: ownerOrgId, title_it: 'Scaduto', title_en: 'Late' });
+    await t.db.query('UPDATE profile SET deadline = current_date - 3 WHERE id = $1', [late.id]);
+    const lateAndAmbiguous = await post(twoOrgs, '/api/v1/interests', { profileId: late.id, message: 'Interessati' });
+    assert.equal(lateAndAmbiguous.statusCode, 400);
+    assert.deepEqual(lateAndAmbiguous.json().fields, { profileId: 'deadline_passed', organisationId: 'required' });
 
     const res = await post(partner, '/api/v1/interests', { profileId: profile.id, message: 'Vorremmo una licenza' });
     assert.equal(res.statusCode, 201, res.body);

@@ -170,15 +170,15 @@ export async function expressInterest(db: Db, actor: Actor | null, input: Intere
   const p = await q.selectProfile(db, input.profileId);
   if (!p || p.status !== 'published') throw new NotFoundError('profile');
   const mine = organisationIdsOf(actor);
-  let organisationId = input.organisationId;
-  if (!organisationId) {
-    if (mine.length !== 1) throw new ValidationError({ organisationId: 'required' });
-    organisationId = mine[0];
-  }
-  if (!mine.includes(organisationId)) throw new ForbiddenError('You may express interest only for your own organisation');
-  if (organisationId === p.organisation_id) throw new ValidationError({ profileId: 'own_profile' }, 'This profile is your own organisation’s');
-  if (deadlinePassed(p)) throw new ValidationError({ profileId: 'deadline_passed' }, 'The deadline for expressions of interest has passed');
-  if (!(await q.hasActiveMembership(db, organisationId))) throw new ValidationError({ organisationId: 'not_a_member' });
+  const organisationId = input.organisationId ?? (mine.length === 1 ? mine[0] : undefined);
+  if (organisationId && !mine.includes(organisationId)) throw new ForbiddenError('You may express interest only for your own organisation');
+  // every problem at once: the deadline, whose profile it is, on whose behalf
+  const fields: Record<string, string> = {};
+  if (deadlinePassed(p)) fields.profileId = 'deadline_passed';
+  if (!organisationId) fields.organisationId = 'required';
+  else if (organisationId === p.organisation_id) fields.profileId = 'own_profile';
+  else if (!(await q.hasActiveMembership(db, organisationId))) fields.organisationId = 'not_a_member';
+  if (Object.keys(fields).length || !organisationId) throw new ValidationError(fields);
   const orgId = organisationId;
   const id = await db.transaction(async (tx) => {
     if ((await q.selectOpenInterestOrgs(tx, p.id, [orgId])).length) throw q.interestExists();
