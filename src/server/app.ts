@@ -284,7 +284,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     if (isPageUrl(req.url) && !req.headers.accept?.includes('application/json')) {
       // Always in the page's language: the code's own message when there is one, else one for its kind of error
       // (a developer's English message is for the API only).
-      const params = { requestId: String(req.id), fields: Object.keys(body.fields ?? {}).join(', ') };
+      // field names come from the request itself: only plain ones are shown, a few at most (no text of the sender's)
+      const names = Object.keys(body.fields ?? {}).filter((n) => /^[A-Za-z0-9_.]{1,40}$/.test(n));
+      const params = { requestId: String(req.id), fields: names.length ? names.slice(0, 5).join(', ') + (names.length > 5 ? ', …' : '') : '—' };
       const translated = (key: string) => {
         const text = req.t(key, params);
         return text === key ? null : text;

@@ -301,6 +301,11 @@ describe('NUL bytes', () => {
       const page = await app.inject({ url: '/it?q=%00' });
       assert.equal(page.statusCode, 400);
       assert.match(page.headers['content-type'] as string, /text\/html/);
+      assert.match(page.body, /query\.q/, 'the page names the field');
+      // a sentence as a parameter's name is not repeated on the page (no text of the sender's on this site)
+      const spoof = await app.inject({ url: '/it?Chiama%20subito%20il%20numero%20verde=%00' });
+      assert.equal(spoof.statusCode, 400);
+      assert.doesNotMatch(spoof.body, /numero verde/);
     } finally {
       await app.close();
       await db.close();

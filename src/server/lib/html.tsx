@@ -54,8 +54,9 @@ function makeContext(req: FastifyRequest, reply: FastifyReply): { ctx: PageConte
  * does not hold (the data version it was read at, a cluster's details); null renders afresh. Only visitors'
  * pages are kept (a signed-in reader's navigation is their own), and never one that asked for a CSRF token, which
  * belongs to one visitor's cookie. The 200 used last are kept per app. A URL with a parameter the route's query
- * schema does not know (junk, which the language switch would repeat) is rendered afresh and not kept, so it cannot
- * push the real pages out.
+ * schema does not know (junk, which the language switch would repeat) is rendered afresh and not kept. Other values of
+ * known parameters (a free-text q, page=01) are pages of their own: a flood of them costs what uncached pages cost
+ * and can push others out, no more.
  */
 const visitorPages = recentPer<string>(200);
 

@@ -58,7 +58,7 @@ describe('expressions of interest and collaborations over HTTP', () => {
     assert.match(sent.body, /data-testid="empty"/);
     assert.match(sent.body, /find a profile in the marketplace and use “Express interest”/);
     const received = await t.app.inject({ url: '/it/interests?box=received', headers: { cookie: twoOrgs.cookie } });
-    assert.match(received.body, /compare qui e ricevi un’e-mail/);
+    assert.match(received.body, /la manifestazione compare qui/);
     const none = await t.app.inject({ url: '/en/staff/collaborations?stage=nda', headers: { cookie: otherStaff.cookie } });
     assert.equal(none.statusCode, 200);
     assert.match(none.body, /A collaboration opens when a profile’s owner accepts an expression of interest/);

@@ -92,7 +92,7 @@ describe('marketplace (HTTP)', () => {
     for (const reader of [owner, staff]) {
       const draft = await page(reader, `/en/marketplace/${id}`);
       assert.equal(draft.statusCode, 200);
-      assert.match(draft.body, /only the organisation’s users and the cluster’s staff see it/);
+      assert.match(draft.body, /only the organisation’s users, the cluster’s staff, the Region and the platform’s administrators see it/);
     }
     await t.db.query(`UPDATE profile SET status = 'expired' WHERE id = $1`, [id]);
     const mine = await page(owner, `/en/marketplace/${id}`);

@@ -229,6 +229,9 @@ describe('marketplace profiles (domain)', () => {
     assert.equal(listed?.owner, null);
     const d = await doc(p.id);
     assert.ok(!d.name.includes(orgName) && !d.text_it.includes(orgName));
+    // nor anything that narrows the owner down (the search's facets and filters, matchmaking's category boost)
+    assert.equal(d.category, null);
+    assert.deepEqual(d.provinces, []);
     const [interest] = await db.query<{ id: string }>(
       "INSERT INTO interest (profile_id, organisation_id, message) VALUES ($1, $2, 'Interessati') RETURNING id",
       [p.id, peerOrgId],

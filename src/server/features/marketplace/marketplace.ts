@@ -53,12 +53,9 @@ export const EXPIRY_JOB = 'marketplace.expiry';
 export type ProfileRef = { id: string; organisation_id: string; cluster_id: string; anonymous: boolean };
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
-const today = () => new Date().toISOString().slice(0, 10);
-const inTwelveMonths = () => {
-  const d = new Date();
-  d.setUTCFullYear(d.getUTCFullYear() + 1);
-  return d.toISOString().slice(0, 10);
-};
+// the cluster's days are Italy's: a deadline of yesterday has passed from midnight in Rome, for every check
+const today = () => todayInItaly();
+const inTwelveMonths = () => `${Number(today().slice(0, 4)) + 1}${today().slice(4)}`;
 
 
 /** The owner's users, the staff of the profile's cluster, region officers and platform admins: they see every profile in full. */
@@ -463,7 +460,8 @@ export async function renewProfile(db: Db, actor: Actor | null, input: { id: str
 
 /**
  * The profile's search document: published profiles are indexed with their texts, concepts, cluster and the owner's
- * province, category and size class (never the owner's name); any other status removes the document.
+ * province, category and size class (never the owner's name; none of the three for an anonymous profile); any other
+ * status removes the document.
  */
 export async function indexProfile(db: Db, id: string): Promise<void> {
   const r = await selectProfile(db, id);
@@ -482,9 +480,10 @@ export async function indexProfile(db: Db, id: string): Promise<void> {
     textIt: join(r.title_it, r.summary_it, r.description_it, r.innovation_it, r.partner_sought),
     textEn: join(r.title_en, r.summary_en, r.description_en, r.innovation_en, r.partner_sought),
     conceptIds: r.concept_ids,
-    provinces: r.organisation_provinces ?? [],
-    category: r.organisation_category,
-    sizeClass: r.organisation_size_class,
+    // an anonymous profile carries nothing of its owner: its province, category or size class would narrow it down
+    provinces: r.anonymous ? [] : (r.organisation_provinces ?? []),
+    category: r.anonymous ? null : r.organisation_category,
+    sizeClass: r.anonymous ? null : r.organisation_size_class,
   });
 }
 

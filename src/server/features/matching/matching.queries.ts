@@ -215,14 +215,21 @@ export async function setLastChecked(db: Db, id: string, at: string): Promise<vo
 /**
  * The digest's clock: `now` decides which searches are due; `until` is how far they are checked. A profile is
  * dated by the start of the transaction that publishes it, so a transaction still running may yet commit one dated
- * before now: the check stops just before the start of the oldest transaction still open in this database (now when
- * there is none, as always on PGlite), and the next run takes it from there.
+ * before now: the check stops just before the start of the oldest transaction still open in this database by the
+ * app's own role (client sessions only: not autovacuum, not a backup run as another role; now when there is none, as
+ * always on PGlite), and the next run takes it from there. Publishing takes milliseconds, so a transaction open
+ * longer than DIGEST_MAX_LAG (a forgotten psql session) holds the digests back by that much at most, never for ever.
  */
+const DIGEST_MAX_LAG = '10 minutes';
+
 export async function digestClock(db: Db): Promise<{ now: string; until: string }> {
   const [row] = await db.query<{ now: string; until: string }>(
     `SELECT now()::text AS now,
-            least(now(), (SELECT min(xact_start) - interval '1 microsecond' FROM pg_stat_activity
-                           WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL))::text AS until`,
+            least(now(), greatest(now() - interval '${DIGEST_MAX_LAG}', coalesce(
+              (SELECT min(xact_start) - interval '1 microsecond' FROM pg_stat_activity
+                WHERE datname = current_database() AND usename = current_user AND backend_type = 'client backend'
+                  AND pid <> pg_backend_pid() AND xact_start IS NOT NULL),
+              now())))::text AS until`,
   );
   return row;
 }

@@ -141,11 +141,6 @@ async function toItems(db: Db, items: MatchItem[], source: Source, locale: Local
   const t = translator(locale);
   const profileIds = items.filter((i) => i.type === 'profile').map((i) => i.id);
   const cards = new Map((await selectProfileCards(db, profileIds)).map((c) => [c.id, c]));
-  const orgIds = items.filter((i) => i.type === 'organisation').map((i) => i.id);
-  const stages = new Map<string, string[]>();
-  if (source.stage) {
-    for (const r of await selectStageConcepts(db, orgIds)) stages.set(r.organisation_id, [...(stages.get(r.organisation_id) ?? []), r.concept_id]);
-  }
   const out: SuggestionItem[] = [];
   for (const item of items) {
     const card: ProfileCardRow | undefined = item.type === 'profile' ? cards.get(item.id) : undefined;
@@ -158,7 +153,8 @@ async function toItems(db: Db, items: MatchItem[], source: Source, locale: Local
     if (item.why.complementary && source.side && to && to !== source.side) {
       complementarity = { from: source.side, to, label: t('matching.pair', { from: t(`matching.side.${source.side}`), to: t(`matching.side.${to}`) }) };
     } else if (source.stage) {
-      const other = stageSide(card ? card.concept_ids : (stages.get(item.id) ?? []));
+      // the concepts the ranking's boostIf read, so a boost is always explained
+      const other = stageSide(item.conceptIds);
       if (other && other !== source.stage) {
         complementarity = { from: source.stage, to: other, label: t('matching.pair', { from: t(`matching.side.${source.stage}`), to: t(`matching.side.${other}`) }) };
       }

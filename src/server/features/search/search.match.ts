@@ -69,6 +69,8 @@ export type MatchItem = {
   category: string | null;
   subtype: string | null;
   score: number;
+  /** the document's public concepts, as the ranking saw them (a caller's boostIf read these) */
+  conceptIds: string[];
   why: {
     concepts: { id: string; label: string }[];
     words: string[];
@@ -528,6 +530,7 @@ export async function matchDocuments(db: Db, input: MatchInput): Promise<MatchIt
       category: r.category,
       subtype: r.subtype,
       score: Math.round(score * 10000) / 10000,
+      conceptIds: r.concept_ids,
       why: {
         concepts,
         words: words.slice(0, 12),
