@@ -85,6 +85,17 @@ describe('app shell', () => {
     assert.equal(page.statusCode, 404);
     assert.match(page.body, /Page not found/);
     assert.match(page.body, /<html lang="en"/);
+    // a page address without its language goes to the reader's language, query kept; never off the site
+    const bare = await t.app.inject({ url: '/organisations?category=company', headers: { 'accept-language': 'en-GB' } });
+    assert.equal(bare.statusCode, 302);
+    assert.equal(bare.headers.location, '/en/organisations?category=company');
+    assert.equal((await t.app.inject({ url: '/marketplace' })).headers.location, '/it/marketplace');
+    assert.equal((await t.app.inject({ url: '//evil.example/x' })).headers.location, '/it//evil.example/x');
+    assert.equal((await t.app.inject({ url: '/static/nothing.css' })).statusCode, 404);
+    assert.equal((await t.app.inject({ method: 'POST', url: '/organisations' })).statusCode, 404);
+    const icon = await t.app.inject({ url: '/favicon.ico' });
+    assert.equal(icon.statusCode, 301);
+    assert.equal((await t.app.inject({ url: icon.headers.location as string })).statusCode, 200);
   });
 
   test('malformed JSON is a 400 and an oversized body a 413', async () => {

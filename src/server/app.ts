@@ -114,7 +114,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('navCounts', null);
 
   app.addHook('onRoute', (route) => {
-    const publicInfra = route.url.startsWith('/static') || route.url.startsWith('/api/docs') || route.url === '/health';
+    const publicInfra = route.url.startsWith('/static') || route.url.startsWith('/api/docs') || route.url === '/health' || route.url === '/favicon.ico';
     const access = route.config?.access ?? (publicInfra ? 'public' : undefined);
     if (!access) throw new Error(`Route ${route.method} ${route.url} declares no access`);
     route.config = { ...route.config, access };
@@ -147,7 +147,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"],
+        // Bootstrap Italia's stylesheet embeds one font as a data: URI (refused, it was an error on every page)
+        fontSrc: ["'self'", 'data:'],
         formAction: ["'self'"],
         frameAncestors: ["'none'"],
         baseUri: ["'self'"],
@@ -299,6 +300,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   app.setNotFoundHandler((req, reply) => {
+    // a page address without its language (/organisations, a link typed or shared without it): the reader's language
+    const bare = (req.method === 'GET' || req.method === 'HEAD') && !isPageUrl(req.url) && !/^\/(api|static)(\/|$)/.test(req.url);
+    if (bare) return reply.redirect(`/${preferredLocale(req)}${req.url}`);
     if (isPageUrl(req.url)) {
       return sendPage(reply, h(ErrorPage, { ctx: pageContext(req, reply), status: 404, message: req.t('common.error.not_found') }), 404);
     }
@@ -306,6 +310,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/favicon.ico', async (_req, reply) => reply.redirect('/static/favicon.svg', 301));
   app.get(
     '/api/v1/csrf',
     {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { h } from 'preact';
 import { render } from 'preact-render-to-string';
 import type { Actor, RoleGrant } from './auth.ts';
-import { Layout, type PageContext } from './html.tsx';
+import { ErrorSummary, Layout, type PageContext } from './html.tsx';
 import { type Locale, translator } from './i18n.ts';
 
 const ctx = (locale: Locale, roles: RoleGrant[] | null): PageContext => ({
@@ -65,4 +65,13 @@ test('region officers have no projects queue: the staff area does not offer one'
   assert.ok(n.main.includes('/en/staff/marketplace'));
   assert.ok(!n.main.includes('/en/staff/projects'));
   assert.match(n.html, /data-count="3"/);
+});
+
+test('the error summary counts in words a reader expects: one error, or n errors', () => {
+  const summary = (locale: Locale, n: number) =>
+    render(h(ErrorSummary, { ctx: ctx(locale, null), errors: Object.fromEntries([...Array(n).keys()].map((i) => [`f${i}`, 'required'])) }));
+  assert.match(summary('it', 1), /Il modulo contiene un errore\. Correggi il campo indicato\./);
+  assert.match(summary('it', 3), /Il modulo contiene 3 errori\./);
+  assert.match(summary('en', 1), /The form has one error\./);
+  assert.equal(summary('en', 0), '');
 });

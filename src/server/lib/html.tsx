@@ -128,6 +128,7 @@ export function Layout({ ctx, title, children, breadcrumb }: LayoutProps) {
         <title>{`${title} · ${t('common.site.name')}`}</title>
         <link rel="stylesheet" href="/static/bi/css/bootstrap-italia.min.css" />
         <link rel="stylesheet" href="/static/filiera.css" />
+        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
         <link rel="alternate" hreflang={other} href={`/${other}${ctx.path === '/' ? '' : ctx.path}${ctx.query}`} />
         <script src="/static/filiera.js" defer></script>
       </head>
@@ -465,7 +466,7 @@ export function ErrorSummary({ ctx, errors }: { ctx: PageContext; errors?: Field
   if (!count) return null;
   return (
     <div class="alert alert-danger" role="alert" id="error-summary" tabIndex={-1}>
-      {ctx.t('common.form.errorSummary', { count })}
+      {count === 1 ? ctx.t('common.form.errorSummaryOne') : ctx.t('common.form.errorSummary', { count })}
     </div>
   );
 }
