@@ -553,6 +553,7 @@ export function FormPage({
           <ErrorSummary ctx={ctx} errors={errors} />
           <form method="post" action={href(ctx, id ? `/marketplace/${id}/edit` : '/marketplace/new')} class="mt-5" novalidate>
             <CsrfField ctx={ctx} />
+            {!id && typeof values.creationKey === 'string' && values.creationKey && <input type="hidden" name="creationKey" value={values.creationKey} />}
             {/* one organisation and cluster that may publish: chosen for the user (who may belong to others that may not) */}
             {!id && pairs.length === 1 && <input type="hidden" name="ownerCluster" value={`${pairs[0].organisation_id}|${pairs[0].cluster_id}`} />}
             {!id && pairs.length > 1 && (

@@ -82,15 +82,27 @@ const values = (d: ProfileData) => [
   d.anonymous,
 ];
 
-export async function insertProfile(db: Db, v: { clusterId: string; organisationId: string; userId: string; data: ProfileData }): Promise<string> {
+/** The new profile's id; null when the organisation already created one with this creation key (a form sent twice). */
+export async function insertProfile(
+  db: Db,
+  v: { clusterId: string; organisationId: string; userId: string; data: ProfileData; creationKey: string | null },
+): Promise<string | null> {
   const [row] = await db.query<{ id: string }>(
     `INSERT INTO profile (type, title_it, title_en, summary_it, summary_en, description_it, description_en, innovation_it, innovation_en,
        development_stage, trl, ipr_status, ipr_comment, partnership_types, partner_categories, partner_sought, concept_ids, ateco_codes,
-       deadline, valid_until, anonymous, cluster_id, organisation_id, created_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24) RETURNING id`,
-    [...values(v.data), v.clusterId, v.organisationId, v.userId],
+       deadline, valid_until, anonymous, cluster_id, organisation_id, created_by, creation_key)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
+     ON CONFLICT (organisation_id, creation_key) WHERE creation_key IS NOT NULL DO NOTHING
+     RETURNING id`,
+    [...values(v.data), v.clusterId, v.organisationId, v.userId, v.creationKey],
   );
-  return row.id;
+  return row?.id ?? null;
+}
+
+/** The profile an organisation created with this key. */
+export async function selectProfileIdByCreationKey(db: Db, organisationId: string, creationKey: string): Promise<string | undefined> {
+  const [row] = await db.query<{ id: string }>('SELECT id FROM profile WHERE organisation_id = $1 AND creation_key = $2', [organisationId, creationKey]);
+  return row?.id;
 }
 
 export async function updateProfileRow(db: Db, id: string, d: ProfileData): Promise<void> {

@@ -87,6 +87,38 @@ describe('marketplace (HTTP)', () => {
     assert.ok(mine.json().items.some((p: { id: string }) => p.id === id));
   });
 
+  test('a form sent twice (Back, then Save again) makes one profile; the API replays a creation key with 200', async () => {
+    const form1 = await page(owner, '/it/marketplace/new');
+    const key = /<input type="hidden" name="creationKey" value="([0-9a-f-]{36})"/.exec(form1.body)?.[1];
+    assert.ok(key, 'the new-profile form carries a creation key');
+    const fields = { type: 'technology_request', titleIt: 'Cerchiamo un emulsionante naturale', summaryIt: 'Per creme', creationKey: key, action: 'submit' };
+    const first = await post(owner, '/it/marketplace/new', fields);
+    assert.equal(first.statusCode, 303, first.body);
+    const id = (first.headers.location as string).split('/')[3].split('?')[0];
+    const mails = t.mailer.sent.length;
+    await t.runJobs();
+    const toStaff = t.mailer.sent.length - mails;
+    const again = await post(owner, '/it/marketplace/new', { ...fields, titleIt: 'Cerchiamo un emulsionante naturale (di nuovo)' });
+    assert.equal(again.statusCode, 303);
+    assert.equal(again.headers.location, `/it/marketplace/${id}?done=alreadySent`);
+    assert.match((await page(owner, again.headers.location as string)).body, /Questo modulo era già stato inviato/);
+    const [{ n }] = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM profile WHERE title_it LIKE 'Cerchiamo un emulsionante naturale%'");
+    assert.equal(n, 1, 'one profile');
+    await t.runJobs();
+    assert.equal(t.mailer.sent.length - mails, toStaff, 'the staff are not told twice');
+    // a fresh form is a new key: another profile
+    const form2 = await page(owner, '/it/marketplace/new');
+    assert.notEqual(/name="creationKey" value="([0-9a-f-]{36})"/.exec(form2.body)?.[1], key);
+    // the API: the same key again answers 200 with the first profile; a malformed key is named
+    const apiKey = '6f1f7c1e-2a4b-4c3d-9e8f-0a1b2c3d4e5f';
+    const created = await api(owner, 'POST', '/profiles', { type: 'lab_service', titleEn: 'Challenge tests', creationKey: apiKey });
+    assert.equal(created.statusCode, 201);
+    const replay = await api(owner, 'POST', '/profiles', { type: 'lab_service', titleEn: 'Challenge tests', creationKey: apiKey });
+    assert.equal(replay.statusCode, 200);
+    assert.equal(replay.json().id, created.json().id);
+    assert.equal((await api(owner, 'POST', '/profiles', { type: 'lab_service', titleEn: 'X', creationKey: 'nope' })).json().fields.creationKey, 'invalid_uuid');
+  });
+
   test('pages: a draft says who sees it; an expired profile says it can be renewed only to those who can', async () => {
     const id = (await api(owner, 'POST', '/profiles', { type: 'lab_service', titleEn: 'Patch tests', summaryEn: 'On volunteers' })).json().id;
     for (const reader of [owner, staff]) {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { h } from 'preact';
@@ -53,12 +54,16 @@ export const marketplaceApiRoutes: FastifyPluginAsyncZod = async (app) => {
       attachValidation: true,
       schema: {
         tags,
-        summary: 'Create a draft profile for the caller’s organisation (an active member of the cluster)',
+        summary:
+          'Create a draft profile for the caller’s organisation (an active member of the cluster). With a creationKey, sending it again returns the profile it first created, with 200',
         body: ProfileIn,
-        response: { 201: ProfileOut, ...errors },
+        response: { 201: ProfileOut, 200: ProfileOut, ...errors },
       },
     },
-    async (req, reply) => reply.code(201).send(await createProfile(app.db, req.actor, req.body)),
+    async (req, reply) => {
+      const created = await createProfile(app.db, req.actor, req.body);
+      return reply.code(created.existing ? 200 : 201).send(created);
+    },
   );
   app.get(
     '/profiles/mine',
@@ -145,7 +150,7 @@ const text = (body: Body, k: string) => (typeof body[k] === 'string' ? (body[k] 
 const list = (body: Body, k: string) =>
   (Array.isArray(body[k]) ? (body[k] as unknown[]) : [body[k]]).filter((v): v is string => typeof v === 'string' && v !== '');
 const textFields = ['type', 'titleIt', 'titleEn', 'summaryIt', 'summaryEn', 'descriptionIt', 'descriptionEn', 'innovationIt', 'innovationEn',
-  'developmentStage', 'trl', 'iprComment', 'partnerSought', 'atecoCodes', 'deadline', 'validUntil', 'anonymous', 'ownerCluster'];
+  'developmentStage', 'trl', 'iprComment', 'partnerSought', 'atecoCodes', 'deadline', 'validUntil', 'anonymous', 'ownerCluster', 'creationKey'];
 const listFields = ['iprStatus', 'partnershipTypes', 'partnerCategories', 'conceptIds'];
 
 /** The form as typed (to show it again) and as the domain reads it (the same shape as the JSON API). */
@@ -165,6 +170,7 @@ export function profileFromForm(body: Body): { values: FormValues; input: Record
   input.deadline = s('deadline') || null;
   input.validUntil = s('validUntil') || null;
   input.anonymous = s('anonymous') === 'on';
+  if (s('creationKey')) input.creationKey = s('creationKey');
   const [organisationId, clusterId] = s('ownerCluster').split('|');
   if (organisationId) input.organisationId = organisationId;
   if (clusterId) input.clusterId = clusterId;
@@ -203,18 +209,20 @@ export const marketplacePageRoutes: FastifyPluginAsyncZod = async (app) => {
     return sendPage(reply, h(ListPage, { ctx: pageContext(req, reply), data, query, groups: await conceptGroups(), clusters, canCreate, isStaff }));
   });
 
-  app.get('/marketplace/new', { config: { access: owners } }, async (req, reply) => showForm(req, reply, { values: { anonymous: '' } }));
+  // the form's creation key: sent twice (Back, then Save again), the form makes one profile
+  app.get('/marketplace/new', { config: { access: owners } }, async (req, reply) => showForm(req, reply, { values: { anonymous: '', creationKey: randomUUID() } }));
 
   app.post('/marketplace/new', { config: { access: owners } }, async (req, reply) => {
     const body = (req.body ?? {}) as Body;
     const { values, input } = profileFromForm(body);
-    let created: ProfileOut;
+    let created: ProfileOut & { existing?: true };
     try {
       created = await createProfile(app.db, req.actor, input);
     } catch (err) {
       if (!(err instanceof AppError) || !err.fields) throw err;
       return showForm(req, reply, { values, errors: err.fields }, 400);
     }
+    if (created.existing) return reply.redirect(`/${req.locale}/marketplace/${created.id}?done=alreadySent`, 303);
     return submitOrShow(req, reply, created.id, values, text(body, 'action') === 'submit');
   });
 
@@ -234,7 +242,7 @@ export const marketplacePageRoutes: FastifyPluginAsyncZod = async (app) => {
     sendPage(reply, h(MinePage, { ctx: pageContext(req, reply), list: await listOwnProfiles(app.db, req.actor, req.query) })),
   );
 
-  const doneKeys = ['saved', 'submitted', 'closed', 'renewed'];
+  const doneKeys = ['saved', 'submitted', 'closed', 'renewed', 'alreadySent'];
   app.get(
     '/marketplace/:id',
     { config: { access: 'public' }, schema: { params: PageIdParams, querystring: z.object({ done: z.string().max(20).optional() }) } },

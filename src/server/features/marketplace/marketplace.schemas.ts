@@ -65,7 +65,13 @@ export const profileFieldNames = Object.keys(fields) as (keyof typeof fields)[];
  * may be left out when the user belongs to one organisation that is an active member of one cluster.
  */
 export const ProfileIn = z
-  .object({ organisationId: z.uuid().optional(), clusterId: z.uuid().optional(), ...fields })
+  .object({
+    organisationId: z.uuid().optional(),
+    clusterId: z.uuid().optional(),
+    /** Optional: the same key sent again by the same organisation returns the profile it first created (no duplicate). */
+    creationKey: z.uuid().optional(),
+    ...fields,
+  })
   .superRefine((v, ctx) => {
     if (!v.titleIt && !v.titleEn) {
       ctx.addIssue({ code: 'custom', path: ['titleIt'], params: { code: 'title_one_language' }, message: 'A title in Italian or English is needed' });

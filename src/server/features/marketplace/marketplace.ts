@@ -17,6 +17,7 @@ import {
   ensureJob,
   hasInterest,
   insertProfile,
+  selectProfileIdByCreationKey,
   markReminded,
   selectActiveClusterIds,
   selectDue,
@@ -248,8 +249,12 @@ const state = (r: ProfileRow) => ({
   anonymous: r.anonymous,
 });
 
-/** A new draft for one of the actor's organisations, in a cluster where it is an active member. */
-export async function createProfile(db: Db, actor: Actor | null, raw: unknown): Promise<ProfileOut> {
+/**
+ * A new draft for one of the actor's organisations, in a cluster where it is an active member. With a creationKey
+ * (the new-profile form's, made when it was shown) a second creation for the same organisation returns the first
+ * profile, unchanged, with `existing: true`: a form sent twice makes one profile.
+ */
+export async function createProfile(db: Db, actor: Actor | null, raw: unknown): Promise<ProfileOut & { existing?: true }> {
   if (!actor) throw new UnauthorizedError();
   const input = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const extra: FieldErrors = {};
@@ -269,9 +274,22 @@ export async function createProfile(db: Db, actor: Actor | null, raw: unknown): 
       else extra.clusterId = 'required';
     } else if (!active.includes(clusterId)) extra.clusterId = 'not_a_member';
   }
+  const key = input.creationKey;
+  if (key !== undefined && key !== null && key !== '' && !(typeof key === 'string' && isUuid(key))) extra.creationKey = 'invalid_uuid';
+  const creationKey = typeof key === 'string' && isUuid(key) ? key : null;
+  // the form sent again: the profile it made, whatever the form now holds (the reader edits it there)
+  if (creationKey && organisationId && !extra.organisationId) {
+    const first = await selectProfileIdByCreationKey(db, organisationId, creationKey);
+    if (first) return { ...(await getProfile(db, actor, first)), existing: true };
+  }
   const { data } = await validateProfile(db, input, extra);
   return db.transaction(async (tx) => {
-    const id = await insertProfile(tx, { clusterId: clusterId as string, organisationId: organisationId as string, userId: actor.userId, data });
+    const id = await insertProfile(tx, { clusterId: clusterId as string, organisationId: organisationId as string, userId: actor.userId, data, creationKey });
+    if (id === null) {
+      // the same form sent twice at once: the other request made it
+      const first = (await selectProfileIdByCreationKey(tx, organisationId as string, creationKey as string)) as string;
+      return { ...(await getProfile(tx, actor, first)), existing: true as const };
+    }
     const row = (await selectProfile(tx, id)) as ProfileRow;
     await recordAudit(tx, actor, { action: 'profile.created', subjectType: 'profile', subjectId: id, clusterId: row.cluster_id, after: state(row) });
     return profileOut(row, { ownerVisible: true, privileged: true, actor });
