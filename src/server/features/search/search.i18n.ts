@@ -23,6 +23,7 @@ export const messages: FeatureMessages = {
     'empty.title': 'Nessun risultato da mostrare',
     'empty.noQuery': 'Scrivi almeno una parola: il nome di una lavorazione, di una tecnologia, di un prodotto o di una funzione cosmetica, in italiano o in inglese. Gli errori di battitura sui termini della tassonomia sono tollerati.',
     'empty.noResults': 'Nessun profilo pubblico corrisponde a «{q}». Prova un termine più generale, un sinonimo o togli qualche filtro.',
+    'empty.whereFrom': 'La ricerca legge le competenze che i soci hanno dichiarato e lo staff del cluster ha validato, e le descrizioni pubbliche delle organizzazioni: se sei un socio, dichiara le tue competenze dalla pagina della tua organizzazione perché compaiano qui.',
   },
   en: {
     title: 'Search competences',
@@ -46,5 +47,6 @@ export const messages: FeatureMessages = {
     'empty.title': 'No results to show',
     'empty.noQuery': 'Type at least one word: the name of a process, a technology, a product or a cosmetic function, in Italian or English. Typing mistakes on taxonomy terms are tolerated.',
     'empty.noResults': 'No public profile matches “{q}”. Try a broader term, a synonym, or remove some filters.',
+    'empty.whereFrom': 'The search reads the competences members have declared and the cluster’s staff have validated, and the organisations’ public descriptions: if you are a member, declare your competences from your organisation’s page so that they show here.',
   },
 };

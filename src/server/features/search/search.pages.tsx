@@ -45,7 +45,7 @@ export function SearchPage({ ctx, query, data, filterUnknown }: { ctx: PageConte
       ) : (
         <div class="row">
           <aside class="col-lg-4" aria-label={t('search.facets')}>
-            <h2 class="h4">{t('search.facets')}</h2>
+            {(active.length > 0 || facetKeys.some((k) => data.facets[k].length > 0)) && <h2 class="h4">{t('search.facets')}</h2>}
             {active.length > 0 && (
               <ul class="list-unstyled">
                 {active.map((k) => (
@@ -81,6 +81,7 @@ export function SearchPage({ ctx, query, data, filterUnknown }: { ctx: PageConte
               <div class="callout">
                 <div class="callout-title">{t('search.empty.title')}</div>
                 <p>{t('search.empty.noResults', { q })}</p>
+                <p class="mb-0">{t('search.empty.whereFrom')}</p>
               </div>
             ) : (
               <ol class="list-unstyled">

@@ -80,6 +80,8 @@ describe('search API and page', () => {
     assert.match(empty.body, /Type at least one word/);
     const none = await t.app.inject({ url: '/it/search?q=zzqxv' });
     assert.match(none.body, /Nessun profilo pubblico corrisponde/);
+    assert.match(none.body, /dichiara le tue competenze dalla pagina della tua organizzazione/, 'where results come from, and how to get there');
+    assert.doesNotMatch(none.body, /<h2 class="h4">Filtri<\/h2>/, 'no filters heading without filters');
     const filtered = await t.app.inject({ url: '/it/search?q=fragranze&province=MI' });
     assert.match(filtered.body, /Togli il filtro Provincia: MI/);
   });
