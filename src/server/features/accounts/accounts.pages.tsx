@@ -151,7 +151,11 @@ export function OrgUsersPage({
   const { t } = ctx;
   const base = `/organisations/${organisationId}/users`;
   return (
-    <Layout ctx={ctx} title={t('accounts.orgUsers.title', { organisation: organisationName })}>
+    <Layout
+      ctx={ctx}
+      title={t('accounts.orgUsers.title', { organisation: organisationName })}
+      breadcrumb={[{ label: organisationName, href: href(ctx, `/organisations/${organisationId}`) }, { label: t('organisations.page.users') }]}
+    >
       <h1>{t('accounts.orgUsers.title', { organisation: organisationName })}</h1>
       <Alert kind="success" text={notice} />
       <Alert kind="danger" text={message} />

@@ -183,6 +183,9 @@ export function OrganisationPage({ ctx, org, canEdit, projects }: { ctx: PageCon
         <p>
           <a class="btn btn-outline-primary" href={href(ctx, `/organisations/${org.id}/edit`)}>
             {t('organisations.page.edit')}
+          </a>{' '}
+          <a class="btn btn-outline-primary" href={href(ctx, `/organisations/${org.id}/users`)}>
+            {t('organisations.page.users')}
           </a>
         </p>
       )}

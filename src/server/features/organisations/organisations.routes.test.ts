@@ -271,6 +271,13 @@ describe('organisations HTTP', () => {
 
   test('edit page: errors beside the fields with the input kept, a municipality name resolved, other admins refused', async () => {
     const admin = await agentFor(t.app, adminA);
+    // the organisation's page leads its administrator to the edit form and to its users and invitations, and back
+    const own = await t.app.inject({ url: `/it/organisations/${orgIds.cosm}`, headers: { cookie: admin.cookie } });
+    assert.match(own.body, new RegExp(`href="/it/organisations/${orgIds.cosm}/users"`));
+    assert.doesNotMatch((await t.app.inject({ url: `/it/organisations/${orgIds.cosm}` })).body, /\/users"/, 'not for visitors');
+    const users = await t.app.inject({ url: `/it/organisations/${orgIds.cosm}/users`, headers: { cookie: admin.cookie } });
+    assert.equal(users.statusCode, 200);
+    assert.match(users.body, new RegExp(`class="breadcrumb-item"><a href="/it/organisations/${orgIds.cosm}">`));
     const page = await t.app.inject({ url: `/it/organisations/${orgIds.cosm}/edit`, headers: { cookie: admin.cookie } });
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /name="seats.0.municipalityCode" [^>]*value="019035"/);
