@@ -94,7 +94,8 @@ describe('login page', () => {
         payload: form({ _csrf: agent.csrf, email, password: email === user.email ? user.password : 'x' }),
       });
       assert.equal(limited.statusCode, 429);
-      assert.match(limited.body, /Troppi tentativi/);
+      assert.match(limited.body, /Troppi tentativi di accesso: per sicurezza l’accesso è sospeso per 15 minuti/);
+      assert.match(limited.body, /reimpostarla sblocca subito l’accesso/);
       assert.ok(Number(limited.headers['retry-after']) > 0);
       assert.equal(sessionCookie(limited), undefined);
     }

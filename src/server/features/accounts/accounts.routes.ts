@@ -258,7 +258,7 @@ export const accountsPageRoutes: FastifyPluginAsyncZod = async (app) => {
     } catch (err) {
       if (err instanceof TooManyRequestsError) {
         reply.header('retry-after', String(err.retryAfterSeconds));
-        return render(429, { message: req.t('common.error.too_many_requests') });
+        return render(429, { message: req.t('accounts.login.tooMany', { minutes: String(Math.ceil(err.retryAfterSeconds / 60)) }) });
       }
       if (err instanceof AppError && err.code === 'invalid_credentials') return render(400, { message: req.t('accounts.login.invalid') });
       throw err;

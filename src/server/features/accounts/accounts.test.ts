@@ -275,10 +275,15 @@ describe('passwords, sessions and tokens', () => {
     const b = await createApiToken(db, actorOf(user), { name: 'script b', scope: 'read_write', expiresInDays: 30 });
     const kept = await createApiToken(db, actorOf(other), { name: 'other', scope: 'read', expiresInDays: 30 });
     const mailer = createMemoryMailer();
+    // signing in is held back after too many wrong passwords
+    for (let i = 0; i < LOGIN_LIMITS.email.limit; i++) await login(db, { email: user.email, password: 'sbagliata-sbagliata', ip: `10.0.3.${i}` }).catch(() => null);
+    await assert.rejects(login(db, { email: user.email, password: user.password, ip: '10.0.3.9' }), TooManyRequestsError);
     await requestPasswordReset(db, { email: user.email, ip: '10.0.2.1', publicUrl: 'http://h' });
     await runDueJobs(db, emailHandlers(mailer), 'test');
     const token = mailer.sent.find((m) => m.to === user.email)!.text.match(/\/password-reset\/([A-Za-z0-9_-]+)/)![1];
     await resetPassword(db, { token, password: 'una-nuova-password' });
+    // whoever reset the password controls the address: signing in works again at once
+    assert.ok((await login(db, { email: user.email, password: 'una-nuova-password', ip: '10.0.3.10' })).token);
     assert.equal(await actorFromApiToken(db, a.token), null);
     assert.equal(await actorFromApiToken(db, b.token), null);
     assert.equal((await actorFromApiToken(db, kept.token))?.userId, other.id);

@@ -235,6 +235,9 @@ export async function resetPassword(
         after: { reason: 'password_reset' },
       });
     }
+    // whoever reset the password controls the address: signing in with it is no longer held back
+    const user = await q.findUserById(tx, userId);
+    if (user) await resetRateLimit(tx, loginEmailKey(user.email));
     const sessionToken = await createSession(tx, userId, { ip: input.ip, userAgent: input.userAgent });
     return { sessionToken, userId };
   });
