@@ -225,12 +225,37 @@ export function AccountPage({
   errors,
   passwordErrors,
   notice,
-}: FormProps & { account: UserSummary; passwordErrors?: FieldErrors; notice?: string }) {
+  organisations = [],
+}: FormProps & { account: UserSummary; passwordErrors?: FieldErrors; notice?: string; organisations?: { id: string; name: string; admin: boolean }[] }) {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t('accounts.account.title')}>
       <h1>{t('accounts.account.title')}</h1>
       <Alert kind="success" text={notice} />
+      {organisations.map((o) => (
+        <div class="callout" data-testid="next-steps">
+          <div class="callout-title">{t('accounts.account.yourOrganisation', { name: o.name })}</div>
+          <ul class="mb-0">
+            <li>
+              <a href={href(ctx, `/organisations/${o.id}`)}>{t('accounts.account.next.page')}</a>
+            </li>
+            <li>
+              <a href={href(ctx, `/organisations/${o.id}/competences`)}>{t('accounts.account.next.competences')}</a>
+            </li>
+            <li>
+              <a href={href(ctx, '/marketplace/new')}>{t('accounts.account.next.publish')}</a>
+            </li>
+            <li>
+              <a href={href(ctx, `/suggestions?organisation=${o.id}`)}>{t('accounts.account.next.suggestions')}</a>
+            </li>
+            {o.admin && (
+              <li>
+                <a href={href(ctx, `/organisations/${o.id}/users`)}>{t('accounts.account.next.users')}</a>
+              </li>
+            )}
+          </ul>
+        </div>
+      ))}
       <h2 class="h4">{t('accounts.account.profile')}</h2>
       <p>
         {t('accounts.account.email')}: <strong>{account.email}</strong>
@@ -276,7 +301,7 @@ export function AccountPage({
               {r.organisationId && (
                 <>
                   {' · '}
-                  <a href={href(ctx, `/organisations/${r.organisationId}/users`)}>{t('accounts.orgUsers.roles')}</a>
+                  <a href={href(ctx, `/organisations/${r.organisationId}`)}>{organisations.find((o) => o.id === r.organisationId)?.name ?? t('accounts.orgUsers.roles')}</a>
                 </>
               )}
             </li>

@@ -241,6 +241,14 @@ describe('invitations and organisation users', () => {
     const cookie = sessionCookie(accept)!;
     const me = await t.app.inject({ url: '/api/v1/account', headers: { cookie: `filiera_session=${cookie.value}` } });
     assert.equal(me.json().roles[0].organisationId, org.id);
+    // where the invitation lands: the account page says whom they work for and where to go next
+    assert.equal(accept.headers.location, '/it/account');
+    const welcome = await t.app.inject({ url: '/it/account', headers: { cookie: `filiera_session=${cookie.value}` } });
+    assert.match(welcome.body, /Lavori per Cosmetica Prova Spa: da qui puoi/);
+    assert.match(welcome.body, new RegExp(`href="/it/organisations/${org.id}/competences"`));
+    assert.match(welcome.body, /href="\/it\/marketplace\/new"/);
+    assert.doesNotMatch(welcome.body, new RegExp(`href="/it/organisations/${org.id}/users"`), 'a member does not manage users');
+    assert.match((await t.app.inject({ url: '/it/account', headers: { cookie: agent.cookie } })).body, new RegExp(`href="/it/organisations/${org.id}/users"`));
     const used = await t.app.inject({ url: `/it/invitations/${token}` });
     assert.equal(used.statusCode, 410);
     assert.match(used.body, /già stato usato/);

@@ -400,7 +400,8 @@ export const accountsPageRoutes: FastifyPluginAsyncZod = async (app) => {
     status = 200,
   ) => {
     const account = await accounts.getAccount(app.db, actorOf(req));
-    return sendPage(reply, h(pages.AccountPage, { ctx: pageContext(req, reply), account, ...extra }), status);
+    const organisations = await accounts.accountOrganisations(app.db, account);
+    return sendPage(reply, h(pages.AccountPage, { ctx: pageContext(req, reply), account, organisations, ...extra }), status);
   };
 
   app.get('/account', { config: { access: 'authenticated' } }, async (req, reply) => {

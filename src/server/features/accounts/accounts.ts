@@ -293,6 +293,17 @@ export async function getAccount(db: Db, actor: Actor): Promise<UserSummary> {
   return userSummary(db, actor.userId);
 }
 
+/** The organisations the user belongs to, by name: the account page says where they work and where to go next. */
+export async function accountOrganisations(db: Db, account: UserSummary): Promise<{ id: string; name: string; admin: boolean }[]> {
+  const out: { id: string; name: string; admin: boolean }[] = [];
+  for (const r of account.roles) {
+    if (!r.organisationId || out.some((o) => o.id === r.organisationId)) continue;
+    const name = await q.getOrganisationName(db, r.organisationId);
+    if (name) out.push({ id: r.organisationId, name, admin: account.roles.some((x) => x.organisationId === r.organisationId && x.role === 'org_admin') });
+  }
+  return out;
+}
+
 export async function updateAccount(db: Db, actor: Actor, input: { name: string; locale: Locale }): Promise<UserSummary> {
   await q.updateProfile(db, actor.userId, input);
   return userSummary(db, actor.userId);
