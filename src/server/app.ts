@@ -69,6 +69,8 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     access?: Access;
+    /** A page's own word for a reader its access refuses (a message key: who may use it, and how to become one). */
+    forbiddenHint?: string;
   }
 }
 
@@ -293,7 +295,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         return text === key ? null : text;
       };
       const fallback = status >= 500 ? 'common.error.internal' : status === 409 ? 'common.error.conflict' : 'common.error.bad_request';
-      const message = translated(`common.error.${body.error}`) ?? (translated(fallback) as string);
+      const hint = status === 403 ? req.routeOptions.config?.forbiddenHint : undefined;
+      const message = (hint && translated(hint)) || translated(`common.error.${body.error}`) || (translated(fallback) as string);
       return sendPage(reply, h(ErrorPage, { ctx: pageContext(req, reply), status, message, back: sameSiteReferer(req) }), status);
     }
     return reply.code(status).send(body);

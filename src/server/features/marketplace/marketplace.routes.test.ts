@@ -119,6 +119,17 @@ describe('marketplace (HTTP)', () => {
     assert.equal((await api(owner, 'POST', '/profiles', { type: 'lab_service', titleEn: 'X', creationKey: 'nope' })).json().fields.creationKey, 'invalid_uuid');
   });
 
+  test('pages: a reader who may not publish is told who publishes, not only refused', async () => {
+    const refused = await page(staff, '/it/marketplace/new');
+    assert.equal(refused.statusCode, 403);
+    assert.match(refused.body, /Pubblicano nel marketplace gli utenti delle organizzazioni socie/);
+    const suggestions = await page(staff, '/en/suggestions');
+    assert.equal(suggestions.statusCode, 403);
+    assert.match(suggestions.body, /Suggestions are for the users of member organisations/);
+    // the JSON API keeps its own answer
+    assert.equal((await api(staff, 'POST', '/profiles', { type: 'lab_service', titleEn: 'X' })).json().error, 'forbidden');
+  });
+
   test('pages: a draft says who sees it; an expired profile says it can be renewed only to those who can', async () => {
     const id = (await api(owner, 'POST', '/profiles', { type: 'lab_service', titleEn: 'Patch tests', summaryEn: 'On volunteers' })).json().id;
     for (const reader of [owner, staff]) {

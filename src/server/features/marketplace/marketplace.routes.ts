@@ -210,7 +210,7 @@ export const marketplacePageRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   // the form's creation key: sent twice (Back, then Save again), the form makes one profile
-  app.get('/marketplace/new', { config: { access: owners } }, async (req, reply) => showForm(req, reply, { values: { anonymous: '', creationKey: randomUUID() } }));
+  app.get('/marketplace/new', { config: { access: owners, forbiddenHint: 'marketplace.onlyMembers' } }, async (req, reply) => showForm(req, reply, { values: { anonymous: '', creationKey: randomUUID() } }));
 
   app.post('/marketplace/new', { config: { access: owners } }, async (req, reply) => {
     const body = (req.body ?? {}) as Body;

@@ -126,7 +126,7 @@ export const matchingPageRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.get('/suggestions', { config: { access: members }, schema: { querystring: ForYouQuery } }, async (req, reply) => {
+  app.get('/suggestions', { config: { access: members, forbiddenHint: 'matching.forYou.onlyMembers' }, schema: { querystring: ForYouQuery } }, async (req, reply) => {
     const data = await suggestionsForOrganisation(app.db, req.actor, { query: req.query, locale: req.locale });
     return sendPage(reply, h(ForYouPage, { ctx: pageContext(req, reply), data }));
   });
