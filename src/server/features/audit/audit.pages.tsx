@@ -13,6 +13,11 @@ const label = (ctx: PageContext, prefix: string, code: string) => {
   return text === key ? code : text;
 };
 
+/** The page of a subject that has one, for the log's link. */
+const subjectPage = (type: string, id: string): string | null =>
+  ({ organisation: `/organisations/${id}`, profile: `/marketplace/${id}`, collaboration: `/collaborations/${id}`, interest: `/interests/${id}` })[type] ??
+  null;
+
 export function AuditPage({
   ctx,
   items,
@@ -33,6 +38,12 @@ export function AuditPage({
   errors?: FieldErrors;
 }) {
   const { t, locale } = ctx;
+  const word = (kind: 'field' | 'value', code: string, field?: string) => {
+    // a role's value is the role's own name
+    const key = kind === 'value' && field === 'role' ? `accounts.role.${code}` : `audit.${kind}.${code}`;
+    const text = t(key);
+    return text === key ? null : text;
+  };
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const kept = Object.fromEntries(Object.entries(filters).filter(([k, v]) => v && k !== 'page')) as Record<string, string>;
   const pageHref = (p: number) => href(ctx, `/audit?${new URLSearchParams({ ...kept, page: String(p) })}`);
@@ -109,11 +120,18 @@ export function AuditPage({
                   <td>{e.actor ? e.actor.name : t('audit.system')}</td>
                   <td data-action={e.action}>{label(ctx, 'action', e.action)}</td>
                   <td>
-                    {label(ctx, 'subject', e.subjectType)} <code>{e.subjectId}</code>
+                    {label(ctx, 'subject', e.subjectType)}{' '}
+                    {subjectPage(e.subjectType, e.subjectId) ? (
+                      <a href={href(ctx, subjectPage(e.subjectType, e.subjectId) as string)}>
+                        <code>{e.subjectId}</code>
+                      </a>
+                    ) : (
+                      <code>{e.subjectId}</code>
+                    )}
                   </td>
                   <td>{e.clusterName ? e.clusterName[locale] : ''}</td>
-                  <td>{summarise(e.before)}</td>
-                  <td>{summarise(e.after)}</td>
+                  <td>{summarise(e.before, word)}</td>
+                  <td>{summarise(e.after, word)}</td>
                 </tr>
               ))}
             </tbody>

@@ -33,7 +33,14 @@ test('GET /api/v1/audit and /audit: staff see their cluster, members and visitor
   assert.equal(page.statusCode, 200);
   assert.match(page.body, /Ruolo assegnato/);
   assert.match(page.body, /Cluster Alfa/);
-  assert.match(page.body, /role: staff/);
+  assert.match(page.body, /ruolo: Staff del cluster/, 'field and value in the reader’s words');
+  // a subject with a page of its own is linked to it
+  const profileId = '00000000-0000-4000-8000-0000000000aa';
+  await recordAudit(t.db, null, { action: 'profile.published', subjectType: 'profile', subjectId: profileId, clusterId: a.id, before: { status: 'submitted' }, after: { status: 'published' } });
+  const linked = await t.app.inject({ url: '/it/audit', headers: { cookie: staffAgent.cookie } });
+  assert.match(linked.body, new RegExp(`<a href="/it/marketplace/${profileId}"><code>${profileId}</code></a>`));
+  assert.match(linked.body, /stato: inviato/);
+  assert.match(linked.body, /stato: pubblicato/);
   assert.doesNotMatch(page.body, /w-b/);
 
   const regionPage = await t.app.inject({ url: '/en/audit?action=something.unlabelled', headers: { cookie: (await agentFor(t.app, region.id)).cookie } });

@@ -6,7 +6,7 @@ import type { Actor, RoleGrant } from '../../lib/auth.ts';
 import { ForbiddenError } from '../../lib/errors.ts';
 import { createTestDb } from '../../testing/db.ts';
 import { buildCluster, buildUser } from '../../testing/factories.ts';
-import { AUDIT_PAGE_SIZE, listAuditEvents } from './audit.ts';
+import { AUDIT_PAGE_SIZE, listAuditEvents, summarise } from './audit.ts';
 
 let db: Db;
 let a: { id: string };
@@ -72,4 +72,12 @@ describe('audit visibility', () => {
     const second = await listAuditEvents(db, region, { page: 2, action: 'bulk' });
     assert.deepEqual(second.items.map((i) => i.subjectId), ['bulk-50', 'bulk-51', 'bulk-52', 'bulk-53', 'bulk-54']);
   });
+});
+
+test('summarise: the reader’s words where known, a dash for nothing, raw codes otherwise; long text cut', () => {
+  const words: Record<string, string> = { 'field.status': 'stato', 'value.published': 'pubblicato', 'value.true': 'sì' };
+  const word = (kind: 'field' | 'value', code: string) => words[`${kind}.${code}`] ?? null;
+  assert.equal(summarise({ status: 'published', anonymous: true, reason: null, mystery: 'x' }, word), 'stato: pubblicato, anonymous: sì, reason: —, mystery: x');
+  assert.equal(summarise(null), '');
+  assert.ok(summarise({ note: 'n'.repeat(500) }).endsWith('…'));
 });

@@ -48,11 +48,19 @@ export async function auditFilterOptions(db: Db, actor: Actor) {
   return { ...(await q.distinctValues(db, scope)), clusters: await q.clustersByIds(db, scope) };
 }
 
-/** "key: value, …" for the table; long values are cut. */
-export function summarise(v: Record<string, unknown> | null): string {
+/**
+ * "field: value, …" for the table, in the reader's words where the catalog has them (field names, statuses,
+ * yes/no; an empty value is a dash); long values are cut. `word` returns null for what it does not know.
+ */
+export function summarise(
+  v: Record<string, unknown> | null,
+  word: (kind: 'field' | 'value', code: string, field?: string) => string | null = () => null,
+): string {
   if (!v) return '';
+  const value = (x: unknown, field: string) =>
+    x === null || x === undefined || x === '' ? '—' : typeof x === 'object' ? JSON.stringify(x) : (word('value', String(x), field) ?? String(x));
   const text = Object.entries(v)
-    .map(([k, x]) => `${k}: ${typeof x === 'object' && x !== null ? JSON.stringify(x) : String(x)}`)
+    .map(([k, x]) => `${word('field', k) ?? k}: ${value(x, k)}`)
     .join(', ');
   return text.length > 200 ? `${text.slice(0, 199)}…` : text;
 }
