@@ -56,7 +56,7 @@ describe('journey: CSRF and login limits in the browser', () => {
     assert.equal(statuses[0], 400, 'a wrong password re-renders the form with its error');
     assert.ok(statuses.includes(429), `no 429 after ${statuses.length} wrong logins: ${statuses.join(', ')}`);
     await j.step('limited', async (page) => {
-      assert.match(await mainText(page), /too many attempts/i);
+      assert.match(await mainText(page), /too many sign-in attempts: for safety, signing in is paused for \d+ minutes/i);
       assert.equal(await page.getAttribute('html', 'lang'), 'en');
     });
     assert.deepEqual(j.unexpectedConsoleErrors(), [], 'no console errors, CSP violations or missing assets');
