@@ -4,7 +4,7 @@ export const messages: FeatureMessages = {
   it: {
     'email.invitation.subject': 'Invito a Filiera per {organisation}',
     'email.invitation.body':
-      'Gentile {name},\n\n{inviter} ti ha invitato a gestire su Filiera ({cluster}) il profilo di {organisation}.\n\nPer attivare il tuo account e scegliere la password apri questo collegamento entro {days} giorni:\n{link}\n\nSe non ti aspettavi questo messaggio puoi ignorarlo.\n\nFiliera',
+      'Gentile {name},\n\n{inviter} ti ha invitato a gestire su Filiera{cluster} il profilo di {organisation}.\n\nPer attivare il tuo account e scegliere la password apri questo collegamento entro {days} giorni:\n{link}\n\nSe non ti aspettavi questo messaggio puoi ignorarlo.\n\nFiliera',
     'email.passwordReset.subject': 'Reimposta la password di Filiera',
     'email.passwordReset.body':
       'Gentile {name},\n\nabbiamo ricevuto una richiesta di reimpostare la tua password. Apri questo collegamento entro {minutes} minuti per sceglierne una nuova:\n{link}\n\nSe non sei stato tu, ignora questo messaggio: la password resta invariata.\n\nFiliera',
@@ -112,7 +112,7 @@ export const messages: FeatureMessages = {
   en: {
     'email.invitation.subject': 'Invitation to Filiera for {organisation}',
     'email.invitation.body':
-      'Dear {name},\n\n{inviter} has invited you to manage the profile of {organisation} on Filiera ({cluster}).\n\nTo activate your account and choose a password, open this link within {days} days:\n{link}\n\nIf you did not expect this message you can ignore it.\n\nFiliera',
+      'Dear {name},\n\n{inviter} has invited you to manage the profile of {organisation} on Filiera{cluster}.\n\nTo activate your account and choose a password, open this link within {days} days:\n{link}\n\nIf you did not expect this message you can ignore it.\n\nFiliera',
     'email.passwordReset.subject': 'Reset your Filiera password',
     'email.passwordReset.body':
       'Dear {name},\n\nwe received a request to reset your password. Open this link within {minutes} minutes to choose a new one:\n{link}\n\nIf it was not you, ignore this message: your password stays as it is.\n\nFiliera',

@@ -226,6 +226,7 @@ describe('invitations and organisation users', () => {
     t.mailer.sent.length = 0;
     await t.runJobs();
     const mail = t.mailer.sent.find((m) => m.to === 'mario.rossi@example.org')!;
+    assert.match(mail.text, /ti ha invitato a gestire su Filiera il profilo di Cosmetica Prova Spa/, 'no "Filiera (Filiera)" when no cluster invites');
     const token = mail.text.match(/\/it\/invitations\/([A-Za-z0-9_-]+)/)![1];
     const page = await t.app.inject({ url: `/it/invitations/${token}` });
     assert.equal(page.statusCode, 200);

@@ -65,7 +65,8 @@ export async function inviteUser(tx: Db, actor: Actor | null, input: InviteInput
     params: {
       name: user.name,
       organisation: organisationName,
-      cluster: input.clusterName ?? 'Filiera',
+      // the cluster in brackets when the invitation comes from one (an admission); nothing rather than 'Filiera (Filiera)'
+      cluster: input.clusterName ? ` (${input.clusterName})` : '',
       inviter: actor?.name ?? 'Filiera',
       link: mailLink(input.publicUrl, `/${input.locale}/invitations/${token}`),
       days: INVITATION_DAYS,
