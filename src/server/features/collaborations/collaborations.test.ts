@@ -6,6 +6,7 @@ import { emailHandlers, runDueJobs } from '../../lib/jobs.ts';
 import { createMemoryMailer } from '../../lib/mail.ts';
 import { createTestDb } from '../../testing/db.ts';
 import { buildCluster, buildMembership, buildOrganisation, buildUser } from '../../testing/factories.ts';
+import { closeProfile } from '../marketplace/marketplace.ts';
 import { buildProfile } from './collaborations.testing.ts';
 import { decideInterest, expressInterest, getCollaboration, getInterest, getReport, listCollaborations, listInterests, updateCollaboration, withdrawInterest } from './collaborations.ts';
 
@@ -95,6 +96,20 @@ describe('expressions of interest and collaborations (domain)', () => {
     assert.match(en?.text ?? '', /Partner Cosmetici Spa/);
     assert.match(en?.text ?? '', /https:\/\/filiera\.test\/en\/interests\//);
     assert.ok(!mail.some((m) => m.to === emails.staff));
+  });
+
+  test('a profile closed with an interest still waiting: the interested party is told (title only), and may still be answered', async () => {
+    const profile = await buildProfile(db, { clusterId, organisationId: ownerOrg.id, anonymous: true, title_en: 'Closing soon' });
+    const i = await expressInterest(db, partner, { profileId: profile.id, message: 'Ancora interessati', publicUrl, locale: 'en' });
+    await sent();
+    await closeProfile(db, owner, { id: profile.id, publicUrl });
+    const mail = (await sent()).filter((m) => m.to === emails.partner);
+    assert.equal(mail.length, 1);
+    assert.match(mail[0].subject, /The profile “Closing soon” is no longer published/);
+    assert.match(mail[0].text, /has been closed/);
+    assert.ok(mail[0].text.includes(`/en/interests/${i.id}`), 'with the way to the interest');
+    assert.doesNotMatch(mail[0].text, /Owner Srl/, 'an anonymous owner stays hidden');
+    assert.equal((await getInterest(db, owner, { id: i.id, locale: 'en' })).can.decide, true, 'the owner may still answer');
   });
 
   test('an anonymous profile: the owner and the staff are told, the interested party does not learn the owner until acceptance; contacts then show both sides', async () => {

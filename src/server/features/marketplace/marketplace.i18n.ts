@@ -151,6 +151,11 @@ export const messages: FeatureMessages = {
     'email.closed.subject': 'Profilo chiuso dallo staff: {title}',
     'email.closed.body':
       'Buongiorno,\n\nlo staff del cluster ha chiuso il profilo «{title}»: non compare più nel marketplace. Per chiarimenti rispondi allo staff del cluster. I profili della tua organizzazione:\n\n{link}\n\nFiliera',
+    'email.interestOnEnded.subject': 'Il profilo «{title}» non è più pubblicato',
+    'email.interestOnEnded.body':
+      'Buongiorno,\n\nla vostra manifestazione di interesse per il profilo «{title}» è ancora in attesa, ma il profilo {ended} e non compare più nel marketplace. Il titolare può ancora rispondervi; se non vi interessa più, potete ritirarla:\n\n{link}\n\nFiliera',
+    'email.interestOnEnded.closed': 'è stato chiuso',
+    'email.interestOnEnded.expired': 'è scaduto',
     'email.expired.subject': 'Profilo scaduto: {title}',
     'email.expired.body':
       'Buongiorno,\n\nil profilo «{title}» è scaduto e non compare più nel marketplace. Puoi rinnovarlo con un clic dalla pagina del profilo:\n\n{link}\n\nFiliera',
@@ -305,6 +310,11 @@ export const messages: FeatureMessages = {
     'email.closed.subject': 'Profile closed by the staff: {title}',
     'email.closed.body':
       'Hello,\n\nthe cluster’s staff have closed the profile “{title}”: it no longer appears in the marketplace. For any question, reply to the cluster’s staff. Your organisation’s profiles:\n\n{link}\n\nFiliera',
+    'email.interestOnEnded.subject': 'The profile “{title}” is no longer published',
+    'email.interestOnEnded.body':
+      'Hello,\n\nyour expression of interest in the profile “{title}” is still waiting, but the profile {ended} and no longer appears in the marketplace. Its owner may still answer; if you are no longer interested, you can withdraw it:\n\n{link}\n\nFiliera',
+    'email.interestOnEnded.closed': 'has been closed',
+    'email.interestOnEnded.expired': 'has expired',
     'email.expired.subject': 'Profile expired: {title}',
     'email.expired.body':
       'Hello,\n\nthe profile “{title}” has expired and no longer appears in the marketplace. You can renew it with one click from the profile’s page:\n\n{link}\n\nFiliera',

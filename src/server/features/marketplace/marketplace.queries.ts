@@ -139,6 +139,11 @@ export async function setReturned(db: Db, id: string, reviewerId: string, reason
   );
 }
 
+/** The expressions of interest in a profile still waiting for a decision (table of features/collaborations). */
+export async function selectPendingInterests(db: Db, profileId: string): Promise<{ id: string; organisation_id: string }[]> {
+  return db.query("SELECT id, organisation_id FROM interest WHERE profile_id = $1 AND status = 'pending' ORDER BY created_at, id", [profileId]);
+}
+
 export async function setClosed(db: Db, id: string): Promise<void> {
   await db.query("UPDATE profile SET status = 'closed', closed_at = now(), updated_at = now() WHERE id = $1", [id]);
 }

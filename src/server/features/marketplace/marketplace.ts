@@ -2,7 +2,7 @@ import type { Db } from '../../db/db.ts';
 import { recordAudit } from '../../lib/audit.ts';
 import { type Actor, hasRole, isMemberOf, isStaffOf, managedClusterIds, organisationIdsOf } from '../../lib/auth.ts';
 import { ConflictError, type FieldErrors, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError, fieldsFromZodIssues } from '../../lib/errors.ts';
-import { formatDate, todayInItaly } from '../../lib/i18n.ts';
+import { formatDate, todayInItaly, translator } from '../../lib/i18n.ts';
 import { isUuid } from '../../lib/ids.ts';
 import { type JobHandlers, enqueueEmail } from '../../lib/jobs.ts';
 import { mailLink } from '../../lib/mail.ts';
@@ -28,6 +28,7 @@ import {
   selectClusters,
   selectQueue,
   selectUnknownConcepts,
+  selectPendingInterests,
   setClosed,
   setExpired,
   setPublished,
@@ -440,6 +441,7 @@ export async function closeProfile(db: Db, actor: Actor | null, input: { id: str
     await removeDocument(tx, 'profile', before.id);
     const after = (await selectProfile(tx, before.id)) as ProfileRow;
     await recordAudit(tx, actor, { action: 'profile.closed', subjectType: 'profile', subjectId: before.id, clusterId: before.cluster_id, before: { status: before.status }, after: { status: after.status } });
+    await tellPendingInterests(tx, after, input.publicUrl ?? '', 'closed');
     // the owner closing its own profile needs no message; the staff closing it tell the owner's users
     if (!isMemberOf(actor, before.organisation_id)) {
       for (const r of await selectOrganisationPeople(tx, [before.organisation_id])) {
@@ -453,6 +455,24 @@ export async function closeProfile(db: Db, actor: Actor | null, input: { id: str
     }
     return profileOut(after, { ownerVisible: true, privileged: true, actor });
   });
+}
+
+/**
+ * Those whose expression of interest still waits are told the profile has ended (closed or expired): the owner may
+ * still answer, or they may withdraw it. Only the title is named, never an anonymous profile's owner.
+ */
+async function tellPendingInterests(tx: Db, row: ProfileRow, publicUrl: string, ended: 'closed' | 'expired'): Promise<void> {
+  for (const interest of await selectPendingInterests(tx, row.id)) {
+    for (const r of await selectOrganisationPeople(tx, [interest.organisation_id])) {
+      const t = translator(r.locale);
+      await enqueueEmail(tx, {
+        to: r.email,
+        locale: r.locale,
+        template: 'marketplace.email.interestOnEnded',
+        params: { title: displayTitle(row, r.locale), ended: t(`marketplace.email.interestOnEnded.${ended}`), link: mailLink(publicUrl, `/${r.locale}/interests/${interest.id}`) },
+      });
+    }
+  }
 }
 
 /** One click by the owner: valid for 12 more months from today (an expired profile is published again, unchanged). */
@@ -530,6 +550,7 @@ export async function runExpiry(db: Db, publicUrl: string): Promise<{ reminded: 
             const row = (await selectProfile(tx, d.id)) as ProfileRow;
             await removeDocument(tx, 'profile', row.id);
             await recordAudit(tx, null, { action: 'profile.expired', subjectType: 'profile', subjectId: row.id, clusterId: row.cluster_id, before: { status: 'published', validUntil: row.valid_until }, after: { status: 'expired' } });
+            await tellPendingInterests(tx, row, publicUrl, 'expired');
             for (const r of await selectOrganisationPeople(tx, [row.organisation_id])) {
               await enqueueEmail(tx, {
                 to: r.email,
