@@ -304,6 +304,9 @@ describe('expressions of interest and collaborations over HTTP', () => {
     const badReport = await t.app.inject({ url: '/it/staff/collaborations/report?from=2026-13-01', headers: { cookie: staff.cookie } });
     assert.equal(badReport.statusCode, 400);
     assert.match(badReport.body, /data-field="from"/);
+    const twice = await t.app.inject({ url: '/it/staff/collaborations/report?from=2026-01-01&from=2026-02-01', headers: { cookie: staff.cookie } });
+    assert.equal(twice.statusCode, 400);
+    assert.match(twice.body, /data-field="from"/);
     assert.equal((await t.app.inject({ url: '/it/staff/collaborations', headers: { cookie: partner.cookie } })).statusCode, 403);
   });
 

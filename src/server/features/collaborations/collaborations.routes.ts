@@ -248,9 +248,13 @@ export const collaborationsPageRoutes: FastifyPluginAsyncZod = async (app) => {
     return sendPage(reply, h(CollaborationsListPage, { ctx: pageContext(req, reply), list, clusters, query: req.query }));
   });
   app.get('/staff/collaborations/report', { config: { access: overseers } }, async (req, reply) => {
-    const values = formValues((req.query ?? {}) as Body, ['cluster', 'from', 'to']);
+    const raw = (req.query ?? {}) as Body;
+    const values = formValues(raw, ['cluster', 'from', 'to']);
     const clusters = await reportClusters(app.db, req.actor);
     try {
+      // a parameter given twice is not a choice: named, rather than the default period shown in its place
+      const repeated = ['cluster', 'from', 'to'].filter((k) => Array.isArray(raw[k]));
+      if (repeated.length) throw new ValidationError(Object.fromEntries(repeated.map((k) => [k, 'invalid'])));
       const query = parseOr400(ReportQuery, given(values));
       const report = await getReport(app.db, req.actor, { ...query, locale: req.locale });
       return sendPage(reply, h(ReportPage, { ctx: pageContext(req, reply), clusters, report, values }));
