@@ -136,7 +136,7 @@ describe('map routes', () => {
     assert.equal(it.statusCode, 200);
     assert.equal(en.statusCode, 200);
     assert.match(it.body, /<html lang="it"/);
-    assert.match(it.body, /<h1>Mappa dei membri in Lombardia<\/h1>/);
+    assert.match(it.body, /<h1>Mappa dei soci in Lombardia<\/h1>/);
     assert.match(en.body, /<h1>Map of members in Lombardy<\/h1>/);
     assert.match(en.body, /href="\/en\/organisations\?province=MI"/);
     assert.match(en.body, /Openpolis \/ ISTAT/);
