@@ -49,7 +49,7 @@ import {
 } from './lib/auth.ts';
 import { AppError, ValidationError, fieldsFromZodIssues } from './lib/errors.ts';
 import { ErrorPage, type NavCounts, pageContext, sendPage } from './lib/html.tsx';
-import { type Locale, type Translate, isLocale, translator } from './lib/i18n.ts';
+import { type Locale, type Translate, isLocale, translateIfKnown, translator } from './lib/i18n.ts';
 import type { Mailer } from './lib/mail.ts';
 
 declare module 'fastify' {
@@ -290,10 +290,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       // field names come from the request itself: only plain ones are shown, a few at most (no text of the sender's)
       const names = Object.keys(body.fields ?? {}).filter((n) => /^[A-Za-z0-9_.]{1,40}$/.test(n));
       const params = { requestId: String(req.id), fields: names.length ? names.slice(0, 5).join(', ') + (names.length > 5 ? ', …' : '') : '—' };
-      const translated = (key: string) => {
-        const text = req.t(key, params);
-        return text === key ? null : text;
-      };
+      const translated = (key: string) => translateIfKnown(req.t, key, params);
       const fallback = status >= 500 ? 'common.error.internal' : status === 409 ? 'common.error.conflict' : 'common.error.bad_request';
       const hint = status === 403 ? req.routeOptions.config?.forbiddenHint : undefined;
       const message = (hint && translated(hint)) || translated(`common.error.${body.error}`) || (translated(fallback) as string);

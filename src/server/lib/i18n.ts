@@ -38,11 +38,15 @@ export function translator(locale: Locale): Translate {
   };
 }
 
+/** The key's text when the catalog has it, else null: for callers with a fallback of their own. */
+export function translateIfKnown(t: Translate, key: string, params?: Record<string, string | number>): string | null {
+  const text = t(key, params);
+  return text === key ? null : text;
+}
+
 /** Translates a stable code, falling back to a generic key, e.g. errors.field.invalid_checksum. */
 export function translateCode(t: Translate, prefix: string, code: string, fallback: string): string {
-  const key = `${prefix}.${code}`;
-  const text = t(key);
-  return text === key ? t(fallback) : text;
+  return translateIfKnown(t, `${prefix}.${code}`) ?? t(fallback);
 }
 
 /** Today's date in Italy (YYYY-MM-DD), where the cluster works: deadlines, decisions and reports count its days. */

@@ -1,22 +1,25 @@
 import type { FieldErrors } from '../../lib/errors.ts';
 import { ErrorSummary, Input, Layout, type PageContext, Pagination, Select, href } from '../../lib/html.tsx';
-import { formatDateTime } from '../../lib/i18n.ts';
+import { formatDateTime, translateIfKnown } from '../../lib/i18n.ts';
 import { summarise } from './audit.ts';
 import type { AuditEventOut } from './audit.schemas.ts';
 
 type Item = AuditEventOut & { clusterName: { it: string; en: string } | null };
 
 /** A translated label when the catalog has one, otherwise the raw code. */
-const label = (ctx: PageContext, prefix: string, code: string) => {
-  const key = `audit.${prefix}.${code}`;
-  const text = ctx.t(key);
-  return text === key ? code : text;
-};
+const label = (ctx: PageContext, prefix: string, code: string) => translateIfKnown(ctx.t, `audit.${prefix}.${code}`) ?? code;
 
-/** The page of a subject that has one, for the log's link. */
-const subjectPage = (type: string, id: string): string | null =>
-  ({ organisation: `/organisations/${id}`, profile: `/marketplace/${id}`, collaboration: `/collaborations/${id}`, interest: `/interests/${id}` })[type] ??
-  null;
+/** The subject's id, linked to its page when it has one. */
+function Subject({ ctx, type, id }: { ctx: PageContext; type: string; id: string }) {
+  const page = ({ organisation: `/organisations/${id}`, profile: `/marketplace/${id}`, collaboration: `/collaborations/${id}`, interest: `/interests/${id}` } as Record<string, string>)[type];
+  return page ? (
+    <a href={href(ctx, page)}>
+      <code>{id}</code>
+    </a>
+  ) : (
+    <code>{id}</code>
+  );
+}
 
 export function AuditPage({
   ctx,
@@ -38,12 +41,9 @@ export function AuditPage({
   errors?: FieldErrors;
 }) {
   const { t, locale } = ctx;
-  const word = (kind: 'field' | 'value', code: string, field?: string) => {
-    // a role's value is the role's own name
-    const key = kind === 'value' && field === 'role' ? `accounts.role.${code}` : `audit.${kind}.${code}`;
-    const text = t(key);
-    return text === key ? null : text;
-  };
+  // a role's value is the role's own name
+  const word = (kind: 'field' | 'value', code: string, field?: string) =>
+    translateIfKnown(t, kind === 'value' && field === 'role' ? `accounts.role.${code}` : `audit.${kind}.${code}`);
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const kept = Object.fromEntries(Object.entries(filters).filter(([k, v]) => v && k !== 'page')) as Record<string, string>;
   const pageHref = (p: number) => href(ctx, `/audit?${new URLSearchParams({ ...kept, page: String(p) })}`);
@@ -120,14 +120,7 @@ export function AuditPage({
                   <td>{e.actor ? e.actor.name : t('audit.system')}</td>
                   <td data-action={e.action}>{label(ctx, 'action', e.action)}</td>
                   <td>
-                    {label(ctx, 'subject', e.subjectType)}{' '}
-                    {subjectPage(e.subjectType, e.subjectId) ? (
-                      <a href={href(ctx, subjectPage(e.subjectType, e.subjectId) as string)}>
-                        <code>{e.subjectId}</code>
-                      </a>
-                    ) : (
-                      <code>{e.subjectId}</code>
-                    )}
+                    {label(ctx, 'subject', e.subjectType)} <Subject ctx={ctx} type={e.subjectType} id={e.subjectId} />
                   </td>
                   <td>{e.clusterName ? e.clusterName[locale] : ''}</td>
                   <td>{summarise(e.before, word)}</td>

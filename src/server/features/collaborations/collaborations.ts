@@ -6,7 +6,7 @@ import { type Locale, inLocale, todayInItaly, translator } from '../../lib/i18n.
 import { mailLink } from '../../lib/mail.ts';
 import { enqueueEmail } from '../../lib/jobs.ts';
 import { selectClusterStaff, selectOrganisationPeople } from '../../lib/people.ts';
-import { ownerVisibleTo } from '../marketplace/marketplace.ts';
+import { deadlinePassed, ownerVisibleTo } from '../marketplace/marketplace.ts';
 import * as q from './collaborations.queries.ts';
 import {
   type CollaborationList,
@@ -157,11 +157,9 @@ export async function interestFormData(db: Db, actor: Actor | null, input: { pro
     ownerName: ownerVisible ? p.owner_name : null,
     clusterId: p.cluster_id,
   };
-  return { profile, organisations, deadlinePassed: deadlinePassed(p) };
+  return { profile, organisations, deadlinePassed: deadlinePassed(p.deadline) };
 }
 
-/** The owner's deadline for expressions of interest: its last day still counts. */
-const deadlinePassed = (p: q.ProfileRow) => !!p.deadline && p.deadline < todayInItaly();
 
 const link = (publicUrl: string, locale: Locale, path: string) => mailLink(publicUrl, `/${locale}${path}`);
 
@@ -174,7 +172,7 @@ export async function expressInterest(db: Db, actor: Actor | null, input: Intere
   if (organisationId && !mine.includes(organisationId)) throw new ForbiddenError('You may express interest only for your own organisation');
   // every problem at once: the deadline, whose profile it is, on whose behalf
   const fields: Record<string, string> = {};
-  if (deadlinePassed(p)) fields.profileId = 'deadline_passed';
+  if (deadlinePassed(p.deadline)) fields.profileId = 'deadline_passed';
   if (!organisationId) fields.organisationId = 'required';
   else if (organisationId === p.organisation_id) fields.profileId = 'own_profile';
   else if (!(await q.hasActiveMembership(db, organisationId))) fields.organisationId = 'not_a_member';

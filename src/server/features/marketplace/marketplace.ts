@@ -57,7 +57,12 @@ export type ProfileRef = { id: string; organisation_id: string; cluster_id: stri
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 // the cluster's days are Italy's: a deadline of yesterday has passed from midnight in Rome, for every check
 const today = () => todayInItaly();
-const inTwelveMonths = () => `${Number(today().slice(0, 4)) + 1}${today().slice(4)}`;
+const inTwelveMonths = () => {
+  const day = today();
+  return `${Number(day.slice(0, 4)) + 1}${day.slice(4)}`;
+};
+/** The owner's deadline for expressions of interest: its last day still counts. */
+export const deadlinePassed = (deadline: string | null) => !!deadline && deadline < today();
 
 
 /** The owner's users, the staff of the profile's cluster, region officers and platform admins: they see every profile in full. */
@@ -275,9 +280,8 @@ export async function createProfile(db: Db, actor: Actor | null, raw: unknown): 
       else extra.clusterId = 'required';
     } else if (!active.includes(clusterId)) extra.clusterId = 'not_a_member';
   }
-  const key = input.creationKey;
-  if (key !== undefined && key !== null && key !== '' && !(typeof key === 'string' && isUuid(key))) extra.creationKey = 'invalid_uuid';
-  const creationKey = typeof key === 'string' && isUuid(key) ? key : null;
+  // a malformed key is named by validateProfile (ProfileIn); only a well-formed one is looked up
+  const creationKey = typeof input.creationKey === 'string' && isUuid(input.creationKey) ? input.creationKey : null;
   // the form sent again: the profile it made, whatever the form now holds (the reader edits it there)
   if (creationKey && organisationId && !extra.organisationId) {
     const first = await selectProfileIdByCreationKey(db, organisationId, creationKey);
@@ -615,8 +619,7 @@ export async function profileForEdit(db: Db, actor: Actor | null, id: string): P
 
 /** Whether the page offers "express interest": a member user of another organisation, on a published profile. */
 export function canExpressInterest(actor: Actor | null, p: ProfileOut): boolean {
-  const deadlinePassed = !!p.deadline && p.deadline < todayInItaly();
-  return p.status === 'published' && !deadlinePassed && organisationIdsOf(actor).length > 0 && !(p.owner && isMemberOf(actor, p.owner.id));
+  return p.status === 'published' && !deadlinePassed(p.deadline) && organisationIdsOf(actor).length > 0 && !(p.owner && isMemberOf(actor, p.owner.id));
 }
 
 /**

@@ -117,6 +117,8 @@ export function SuggestionsPage({ ctx, data }: { ctx: PageContext; data: Suggest
   const t = ctx.t;
   const offer = (offerTypes as readonly string[]).includes(data.profile.type);
   const title = t('matching.suggestions.title', { title: data.profile.title });
+  // an empty section within one cluster suggests looking at every cluster
+  const widen = data.scope.allClusters ? '' : ` ${t('matching.suggestions.widen')}`;
   return (
     <Layout
       ctx={ctx}
@@ -139,11 +141,11 @@ export function SuggestionsPage({ ctx, data }: { ctx: PageContext; data: Suggest
       <ScopeForm ctx={ctx} action={href(ctx, `/marketplace/${data.profile.id}/suggestions`)} scope={data.scope} />
       <section aria-labelledby="profiles-heading">
         <h2 id="profiles-heading">{t(offer ? 'matching.suggestions.requests' : 'matching.suggestions.offers')}</h2>
-        <Results ctx={ctx} items={data.profiles} empty={`${t('matching.suggestions.noProfiles')} ${data.scope.allClusters ? '' : t('matching.suggestions.widen')}`.trim()} />
+        <Results ctx={ctx} items={data.profiles} empty={t('matching.suggestions.noProfiles') + widen} />
       </section>
       <section aria-labelledby="organisations-heading">
         <h2 id="organisations-heading">{t('matching.suggestions.organisations')}</h2>
-        <Results ctx={ctx} items={data.organisations} empty={`${t('matching.suggestions.noOrganisations')} ${data.scope.allClusters ? '' : t('matching.suggestions.widen')}`.trim()} />
+        <Results ctx={ctx} items={data.organisations} empty={t('matching.suggestions.noOrganisations') + widen} />
       </section>
     </Layout>
   );

@@ -1,6 +1,6 @@
 import type { FieldErrors } from '../../lib/errors.ts';
 import { Checkbox, CsrfField, ErrorSummary, Input, Layout, Pagination, type PageContext, Radios, Select, Textarea, href } from '../../lib/html.tsx';
-import { formatDate, formatDateTime } from '../../lib/i18n.ts';
+import { formatDate, formatDateTime, translateIfKnown } from '../../lib/i18n.ts';
 import { categories } from '../organisations/organisations.schemas.ts';
 import { type ApplicationView, type Check, type MembershipView, membershipRoles } from './members.schemas.ts';
 
@@ -154,11 +154,7 @@ function CheckBadges({ ctx, checks, detailed }: { ctx: PageContext; checks: Chec
   const detail = (c: Check) =>
     c.detail
       .split(' ')
-      .map((part) => {
-        const key = `members.checkDetail.${part}`;
-        const text = t(key);
-        return text === key ? part : text;
-      })
+      .map((part) => translateIfKnown(t, `members.checkDetail.${part}`) ?? part)
       .join(' ');
   return (
     <ul class="list-unstyled mb-0" data-testid="checks">

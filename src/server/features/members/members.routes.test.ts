@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { type TestApp, agentFor, createTestApp, form, formHeaders } from '../../testing/app.ts';
 import { type ClusterRow, buildCluster, buildMembership, buildOrganisation, buildUser } from '../../testing/factories.ts';
-import { todayInItaly } from './members.schemas.ts';
+import { todayInItaly } from '../../lib/i18n.ts';
 import { applicationBody, makeVat } from './members.testdata.ts';
 
 let t: TestApp;

@@ -131,8 +131,6 @@ export const ApplicationListQuerySchema = z.object({
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });
 
-// Today's date in Italy, where the board meets: decisions may not be dated after it.
-export { todayInItaly };
 
 function isRealDate(d: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) return false;

@@ -8,7 +8,7 @@ import { createMemoryMailer } from '../../lib/mail.ts';
 import { createTestDb } from '../../testing/db.ts';
 import { type ClusterRow, buildCluster, buildMembership, buildOrganisation, buildUser } from '../../testing/factories.ts';
 import { evaluateRequirements } from '../requirements/requirements.ts';
-import { todayInItaly } from './members.schemas.ts';
+import { todayInItaly } from '../../lib/i18n.ts';
 import * as q from './members.queries.ts';
 import { applicationBody, makeVat } from './members.testdata.ts';
 import {

@@ -2,7 +2,7 @@ import type { Db } from '../../db/db.ts';
 import { recordAudit } from '../../lib/audit.ts';
 import { type Actor, isOrgAdminOf, isStaffOf, managedClusterIds } from '../../lib/auth.ts';
 import { ConflictError, type FieldErrors, ForbiddenError, NotFoundError, ValidationError, fieldsFromZodIssues } from '../../lib/errors.ts';
-import type { Locale } from '../../lib/i18n.ts';
+import { type Locale, todayInItaly } from '../../lib/i18n.ts';
 import { isUuid } from '../../lib/ids.ts';
 import { enqueueEmail } from '../../lib/jobs.ts';
 import { hitRateLimit } from '../../lib/rate-limit.ts';
@@ -27,7 +27,6 @@ import {
   type MembershipView,
   type StatusChangeInput,
   StatusChangeInputSchema,
-  todayInItaly,
 } from './members.schemas.ts';
 
 /** Submissions per IP address and hour: enough for a consultant filing for several firms, not for a flood. */
